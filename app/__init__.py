@@ -1,0 +1,106 @@
+"""UU-bolig: universal-design audit of municipal dwellings."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.api.smorest import Api
+from app.config import load_config
+from app.extensions import babel, db, migrate
+
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app: config from the environment, then small named steps."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(app.instance_path))
+    app.config.update(overrides or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["TRUST_PROXY_HEADERS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    init_logging(app)
+    init_extensions(app)
+    register_api(app)
+    register_web(app)
+    register_cli(app)
+    return app
+
+
+def init_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+
+
+def _select_locale() -> str:
+    return request.accept_languages.best_match(["nb", "en"]) or "nb"
+
+
+def init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS, compare_type=True, render_as_batch=True)
+    babel.init_app(app, locale_selector=_select_locale)
+    # One Api per app (flask-smorest keeps the spec on it); reach it via app.extensions.
+    api = Api(
+        app,
+        spec_kwargs={"info": {"description": "API for universell utforming av kommunale boliger."}},
+    )
+    api.spec.components.security_scheme(
+        "cookieAuth", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
+    )
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite: WAL, foreign keys on, and let SQLAlchemy drive transactions (savepoints work)."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+
+
+def register_api(app: Flask) -> None:
+    from app.api import problems
+    from app.audit.routes import blp as audit_blp
+    from app.auth.routes import blp as auth_blp
+    from app.health.routes import blp as health_blp
+
+    api = app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    problems.register_error_handlers(app)
+    for blueprint in (health_blp, auth_blp, audit_blp):
+        api.register_blueprint(blueprint)
+
+
+def register_web(app: Flask) -> None:
+    from app.api.docs import bp as docs_bp
+    from app.web.hooks import register_hooks
+
+    app.register_blueprint(docs_bp)
+    register_hooks(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.auth.cli import users_cli
+    from app.demo.cli import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,126 @@
+"""Project-wide flask-smorest classes: import Api, Blueprint, Schema and Page from here only.
+
+Error shape, authorization and pagination are decided here, once.
+"""
+
+from __future__ import annotations
+
+import functools
+import http
+from collections.abc import Callable
+
+import flask_smorest
+import marshmallow as ma
+from flask import g, request
+from flask_smorest.pagination import PaginationParameters
+from flask_smorest.utils import prepare_response
+
+from app.api import problems
+from app.auth.roles import ROLES
+from app.errors import Forbidden
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Schema(ma.Schema):
+    """Base schema: unknown fields are refused, so typos never pass silently."""
+
+    class Meta:
+        unknown = ma.RAISE
+        ordered = True
+
+
+class ProblemSchema(Schema):
+    """An `application/problem+json` body (RFC 9457)."""
+
+    type = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
+    detail = ma.fields.String()
+    instance = ma.fields.String()
+    errors = ma.fields.Dict(metadata={"description": "Per field: a list of messages"})
+
+
+class Api(flask_smorest.Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error):
+        return problems.handle_http_exception(error)
+
+    def _register_responses(self):
+        """Register a problem+json response component per status code, as smorest does."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, problems.PROBLEM_MEDIA_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, problems.PROBLEM_MEDIA_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+class Page(flask_smorest.Page):
+    """Pagination over a SQLAlchemy select: counts and slices in the database."""
+
+    def __init__(self, collection, page_params: PaginationParameters):
+        super().__init__(collection, page_params)
+
+    @property
+    def items(self):
+        from app.extensions import db  # local: the API glue must not import models at load
+
+        stmt = self.collection.limit(self.page_params.page_size).offset(self.page_params.first_item)
+        return db.session.scalars(stmt).all()
+
+    @property
+    def item_count(self):
+        from sqlalchemy import func, select
+
+        from app.extensions import db
+
+        subquery = self.collection.order_by(None).subquery()
+        return db.session.scalar(select(func.count()).select_from(subquery))
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """Blueprint whose views must declare who may call them."""
+
+    def auth_required(self, *roles: str) -> Callable:
+        """Allow signed-in users with one of `roles` (all roles when none are named).
+
+        Documents 401/403 in the OpenAPI spec. Cookie-authenticated writes also need the
+        CSRF token (see app.auth.current).
+        """
+        allowed = tuple(roles) or ROLES
+        unknown = set(allowed) - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown roles {unknown}")
+
+        def decorator(func):
+            @functools.wraps(func)
+            def wrapper(*args, **kwargs):
+                from app.auth.current import require_user
+
+                user = require_user(csrf=request.method not in SAFE_METHODS)
+                if user.role not in allowed:
+                    raise Forbidden("Rollen din gir ikke tilgang til dette.")
+                return func(*args, **kwargs)
+
+            wrapper._auth_roles = allowed
+            wrapper = self.alt_response(401, response="UNAUTHORIZED")(wrapper)
+            wrapper = self.alt_response(403, response="FORBIDDEN")(wrapper)
+            return self.doc(security=[{"cookieAuth": []}, {"bearerAuth": []}])(wrapper)
+
+        return decorator
+
+    @staticmethod
+    def public(func: Callable) -> Callable:
+        """Mark a view as open to anonymous callers (login, health, spec only)."""
+        func._auth_roles = "public"
+        return func
+
+
+def current_user():
+    """The signed-in user of this request (set by auth_required)."""
+    return g.user

@@ -1,0 +1,191 @@
+"""In-memory model of checklists, limitations, profiles and measures.
+
+Plain frozen dataclasses: the loader builds them from the YAML files in `checklists/`,
+the scoring and planning cores read them. Nothing here knows about Flask or the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+AnswerType = Literal["yes_no", "measurement", "count", "choice", "text"]
+PhotoPolicy = Literal["required_on_barrier", "optional"]
+ReferenceKind = Literal["regulation", "guidance", "recommendation"]
+ConditionKind = Literal["item", "fact", "all", "any", "not"]
+ConditionOp = Literal["eq", "ne", "gt", "ge", "lt", "le", "in"]
+MeasureScope = Literal["unit", "building"]
+
+# Facts about a unit that come from the register, usable in conditions and register answers.
+FACTS = ("floor", "has_lift")
+
+# Severity per limitation key, 1 (minor) .. 4 (blocking).
+Severity = dict[str, int]
+
+
+@dataclass(frozen=True)
+class Text:
+    nb: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    source: str  # "TEK17", "Husbanken", "NAAF", "DiBK", ...
+    clause: str  # e.g. "§12-13", may be "" for sources without clauses
+    kind: ReferenceKind
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Pass when min <= value <= max (either side may be open)."""
+
+    min: float | None = None
+    max: float | None = None
+    recommended: float | None = None
+
+    def passes(self, value: float) -> bool:
+        if self.min is not None and value < self.min:
+            return False
+        return not (self.max is not None and value > self.max)
+
+
+@dataclass(frozen=True)
+class Band:
+    """A milder grading of a failed measurement.
+
+    For an item with a `min` requirement the band applies when value >= limit; for a `max`
+    requirement when value <= limit. Bands are listed mildest first; the first that holds wins,
+    and a value no band covers gets the item's full severity.
+    """
+
+    limit: float
+    severity: Severity
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    label: Text
+    passes: bool
+    # Severity when this choice is a barrier; None means the item's full severity.
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When an item applies.
+
+    kind "item": compare the answer value of item `target`; kind "fact": compare the unit fact
+    `target` (see FACTS); "all"/"any"/"not" combine `children`.
+    """
+
+    kind: ConditionKind
+    target: str = ""
+    op: ConditionOp = "eq"
+    value: Any = None
+    children: tuple[Condition, ...] = ()
+
+    def item_refs(self) -> set[str]:
+        refs = {self.target} if self.kind == "item" else set()
+        for child in self.children:
+            refs |= child.item_refs()
+        return refs
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    section: str
+    type: AnswerType
+    question: Text
+    help: Text
+    reference: Reference
+    severity: Severity = field(default_factory=dict)  # full severity when a barrier
+    not_applicable_allowed: bool = False
+    condition: Condition | None = None
+    photo: PhotoPolicy = "optional"
+    unit: str | None = None  # measurement unit: "mm", "m", "%", "m2", "N", "lux", ...
+    bounds: tuple[float, float] | None = None  # sane physical range for measurement / count
+    requirement: Requirement | None = None  # measurement and count
+    bands: tuple[Band, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    register: str | None = None  # answered from a unit fact (see FACTS)
+    no_measure_reason: str | None = None  # why a blocking item has no measure, on purpose
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: Text
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    key: str
+    version: int
+    title: Text
+    sections: tuple[Section, ...]
+
+    @property
+    def items(self) -> dict[str, Item]:
+        return {item.id: item for section in self.sections for item in section.items}
+
+
+@dataclass(frozen=True)
+class Limitation:
+    key: str
+    label: Text
+    group: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    key: str
+    label: Text
+    weights: dict[str, float]  # limitation key -> weight 0..1; empty: general score only
+
+
+@dataclass(frozen=True)
+class ProfileSet:
+    version: int
+    suitable_threshold: float
+    min_coverage: float
+    profiles: tuple[Profile, ...]
+
+
+@dataclass(frozen=True)
+class Cost:
+    low: int
+    typical: int
+    high: int
+    basis: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    name: Text
+    removes: tuple[str, ...]  # item ids this measure turns into a pass
+    cost: Cost
+    scope: MeasureScope
+    feasible_by_default: bool
+    ns3451: str
+
+
+@dataclass(frozen=True)
+class MeasureCatalogue:
+    version: int
+    measures: tuple[Measure, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything loaded from `checklists/`: the basis for scoring one version."""
+
+    checklists: dict[tuple[str, int], Checklist]
+    limitations: tuple[Limitation, ...]
+    profiles: ProfileSet
+    measures: MeasureCatalogue

@@ -1,0 +1,152 @@
+"""Sign-in, sessions, CSRF, tokens, rate limits and roles, as each kind of caller sees them."""
+
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
+from app.extensions import db
+from tests.conftest import PASSWORD
+from tests.helpers import assert_problem
+
+
+def login(client, user, password=PASSWORD, **kw):
+    return client.post("/api/v1/auth/login", json={"email": user.email, "password": password}, **kw)
+
+
+def test_login_sets_secure_cookie_and_me_answers(client, make_user):
+    user = make_user("allocation_officer")
+    response = login(client, user)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["user"]["role"] == "allocation_officer"
+    assert body["csrf_token"]
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    me = client.get("/api/v1/auth/me").get_json()
+    assert me["user"]["email"] == user.email
+    assert me["auth_method"] == "session"
+    assert me["csrf_token"] == body["csrf_token"]
+
+
+def test_email_is_case_insensitive(client, make_user):
+    user = make_user("inspector", email="Ola.Nordmann@Kommune.no")
+    user.email = "ola.nordmann@kommune.no"
+    db.session.commit()
+    response = client.post(
+        "/api/v1/auth/login", json={"email": " OLA.nordmann@kommune.no", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(client, make_user):
+    user = make_user()
+    wrong = assert_problem(login(client, user, "feil-passord"), 401)
+    unknown = assert_problem(
+        client.post("/api/v1/auth/login", json={"email": "nobody@x.no", "password": "x"}), 401
+    )
+    assert wrong["detail"] == unknown["detail"] == "Feil e-post eller passord."
+
+
+def test_inactive_user_cannot_sign_in(client, make_user):
+    user = make_user(active=False)
+    assert_problem(login(client, user), 401)
+
+
+def test_account_lockout_after_repeated_failures(app, client, make_user):
+    user = make_user()
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+    for _ in range(limit):
+        assert_problem(login(client, user, "feil"), 401)
+    locked = login(client, user)  # even the right password waits
+    assert_problem(locked, 429)
+    assert int(locked.headers["Retry-After"]) > 0
+
+
+def test_address_rate_limit_across_accounts(app, client):
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    for i in range(limit):
+        client.post("/api/v1/auth/login", json={"email": f"u{i}@x.no", "password": "x"})
+    response = client.post("/api/v1/auth/login", json={"email": "new@x.no", "password": "x"})
+    assert_problem(response, 429)
+    assert "Retry-After" in response.headers
+
+
+def test_logout_ends_the_session(client, make_user):
+    user = make_user()
+    csrf = login(client, user).get_json()["csrf_token"]
+    assert client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
+    assert_problem(client.get("/api/v1/auth/me"), 401)
+
+
+def test_cookie_write_without_csrf_token_is_refused(client, make_user):
+    user = make_user()
+    login(client, user)
+    body = assert_problem(client.post("/api/v1/auth/logout"), 403)
+    assert "CSRF" in body["detail"]
+    assert_problem(client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": "wrong"}), 403)
+
+
+def test_bearer_token_issue_use_and_revoke(client, make_user):
+    user = make_user("facility_manager")
+    issued = client.post(
+        "/api/v1/auth/tokens", json={"email": user.email, "password": PASSWORD, "name": "FDV"}
+    )
+    assert issued.status_code == 201
+    token = issued.get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    me = client.get("/api/v1/auth/me", headers=headers).get_json()
+    assert me["user"]["role"] == "facility_manager"
+    assert me["auth_method"] == "token"
+    # token writes need no CSRF token: no cookie is involved
+    token_id = issued.get_json()["id"]
+    assert client.delete(f"/api/v1/auth/tokens/{token_id}", headers=headers).status_code == 204
+    assert_problem(client.get("/api/v1/auth/me", headers=headers), 401)
+
+
+def test_token_is_stored_hashed(client, make_user):
+    from app.auth.models import ApiToken
+
+    user = make_user()
+    secret = client.post(
+        "/api/v1/auth/tokens", json={"email": user.email, "password": PASSWORD, "name": "x"}
+    ).get_json()["token"]
+    stored = db.session.scalars(select(ApiToken.token_hash)).all()
+    assert secret not in stored and all(len(h) == 64 for h in stored)
+
+
+def test_token_with_wrong_password_is_refused(client, make_user):
+    user = make_user()
+    body = {"email": user.email, "password": "feil", "name": "x"}
+    assert_problem(client.post("/api/v1/auth/tokens", json=body), 401)
+
+
+def test_someone_elses_token_cannot_be_revoked(as_role):
+    owner = as_role("inspector")
+    other = as_role("inspector")
+    token_id = owner.post("/api/v1/auth/tokens", json={"name": "mine"}).get_json()["id"]
+    assert_problem(other.delete(f"/api/v1/auth/tokens/{token_id}"), 404)
+
+
+def test_garbage_bearer_is_401(client):
+    assert_problem(client.get("/api/v1/auth/me", headers={"Authorization": "Bearer nope"}), 401)
+
+
+def test_401_versus_403(client, as_role):
+    assert_problem(client.get("/api/v1/audit-events"), 401)
+    assert_problem(as_role("inspector").get("/api/v1/audit-events"), 403)
+    assert as_role("admin").get("/api/v1/audit-events").status_code == 200
+
+
+def test_login_is_audited(client, make_user, as_role):
+    user = make_user()
+    login(client, user)
+    events = as_role("admin").get("/api/v1/audit-events?action=auth.login").get_json()
+    assert any(e["actor_email"] == user.email for e in events)
+    stored = db.session.scalars(select(AuditEvent).where(AuditEvent.actor_id == user.id)).all()
+    assert stored[0].request_id and stored[0].client_address
+
+
+def test_audit_list_is_paginated(as_role):
+    admin = as_role("admin")
+    response = admin.get("/api/v1/audit-events?page=1&page_size=1")
+    assert response.status_code == 200
+    assert '"total"' in response.headers["X-Pagination"]
