@@ -80,13 +80,30 @@ def _sqlite_begin(connection):
 
 def register_api(app: Flask) -> None:
     from app.api import problems
+    from app.assessments.routes import blp as assessments_blp
     from app.audit.routes import blp as audit_blp
     from app.auth.routes import blp as auth_blp
+    from app.checklists.routes import blp as checklists_blp
     from app.health.routes import blp as health_blp
+    from app.inspections.routes import blp as inspections_blp
+    from app.photos.routes import blp as photos_blp
+    from app.scoring.routes import blp as scoring_blp
+    from app.units.routes import buildings, units
 
     api = app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
     problems.register_error_handlers(app)
-    for blueprint in (health_blp, auth_blp, audit_blp):
+    for blueprint in (
+        health_blp,
+        auth_blp,
+        audit_blp,
+        checklists_blp,
+        scoring_blp,
+        buildings,
+        units,
+        inspections_blp,
+        photos_blp,
+        assessments_blp,
+    ):
         api.register_blueprint(blueprint)
 
 
@@ -99,8 +116,14 @@ def register_web(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.assessments.cli import scores_cli
     from app.auth.cli import users_cli
+    from app.checklists.cli import checklists_cli
     from app.demo.cli import demo_cli
+    from app.photos.cli import photos_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(checklists_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(scores_cli)
+    app.cli.add_command(photos_cli)

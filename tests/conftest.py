@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from flask_migrate import downgrade, upgrade
@@ -17,6 +18,7 @@ from flask_sqlalchemy.session import Session
 from app import create_app
 from app.auth import passwords, services
 from app.auth.models import User
+from app.checklists import services as checklists
 from app.extensions import db
 
 PASSWORD = "riktig-hemmelig-passord"
@@ -46,6 +48,8 @@ def app(tmp_path_factory):
     with app.app_context():
         downgrade(revision="base")  # a reused PostgreSQL database starts clean
         upgrade()
+        checklists.publish(Path(app.config["CHECKLISTS_PATH"]))
+        db.session.commit()
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -58,6 +62,8 @@ def _isolated(request):
         yield
         return
     app = request.getfixturevalue("app")
+    # Rolled-back rows must not meet another test's files: photos get a folder per test.
+    app.config["PHOTO_STORAGE_PATH"] = str(request.getfixturevalue("tmp_path") / "photos")
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import flask_smorest
 import marshmallow as ma
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import g, request
 from flask_smorest.pagination import PaginationParameters
 from flask_smorest.utils import prepare_response
@@ -41,8 +42,27 @@ class ProblemSchema(Schema):
     errors = ma.fields.Dict(metadata={"description": "Per field: a list of messages"})
 
 
+def schema_name(schema) -> str:
+    """OpenAPI component names: `Unit`, `UnitPatch` (partial), `UnitList` are told apart."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema")
+    if not isinstance(schema, type):
+        if schema.partial:
+            name += "Patch"
+        if schema.only or schema.exclude:
+            return ""  # inline: a subset is not a reusable component
+    return name
+
+
 class Api(flask_smorest.Api):
     ERROR_SCHEMA = ProblemSchema
+
+    def __init__(self, app=None, *, spec_kwargs=None, **kwargs):
+        spec_kwargs = {
+            "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+            **(spec_kwargs or {}),
+        }
+        super().__init__(app, spec_kwargs=spec_kwargs, **kwargs)
 
     def handle_http_exception(self, error):
         return problems.handle_http_exception(error)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.auth import services as auth
 from app.auth.models import User
 from app.auth.roles import ROLES
+from app.checklists import services as checklists
+from app.demo import register
 from app.extensions import db
 
 DEMO_USERS = {
@@ -17,6 +21,11 @@ DEMO_USERS = {
     "allocation_officer": ("tildeling@demo.halden.kommune.no", "Tone Tildeling"),
     "facility_manager": ("forvalter@demo.halden.kommune.no", "Frida Forvalter"),
 }
+
+
+def publish_definitions(units: int = 0) -> None:
+    """The shipped checklists, profiles and measures (a no-op when already published)."""
+    checklists.publish(Path(current_app.config["CHECKLISTS_PATH"]))
 
 
 def seed_users() -> list[tuple[str, str, str]]:
@@ -31,5 +40,5 @@ def seed_users() -> list[tuple[str, str, str]]:
     return created
 
 
-# Later domains append their builders here: each takes `units` and is idempotent.
-STEPS: list = []
+# Each step takes `units` and is idempotent; later domains add theirs.
+STEPS: list = [publish_definitions, register.seed_register]

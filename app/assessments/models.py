@@ -1,0 +1,51 @@
+"""A unit's current assessment: the scored result of its newest approved inspection.
+
+`unit_scores` holds one row per unit and limitation/profile key ("general" too), indexed so
+that `GET /units?suitable_for=...&class=...` is answered from it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+# Order used for "at least this class": higher is better.
+CLASS_RANK = {"unsuitable": 0, "unknown": 1, "adaptable": 2, "suitable": 3}
+
+
+class UnitAssessment(db.Model):
+    __tablename__ = "unit_assessments"
+
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    inspection_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("inspections.id"))
+    checklist_key: Mapped[str] = mapped_column(String(64))
+    checklist_version: Mapped[int]
+    profiles_version: Mapped[int]
+    measures_version: Mapped[int]
+    scored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class UnitScore(db.Model):
+    __tablename__ = "unit_scores"
+    __table_args__ = (Index("ix_unit_scores_key_rank_score", "key", "class_rank", "score"),)
+
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # limitation, profile, general
+    score: Mapped[float]
+    suitability: Mapped[str] = mapped_column(String(16))
+    class_rank: Mapped[int]
+    coverage: Mapped[float]
+    problem_score: Mapped[int]

@@ -1,0 +1,63 @@
+"""Portfolio statistics from the stored unit scores (aggregates only)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.assessments.models import UnitScore
+from app.extensions import db
+from app.units.models import Building, Unit
+
+CLASSES = ("suitable", "adaptable", "unsuitable", "unknown")
+KOSTRA_KEY = "wheelchair_manual"
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def portfolio() -> dict:
+    active = Unit.status != "inactive"
+    total = db.session.scalar(select(func.count()).select_from(Unit).where(active)) or 0
+    by_district_total = dict(
+        db.session.execute(
+            select(Building.district, func.count())
+            .join(Unit.building)
+            .where(active)
+            .group_by(Building.district)
+        ).all()
+    )
+    rows = db.session.execute(
+        select(UnitScore.key, Building.district, UnitScore.suitability, func.count())
+        .join(Unit, Unit.id == UnitScore.unit_id)
+        .join(Unit.building)
+        .where(active)
+        .group_by(UnitScore.key, Building.district, UnitScore.suitability)
+    ).all()
+    keys: dict[str, dict] = {}
+    for key, district, suitability, count in rows:
+        entry = keys.setdefault(key, {"classes": dict.fromkeys(CLASSES, 0), "districts": {}})
+        entry["classes"][suitability] += count
+        per = entry["districts"].setdefault(district, dict.fromkeys(CLASSES, 0))
+        per[suitability] += count
+    assessed = max((sum(e["classes"].values()) for e in keys.values()), default=0)
+    for entry in keys.values():
+        entry["classes"]["not_assessed"] = total - sum(entry["classes"].values())
+        entry["shares"] = {c: _share(n, total) for c, n in entry["classes"].items()}
+        for district, per in entry["districts"].items():
+            per["not_assessed"] = by_district_total.get(district, 0) - sum(per.values())
+    wheelchair = keys.get(KOSTRA_KEY, {"classes": {"suitable": 0}})["classes"]["suitable"]
+    return {
+        "units": total,
+        "assessed": assessed,
+        "districts": by_district_total,
+        "by_key": keys,
+        "kostra": {
+            "description": "Andel kommunalt disponerte boliger som er tilgjengelige for "
+            "rullestolbrukere (egnet for manuell rullestol).",
+            "wheelchair_accessible": wheelchair,
+            "dwellings": total,
+            "share": _share(wheelchair, total),
+            "assessed_share": _share(assessed, total),
+        },
+    }

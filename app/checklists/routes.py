@@ -1,0 +1,90 @@
+"""Published checklists, limitations, profiles and measures (read-only, cacheable)."""
+
+from flask import request
+from flask.views import MethodView
+from marshmallow import fields
+
+from app.api.smorest import Blueprint, Schema
+from app.checklists import serialize, services
+from app.checklists.loader import measures_for_item
+
+blp = Blueprint("checklists", __name__, url_prefix="/api/v1", description="Sjekklister")
+
+
+class ChecklistVersionSchema(Schema):
+    key = fields.String()
+    version = fields.Integer()
+    content_hash = fields.String()
+    published_at = fields.DateTime()
+    url = fields.Method("_url")
+
+    def _url(self, row):
+        return f"/api/v1/checklists/{row.key}/versions/{row.version}"
+
+
+class DefinitionSchema(Schema):
+    class Meta:
+        unknown = "include"
+
+    data = fields.Raw(metadata={"description": "The full definition, see the checklist docs"})
+
+
+@blp.route("/checklists")
+class Checklists(MethodView):
+    @blp.auth_required()
+    @blp.response(200, ChecklistVersionSchema(many=True))
+    def get(self):
+        """Published checklist versions."""
+        return services.checklist_versions()
+
+
+@blp.route("/checklists/<key>/versions/<int:version>")
+class ChecklistVersion(MethodView):
+    @blp.auth_required()
+    @blp.response(200)
+    @blp.alt_response(304, description="Not modified (If-None-Match)")
+    def get(self, key, version):
+        """The full definition of one version: immutable, cacheable forever."""
+        row = services.checklist_definition(key, version)
+        etag = f'"{row.content_hash}"'
+        headers = {
+            "ETag": etag,
+            "Cache-Control": "public, max-age=31536000, immutable",
+        }
+        if etag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
+            return "", 304, headers
+        catalogue = services.catalogue()
+        checklist = catalogue.checklists[(key, version)]
+        body = serialize.checklist_to_dict(checklist, measures_for_item(catalogue))
+        return body, 200, headers
+
+
+@blp.route("/limitations")
+class Limitations(MethodView):
+    @blp.auth_required()
+    @blp.response(200)
+    def get(self):
+        """The limitation keys with labels and groups."""
+        return [serialize.limitation_to_dict(x) for x in services.catalogue().limitations]
+
+
+@blp.route("/profiles")
+class Profiles(MethodView):
+    @blp.auth_required()
+    @blp.response(200)
+    def get(self):
+        """The profiles (age groups) and thresholds in force."""
+        return serialize.profile_set_to_dict(services.catalogue().profiles)
+
+
+@blp.route("/measures")
+class Measures(MethodView):
+    @blp.auth_required()
+    @blp.response(200)
+    def get(self):
+        """The measures catalogue in force, with costs and NS 3451 codes."""
+        measures = services.catalogue().measures
+        return {
+            "version": measures.version,
+            "measures": [serialize.measure_to_dict(m) for m in measures.measures],
+        }

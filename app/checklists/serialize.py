@@ -1,0 +1,135 @@
+"""JSON-friendly dicts of the catalogue for the API.
+
+An offline client gets everything it needs to show pass/fail the moment a value is typed:
+requirement, bands, bounds, unit, condition, severities, choices and the measures per item.
+Conditions and bands keep the file's own shape ({item: ..., eq: ...}, {at_least: ...}).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from app.checklists.model import (
+    Checklist,
+    Condition,
+    Item,
+    Limitation,
+    Measure,
+    ProfileSet,
+    Text,
+)
+
+
+def text_to_dict(text: Text) -> dict[str, str]:
+    return {"nb": text.nb, "en": text.en}
+
+
+def condition_to_dict(condition: Condition) -> dict[str, Any]:
+    """The condition in the same shape as in the YAML file."""
+    if condition.kind in ("all", "any"):
+        return {condition.kind: [condition_to_dict(child) for child in condition.children]}
+    if condition.kind == "not":
+        return {"not": condition_to_dict(condition.children[0])}
+    value = list(condition.value) if isinstance(condition.value, tuple) else condition.value
+    return {condition.kind: condition.target, condition.op: value}
+
+
+def item_to_dict(item: Item, measures: Sequence[Measure] = ()) -> dict[str, Any]:
+    """One item with every rule needed to grade an answer on the device."""
+    req = item.requirement
+    band_key = "at_least" if req is not None and req.min is not None else "at_most"
+    return {
+        "id": item.id,
+        "section": item.section,
+        "type": item.type,
+        "question": text_to_dict(item.question),
+        "help": text_to_dict(item.help),
+        "reference": {
+            "source": item.reference.source,
+            "clause": item.reference.clause,
+            "kind": item.reference.kind,
+            "note": item.reference.note,
+        },
+        "severity": dict(item.severity),
+        "not_applicable_allowed": item.not_applicable_allowed,
+        "condition": None if item.condition is None else condition_to_dict(item.condition),
+        "photo": item.photo,
+        "unit": item.unit,
+        "bounds": None if item.bounds is None else list(item.bounds),
+        "requirement": None
+        if req is None
+        else {"min": req.min, "max": req.max, "recommended": req.recommended},
+        "bands": [{band_key: band.limit, "severity": dict(band.severity)} for band in item.bands],
+        "choices": [
+            {
+                "key": choice.key,
+                "label": text_to_dict(choice.label),
+                "passes": choice.passes,
+                "severity": None if choice.severity is None else dict(choice.severity),
+            }
+            for choice in item.choices
+        ],
+        "register": item.register,
+        "no_measure_reason": item.no_measure_reason,
+        "measures": [measure.id for measure in measures],
+    }
+
+
+def checklist_to_dict(
+    checklist: Checklist, measures_by_item: Mapping[str, Sequence[Measure]]
+) -> dict[str, Any]:
+    """The full checklist definition, with the ids of the measures that remove each item."""
+    return {
+        "key": checklist.key,
+        "version": checklist.version,
+        "title": text_to_dict(checklist.title),
+        "sections": [
+            {
+                "id": section.id,
+                "title": text_to_dict(section.title),
+                "items": [
+                    item_to_dict(item, measures_by_item.get(item.id, ())) for item in section.items
+                ],
+            }
+            for section in checklist.sections
+        ],
+    }
+
+
+def limitation_to_dict(limitation: Limitation) -> dict[str, Any]:
+    return {
+        "key": limitation.key,
+        "label": text_to_dict(limitation.label),
+        "group": limitation.group,
+    }
+
+
+def profile_set_to_dict(profiles: ProfileSet) -> dict[str, Any]:
+    return {
+        "version": profiles.version,
+        "suitable_threshold": profiles.suitable_threshold,
+        "min_coverage": profiles.min_coverage,
+        "profiles": [
+            {"key": p.key, "label": text_to_dict(p.label), "weights": dict(p.weights)}
+            for p in profiles.profiles
+        ],
+    }
+
+
+def measure_to_dict(measure: Measure) -> dict[str, Any]:
+    return {
+        "id": measure.id,
+        "name": text_to_dict(measure.name),
+        "removes": list(measure.removes),
+        "cost": {
+            "low": measure.cost.low,
+            "typical": measure.cost.typical,
+            "high": measure.cost.high,
+            "basis": measure.cost.basis,
+            "currency": "NOK",
+        },
+        "scope": measure.scope,
+        "feasible_by_default": measure.feasible_by_default,
+        "ns3451": measure.ns3451,
+    }

@@ -1,0 +1,142 @@
+"""Rules across items and files: condition targets and cycles, scoreability, measures."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+from app.checklists.model import Checklist, Condition, Item, Limitation, Measure
+from app.checklists.problems import Collector
+
+MOBILITY_GROUP = "bevegelse"
+MIN_ITEMS_PER_LIMITATION = 5
+BLOCKING = 4
+
+Lines = Mapping[str, Mapping[str, int | None]]
+
+
+def _value_fits(target: Item, op: str, value: Any) -> str | None:
+    """Why `value` cannot be compared with answers of `target`, or None when it can."""
+    values = value if op == "in" else (value,)
+    if target.type == "yes_no":
+        if op not in ("eq", "ne") or not all(isinstance(v, bool) for v in values):
+            return "ja/nei-punkter kan bare sammenlignes med eq/ne og true/false"
+    elif target.type in ("measurement", "count"):
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            return "måle- og tellepunkter må sammenlignes med tall"
+    elif target.type == "choice":
+        keys = {choice.key for choice in target.choices}
+        if op not in ("eq", "ne", "in") or not all(v in keys for v in values):
+            return f"flervalgspunkt kan bare sammenlignes med valgene {sorted(keys)}"
+    elif op not in ("eq", "ne") or not all(isinstance(v, str) for v in values):
+        return "tekstpunkter kan bare sammenlignes med eq/ne og tekst"
+    return None
+
+
+def _walk(condition: Condition) -> Iterable[Condition]:
+    yield condition
+    for child in condition.children:
+        yield from _walk(child)
+
+
+def check_conditions(
+    c: Collector, items: Mapping[str, Item], lines: Lines, known: Collection[str] = ()
+) -> None:
+    """Every condition names existing items with comparable values, and none forms a cycle.
+
+    `known` holds ids of items that exist but failed to parse, so they are not called unknown.
+    """
+    graph: dict[str, set[str]] = {}
+    for item in items.values():
+        if item.condition is None:
+            continue
+        line = lines.get(item.id, {}).get("condition")
+        for node in _walk(item.condition):
+            if node.kind != "item":
+                continue
+            target = items.get(node.target)
+            if target is None and node.target in known:
+                continue
+            if target is None:
+                c.add(line, item.id, f"betingelsen viser til ukjent punkt «{node.target}»")
+            elif (why := _value_fits(target, node.op, node.value)) is not None:
+                c.add(line, item.id, f"betingelsen på «{node.target}»: {why}")
+        graph[item.id] = {ref for ref in item.condition.item_refs() if ref in items}
+    for cycle in _cycles(graph):
+        first = cycle[0]
+        path = " -> ".join([*cycle, first])
+        c.add(
+            lines.get(first, {}).get("condition"), first, f"betingelsene danner en syklus: {path}"
+        )
+
+
+def _cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
+    """One representative of each cycle in the condition graph (depth-first search)."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 finished
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                found.append(stack[stack.index(nxt) :])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return found
+
+
+def check_scoreable(c: Collector, checklist: Checklist, limitations: Iterable[Limitation]) -> None:
+    """Each limitation is rated by enough items, and each mobility limitation can block."""
+    items = checklist.items.values()
+    for limitation in limitations:
+        rating = [item for item in items if limitation.key in item.severity]
+        if len(rating) < MIN_ITEMS_PER_LIMITATION:
+            c.add(
+                None,
+                None,
+                f"funksjonsnedsettelsen «{limitation.key}» vurderes av bare {len(rating)} punkter; "
+                f"minst {MIN_ITEMS_PER_LIMITATION} trengs for å kunne beregne en score",
+            )
+        blocking = [item for item in rating if item.severity[limitation.key] == BLOCKING]
+        if limitation.group == MOBILITY_GROUP and not blocking:
+            c.add(
+                None,
+                None,
+                f"bevegelsesnedsettelsen «{limitation.key}» har ingen punkter med "
+                f"alvorlighetsgrad 4 (hindrer bruk)",
+            )
+
+
+def measures_by_item(measures: Iterable[Measure]) -> dict[str, tuple[Measure, ...]]:
+    """Item id -> the measures that remove it (the link is written once, on the measure)."""
+    result: dict[str, list[Measure]] = {}
+    for measure in measures:
+        for item_id in measure.removes:
+            result.setdefault(item_id, []).append(measure)
+    return {item_id: tuple(found) for item_id, found in result.items()}
+
+
+def check_blocking_items_have_measures(
+    c: Collector, checklist: Checklist, measures: Iterable[Measure], lines: Lines | None = None
+) -> None:
+    """A blocking-rated item needs a measure that removes it, or a reason why there is none."""
+    removable = measures_by_item(measures)
+    for item in checklist.items.values():
+        if BLOCKING not in item.severity.values() or item.id in removable:
+            continue
+        if not item.no_measure_reason:
+            line = (lines or {}).get(item.id, {}).get("item")
+            c.add(
+                line,
+                item.id,
+                "punktet kan hindre bruk (alvorlighetsgrad 4) men ingen tiltak fjerner det; "
+                "legg til et tiltak eller begrunn med no_measure_reason",
+            )

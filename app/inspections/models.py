@@ -1,0 +1,81 @@
+"""Inspections (befaringer), their answers and the full history of every answer change."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+STATUSES = ("draft", "submitted", "approved")
+
+
+class Inspection(db.Model):
+    __tablename__ = "inspections"
+    __table_args__ = (Index("ix_inspections_unit_status", "unit_id", "status"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    checklist_key: Mapped[str] = mapped_column(String(64))
+    checklist_version: Mapped[int]
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    previous_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("inspections.id", ondelete="SET NULL")
+    )
+    return_comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="inspection", order_by="Answer.item_id", cascade="all, delete-orphan"
+    )
+    unit = relationship("Unit", lazy="joined")
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("inspection_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("inspections.id", ondelete="CASCADE")
+    )
+    item_id: Mapped[str] = mapped_column(String(100))
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    not_applicable: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(16), default="inspector")  # or register, carried
+    carried_over: Mapped[bool] = mapped_column(default=False)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="answers")
+
+
+class AnswerChange(db.Model):
+    """Every change to an answer: who, when, old and new. Never updated, never deleted."""
+
+    __tablename__ = "answer_changes"
+    __table_args__ = (Index("ix_answer_changes_inspection_item", "inspection_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("inspections.id", ondelete="CASCADE")
+    )
+    item_id: Mapped[str] = mapped_column(String(100))
+    old: Mapped[dict | None] = mapped_column(JSON)
+    new: Mapped[dict] = mapped_column(JSON)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)

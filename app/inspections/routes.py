@@ -1,0 +1,125 @@
+"""Inspections: create (idempotent), read, sync answers, submit, approve or return."""
+
+from flask import g
+from flask.views import MethodView
+
+from app.api.etag import check_if_match, etag_of
+from app.api.smorest import Blueprint, Page
+from app.auth.roles import ADMIN, FACILITY_MANAGER, INSPECTOR
+from app.inspections import services
+from app.inspections.schemas import (
+    AnswerBatchSchema,
+    InspectionCreateSchema,
+    InspectionDetailSchema,
+    InspectionQuerySchema,
+    InspectionSchema,
+    ReturnSchema,
+    SyncResultSchema,
+)
+from app.photos.services import photo_items, photos_for_detail
+
+blp = Blueprint("inspections", __name__, url_prefix="/api/v1/inspections", description="Befaringer")
+
+CREATORS = (ADMIN, FACILITY_MANAGER, INSPECTOR)
+MANAGERS = (ADMIN, FACILITY_MANAGER)
+
+
+def _detail(inspection):
+    inspection.photos = photos_for_detail(inspection)
+    return inspection
+
+
+def _headers(inspection):
+    return {"ETag": etag_of("inspection", inspection)}
+
+
+@blp.route("")
+class Inspections(MethodView):
+    @blp.auth_required()
+    @blp.arguments(InspectionQuerySchema, location="query")
+    @blp.response(200, InspectionSchema(many=True))
+    @blp.paginate(Page)
+    def get(self, query):
+        """List inspections; inspectors see only their own (assigned_to=me)."""
+        return services.list_query(g.user, query)
+
+    @blp.auth_required(*CREATORS)
+    @blp.arguments(InspectionCreateSchema)
+    @blp.response(201, InspectionDetailSchema)
+    @blp.alt_response(200, schema=InspectionDetailSchema, description="Already created (same id)")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data):
+        """Create an inspection; repeating the same client UUID returns the existing one."""
+        inspection, created = services.create_inspection(g.user, data)
+        return _detail(inspection), 201 if created else 200, _headers(inspection)
+
+
+@blp.route("/<uuid:inspection_id>")
+class InspectionById(MethodView):
+    @blp.auth_required()
+    @blp.response(200, InspectionDetailSchema)
+    def get(self, inspection_id):
+        """Read an inspection with its answers and photos."""
+        inspection = services.get_inspection(g.user, inspection_id)
+        return _detail(inspection), 200, _headers(inspection)
+
+
+@blp.route("/<uuid:inspection_id>/answers")
+class Answers(MethodView):
+    @blp.auth_required(ADMIN, INSPECTOR)
+    @blp.arguments(AnswerBatchSchema)
+    @blp.response(200, SyncResultSchema)
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(409, response="CONFLICT")
+    def put(self, body, inspection_id):
+        """Upsert a batch of answers (offline sync); If-Match refuses a stale batch with 412."""
+        inspection = services.get_inspection(g.user, inspection_id, write=True)
+        check_if_match(
+            etag_of("inspection", inspection), InspectionDetailSchema().dump(_detail(inspection))
+        )
+        outcomes = services.upsert_answers(g.user, inspection, body["answers"])
+        return {"inspection": _detail(inspection), "outcomes": outcomes}, 200, _headers(inspection)
+
+
+@blp.route("/<uuid:inspection_id>/changes")
+class Changes(MethodView):
+    @blp.auth_required()
+    @blp.response(200)
+    def get(self, inspection_id):
+        """What differs from the unit's previous approved inspection."""
+        return services.changes_since_previous(services.get_inspection(g.user, inspection_id))
+
+
+@blp.route("/<uuid:inspection_id>/submit")
+class Submit(MethodView):
+    @blp.auth_required(ADMIN, INSPECTOR)
+    @blp.response(200, InspectionDetailSchema)
+    @blp.alt_response(422, response="UNPROCESSABLE_CONTENT")
+    def post(self, inspection_id):
+        """Submit for review; 422 lists what is missing, by section."""
+        inspection = services.get_inspection(g.user, inspection_id, write=True)
+        services.submit(g.user, inspection, photo_items(inspection))
+        return _detail(inspection), 200, _headers(inspection)
+
+
+@blp.route("/<uuid:inspection_id>/approve")
+class Approve(MethodView):
+    @blp.auth_required(*MANAGERS)
+    @blp.response(200, InspectionDetailSchema)
+    def post(self, inspection_id):
+        """Approve: the inspection becomes the unit's current assessment."""
+        inspection = services.get_inspection(g.user, inspection_id)
+        services.approve(g.user, inspection)
+        return _detail(inspection), 200, _headers(inspection)
+
+
+@blp.route("/<uuid:inspection_id>/return")
+class Return(MethodView):
+    @blp.auth_required(*MANAGERS)
+    @blp.arguments(ReturnSchema)
+    @blp.response(200, InspectionDetailSchema)
+    def post(self, body, inspection_id):
+        """Return a submitted inspection to its inspector as a draft, with a comment."""
+        inspection = services.get_inspection(g.user, inspection_id)
+        services.return_to_draft(g.user, inspection, body["comment"])
+        return _detail(inspection), 200, _headers(inspection)

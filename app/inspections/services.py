@@ -1,0 +1,364 @@
+"""Inspection lifecycle and offline-safe answer sync. Services flush; the request commits.
+
+Sync rules: a batch is validated whole before anything is written. Per answer, the newer
+device time (`answered_at`) wins, so replays and out-of-order deliveries converge on the same
+state; with If-Match the whole batch is refused when the inspection changed meanwhile.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.assessments.services import facts_of, score_inspection, store_assessment
+from app.audit import services as audit
+from app.auth.models import User
+from app.auth.roles import ADMIN, FACILITY_MANAGER, INSPECTOR
+from app.checklists import services as checklists
+from app.checklists.model import Checklist
+from app.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.extensions import db
+from app.inspections.models import Answer, AnswerChange, Inspection
+from app.scoring import validate_answer
+from app.scoring.conditions import evaluate
+from app.timeutil import as_utc, utcnow
+from app.units.models import Unit
+
+MANAGERS = (ADMIN, FACILITY_MANAGER)
+
+
+def checklist_of(inspection: Inspection) -> Checklist:
+    return checklists.catalogue().checklists[
+        (inspection.checklist_key, inspection.checklist_version)
+    ]
+
+
+def answer_state(answer: Answer) -> dict:
+    return {
+        "value": answer.value,
+        "not_applicable": answer.not_applicable,
+        "note": answer.note,
+        "carried_over": answer.carried_over,
+    }
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def get_inspection(actor: User, inspection_id: uuid.UUID, *, write: bool = False) -> Inspection:
+    """Inspectors reach only their own inspections; 404 hides other people's."""
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None or (actor.role == INSPECTOR and inspection.inspector_id != actor.id):
+        raise NotFound("Befaringen finnes ikke.")
+    if write and actor.role not in (ADMIN, INSPECTOR):
+        raise Forbidden("Bare befareren kan endre svarene.")
+    return inspection
+
+
+def list_query(actor: User, query: dict):
+    stmt = select(Inspection).order_by(Inspection.created_at.desc(), Inspection.id)
+    if actor.role == INSPECTOR or query.get("assigned_to") == "me":
+        stmt = stmt.where(Inspection.inspector_id == actor.id)
+    if "unit_id" in query:
+        stmt = stmt.where(Inspection.unit_id == query["unit_id"])
+    if "status" in query:
+        stmt = stmt.where(Inspection.status == query["status"])
+    return stmt
+
+
+# -- creating ----------------------------------------------------------------------------
+
+
+def _latest_approved(unit_id: int) -> Inspection | None:
+    return db.session.scalar(
+        select(Inspection)
+        .where(Inspection.unit_id == unit_id, Inspection.status == "approved")
+        .order_by(Inspection.approved_at.desc())
+        .limit(1)
+    )
+
+
+def create_inspection(actor: User, data: dict) -> tuple[Inspection, bool]:
+    """Create (or, for a repeated client UUID, return) an inspection. Returns (row, created)."""
+    inspection_id = data.get("id") or uuid.uuid4()
+    existing = db.session.get(Inspection, inspection_id)
+    if existing is not None:
+        if existing.unit_id != data["unit_id"]:
+            raise Conflict("Denne ID-en er allerede brukt for en befaring av en annen bolig.")
+        get_inspection(actor, existing.id)  # same visibility rules as reading
+        return existing, False
+
+    unit = db.session.get(Unit, data["unit_id"])
+    if unit is None:
+        raise Unprocessable("Ugyldige data.", errors={"unit_id": ["Boligen finnes ikke."]})
+    inspector_id = data.get("inspector_id") or actor.id
+    if actor.role == INSPECTOR and inspector_id != actor.id:
+        raise Forbidden("Befarere kan bare opprette befaringer for seg selv.")
+    inspector = db.session.get(User, inspector_id)
+    if inspector is None or inspector.role not in (INSPECTOR, ADMIN) or not inspector.active:
+        raise Unprocessable("Ugyldige data.", errors={"inspector_id": ["Ingen aktiv befarer."]})
+
+    catalogue = checklists.catalogue()
+    key = data.get("checklist_key", "uu-bolig")
+    versions = sorted(v for (k, v) in catalogue.checklists if k == key)
+    if not versions:
+        raise Unprocessable("Ugyldige data.", errors={"checklist_key": ["Ukjent sjekkliste."]})
+    version = data.get("checklist_version") or versions[-1]
+    if (key, version) not in catalogue.checklists:
+        raise Unprocessable("Ugyldige data.", errors={"checklist_version": ["Ukjent versjon."]})
+
+    inspection = Inspection(
+        id=inspection_id,
+        unit_id=unit.id,
+        checklist_key=key,
+        checklist_version=version,
+        inspector_id=inspector_id,
+        created_by_id=actor.id,
+    )
+    db.session.add(inspection)
+    previous = _latest_approved(unit.id)
+    checklist = catalogue.checklists[(key, version)]
+    if previous is not None and data.get("carry_over", True):
+        inspection.previous_id = previous.id
+        _carry_over(inspection, previous, checklist)
+    _fill_from_register(inspection, unit, checklist)
+    db.session.flush()
+    audit.record("inspection.created", "inspection", inspection.id, details={"unit_id": unit.id})
+    return inspection, True
+
+
+def _carry_over(inspection: Inspection, previous: Inspection, checklist: Checklist) -> None:
+    """Start a re-inspection from the last approved answers, marked until confirmed."""
+    items = checklist.items
+    for old in previous.answers:
+        if old.item_id in items:
+            inspection.answers.append(
+                Answer(
+                    item_id=old.item_id,
+                    value=old.value,
+                    not_applicable=old.not_applicable,
+                    note=old.note,
+                    answered_at=old.answered_at,
+                    answered_by_id=old.answered_by_id,
+                    source="carried",
+                    carried_over=True,
+                )
+            )
+
+
+def _fill_from_register(inspection: Inspection, unit: Unit, checklist: Checklist) -> None:
+    facts = facts_of(unit)
+    present = {a.item_id for a in inspection.answers}
+    for item in checklist.items.values():
+        if item.register and item.register in facts and item.id not in present:
+            try:
+                answer = validate_answer(item, {"item_id": item.id, "value": facts[item.register]})
+            except Unprocessable:
+                continue  # a register value outside the item's range is left for the inspector
+            inspection.answers.append(
+                Answer(
+                    item_id=item.id,
+                    value=answer.value,
+                    answered_at=utcnow(),
+                    source="register",
+                )
+            )
+
+
+# -- answers -----------------------------------------------------------------------------
+
+
+def require_draft(inspection: Inspection) -> None:
+    if inspection.status != "draft":
+        raise Conflict(
+            "Befaringen er sendt inn og kan ikke endres.", status_value=inspection.status
+        )
+
+
+def upsert_answers(actor: User, inspection: Inspection, entries: list[dict]) -> list[dict]:
+    """Apply a batch of answers whole or not at all; returns an outcome per answer."""
+    require_draft(inspection)
+    checklist = checklist_of(inspection)
+    items = checklist.items
+    errors, parsed, seen = {}, [], set()
+    for index, entry in enumerate(entries):
+        item = items.get(entry["item_id"])
+        if item is None:
+            errors[str(index)] = {"item_id": [f"Ukjent punkt: {entry['item_id']}"]}
+            continue
+        if item.id in seen:
+            errors[str(index)] = {"item_id": [f"Punktet {item.id} er med to ganger"]}
+            continue
+        seen.add(item.id)
+        try:
+            parsed.append((entry, validate_answer(item, entry)))
+        except Unprocessable as error:
+            errors[str(index)] = error.errors
+    if errors:
+        raise Unprocessable(
+            f"{len(errors)} svar er ugyldige; ingen svar er lagret.", errors={"answers": errors}
+        )
+
+    current = {a.item_id: a for a in inspection.answers}
+    outcomes, changed = [], False
+    for entry, answer in parsed:
+        at = as_utc(entry.get("answered_at") or utcnow())
+        outcome = _apply(actor, inspection, current, entry, answer, at)
+        changed |= outcome == "saved"
+        outcomes.append({"item_id": entry["item_id"], "outcome": outcome})
+    if changed:
+        inspection.version += 1
+        inspection.updated_at = utcnow()
+    db.session.flush()
+    return outcomes
+
+
+def _apply(actor, inspection, current, entry, answer, at: datetime) -> str:
+    new = {
+        "value": None if answer.not_applicable else answer.value,
+        "not_applicable": answer.not_applicable,
+        "note": entry.get("note"),
+        "carried_over": False,
+    }
+    row = current.get(entry["item_id"])
+    if row is not None:
+        if as_utc(row.answered_at) > at:
+            return "stale"  # an older write never overwrites a newer one
+        old = answer_state(row)
+        if old == new:
+            return "unchanged"
+    else:
+        old = None
+        row = Answer(item_id=entry["item_id"])
+        inspection.answers.append(row)
+        current[row.item_id] = row
+    row.value, row.not_applicable, row.note = new["value"], new["not_applicable"], new["note"]
+    row.carried_over, row.source = False, "inspector"
+    row.answered_at, row.answered_by_id = at, actor.id
+    db.session.add(
+        AnswerChange(
+            inspection_id=inspection.id,
+            item_id=row.item_id,
+            old=old,
+            new=new,
+            changed_by_id=actor.id,
+            answered_at=at,
+        )
+    )
+    return "saved"
+
+
+# -- lifecycle ---------------------------------------------------------------------------
+
+
+def missing_items(inspection: Inspection, photo_items: set[str] | None = None) -> dict:
+    """What blocks submission, by section: unanswered applicable items, unconfirmed carried-over
+    answers, and barriers whose item requires a photo that is missing."""
+    checklist = checklist_of(inspection)
+    answers = {a.item_id: a for a in inspection.answers}
+    values = {k: a.value for k, a in answers.items() if not a.not_applicable and not a.carried_over}
+    facts = facts_of(inspection.unit)
+    barriers = barrier_items(inspection) if photo_items is not None else set()
+    missing: dict[str, list[dict]] = {}
+    for section in checklist.sections:
+        for item in section.items:
+            answer = answers.get(item.id)
+            reason = None
+            if item.type == "text":
+                continue
+            if answer is None or answer.carried_over:
+                applies = (
+                    True if item.condition is None else evaluate(item.condition, values, facts)
+                )
+                if applies is not False:
+                    reason = "carried_over" if answer is not None else "unanswered"
+            elif (
+                photo_items is not None
+                and item.photo == "required_on_barrier"
+                and item.id in barriers
+                and item.id not in photo_items
+            ):
+                reason = "photo_required"
+            if reason:
+                missing.setdefault(section.id, []).append({"item_id": item.id, "reason": reason})
+    return missing
+
+
+def barrier_items(inspection: Inspection) -> set[str]:
+    result = score_inspection(inspection, explain=True)
+    return {b.item_id for b in result.general.barriers}
+
+
+def submit(actor: User, inspection: Inspection, photo_items: set[str]) -> Inspection:
+    require_draft(inspection)
+    missing = missing_items(inspection, photo_items)
+    if missing:
+        count = sum(len(v) for v in missing.values())
+        raise Unprocessable(
+            f"Befaringen mangler {count} punkter og kan ikke sendes inn.", missing=missing
+        )
+    inspection.status = "submitted"
+    inspection.submitted_at = utcnow()
+    inspection.version += 1
+    audit.record("inspection.submitted", "inspection", inspection.id)
+    db.session.flush()
+    return inspection
+
+
+def approve(actor: User, inspection: Inspection) -> Inspection:
+    """Make the inspection the unit's current assessment (scored and stored)."""
+    if inspection.status != "submitted":
+        raise Conflict("Bare innsendte befaringer kan godkjennes.")
+    inspection.status = "approved"
+    inspection.approved_at = utcnow()
+    inspection.approved_by_id = actor.id
+    inspection.version += 1
+    store_assessment(inspection)
+    audit.record("inspection.approved", "inspection", inspection.id)
+    db.session.flush()
+    return inspection
+
+
+def return_to_draft(actor: User, inspection: Inspection, comment: str) -> Inspection:
+    if inspection.status != "submitted":
+        raise Conflict("Bare innsendte befaringer kan sendes tilbake.")
+    inspection.status = "draft"
+    inspection.return_comment = comment
+    inspection.version += 1
+    audit.record("inspection.returned", "inspection", inspection.id, details={"comment": comment})
+    db.session.flush()
+    return inspection
+
+
+def changes_since_previous(inspection: Inspection) -> dict:
+    """Differences from the unit's previous approved inspection, item by item."""
+    previous = (
+        db.session.get(Inspection, inspection.previous_id) if inspection.previous_id else None
+    )
+    if previous is None:
+        previous = _latest_approved(inspection.unit_id)
+        if previous is not None and previous.id == inspection.id:
+            previous = None
+    before = {a.item_id: a for a in previous.answers} if previous else {}
+    after = {a.item_id: a for a in inspection.answers}
+    changes = []
+    for item_id in sorted(before.keys() | after.keys()):
+        old, new = before.get(item_id), after.get(item_id)
+        old_state = (
+            None if old is None else {"value": old.value, "not_applicable": old.not_applicable}
+        )
+        new_state = (
+            None if new is None else {"value": new.value, "not_applicable": new.not_applicable}
+        )
+        if old_state != new_state or (new is not None and new.carried_over):
+            changes.append(
+                {
+                    "item_id": item_id,
+                    "previous": old_state,
+                    "current": new_state,
+                    "carried_over": bool(new and new.carried_over),
+                }
+            )
+    return {"previous_inspection_id": previous.id if previous else None, "changes": changes}

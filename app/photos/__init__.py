@@ -1,0 +1,1 @@
+"""Photo evidence: validate, normalise and strip uploaded photos, and store their files."""

@@ -1,0 +1,36 @@
+"""Photo evidence attached to an inspection (and usually to one item)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+
+class Photo(db.Model):
+    __tablename__ = "photos"
+    __table_args__ = (UniqueConstraint("inspection_id", "sha256"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # the device's UUID
+    inspection_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("inspections.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[str | None] = mapped_column(String(100))
+    caption: Mapped[str | None] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))  # of the uploaded bytes
+    media_type: Mapped[str] = mapped_column(String(32))  # as uploaded (detected)
+    width: Mapped[int]
+    height: Mapped[int]
+    display_key: Mapped[str] = mapped_column(String(100))
+    thumbnail_key: Mapped[str] = mapped_column(String(100))
+    original_key: Mapped[str | None] = mapped_column(String(100))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def storage_keys(self) -> tuple[str, ...]:
+        return tuple(k for k in (self.display_key, self.thumbnail_key, self.original_key) if k)

@@ -1,0 +1,92 @@
+"""Photo upload (one per request, idempotent) and serving to signed-in users."""
+
+from flask import g, send_file
+from flask.views import MethodView
+from flask_smorest.fields import Upload
+from marshmallow import fields, validate
+
+from app.api.smorest import Blueprint, Schema
+from app.auth.roles import ADMIN, INSPECTOR
+from app.photos import services
+
+blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Bilder")
+
+
+class PhotoFormSchema(Schema):
+    id = fields.UUID(required=True, metadata={"description": "The device's photo UUID"})
+    item_id = fields.String(validate=validate.Length(1, 100))
+    caption = fields.String(validate=validate.Length(max=500))
+
+
+class PhotoFileSchema(Schema):
+    file = Upload(required=True)
+
+
+class PhotoSchema(Schema):
+    id = fields.String()
+    inspection_id = fields.String()
+    item_id = fields.String(allow_none=True)
+    caption = fields.String(allow_none=True)
+    width = fields.Integer()
+    height = fields.Integer()
+    url = fields.String()
+    thumbnail_url = fields.String()
+    created_at = fields.String()
+
+
+@blp.route("/inspections/<uuid:inspection_id>/photos")
+class Photos(MethodView):
+    @blp.auth_required(ADMIN, INSPECTOR)
+    @blp.arguments(PhotoFormSchema, location="form")
+    @blp.arguments(PhotoFileSchema, location="files")
+    @blp.response(201, PhotoSchema)
+    @blp.alt_response(200, schema=PhotoSchema, description="Already stored (same UUID or bytes)")
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+    @blp.alt_response(422, response="UNPROCESSABLE_CONTENT")
+    def post(self, form, files, inspection_id):
+        """Upload one photo (JPEG, PNG, WebP, HEIC); retries with the same UUID are safe."""
+        photo, created = services.upload(
+            g.user,
+            inspection_id,
+            form["id"],
+            files["file"].stream,
+            form.get("item_id"),
+            form.get("caption"),
+        )
+        return services.photo_to_dict(photo), 201 if created else 200
+
+
+def _serve(photo, key):
+    etag = f"{photo.sha256[:32]}-{'t' if key == photo.thumbnail_key else 'd'}"
+    stream = services.storage().open(key)
+    response = send_file(stream, mimetype="image/jpeg", etag=etag, max_age=3600, conditional=True)
+    response.cache_control.private = True
+    response.cache_control.public = False
+    return response
+
+
+@blp.route("/photos/<uuid:photo_id>")
+class PhotoById(MethodView):
+    @blp.auth_required()
+    @blp.response(200, content_type="image/jpeg")
+    def get(self, photo_id):
+        """The display image (long side at most 2048 px, no metadata)."""
+        photo = services.get_photo(g.user, photo_id)
+        return _serve(photo, photo.display_key)
+
+    @blp.auth_required(ADMIN, INSPECTOR)
+    @blp.response(204)
+    def delete(self, photo_id):
+        """Delete a photo of a draft inspection, with its files."""
+        services.delete(g.user, photo_id)
+
+
+@blp.route("/photos/<uuid:photo_id>/thumbnail")
+class Thumbnail(MethodView):
+    @blp.auth_required()
+    @blp.response(200, content_type="image/jpeg")
+    def get(self, photo_id):
+        """The thumbnail (at most 400 px)."""
+        photo = services.get_photo(g.user, photo_id)
+        return _serve(photo, photo.thumbnail_key)

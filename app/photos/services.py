@@ -1,0 +1,162 @@
+"""Photo upload, deduplication, serving and deletion on top of the processing core.
+
+Files are written (atomically) before the row is flushed; files of a deleted photo are removed
+only after the deletion is committed. A crash in between leaves files without a row, which
+`flask photos sweep` removes; never a row without its files.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from app.audit import services as audit
+from app.auth.models import User
+from app.errors import Conflict, NotFound, Unprocessable
+from app.extensions import db
+from app.inspections import services as inspections
+from app.inspections.models import Inspection
+from app.photos.models import Photo
+from app.photos.processing import process_photo
+from app.photos.storage import FilesystemStorage, PhotoStorage, store_photo, sweep
+
+
+def storage() -> PhotoStorage:
+    return FilesystemStorage(current_app.config["PHOTO_STORAGE_PATH"])
+
+
+def after_commit(session: Session, callback) -> None:
+    """Run `callback` once the session's transaction is committed (not on rollback)."""
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop("after_commit", []):
+        callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop("after_commit", None)
+
+
+def photo_to_dict(photo: Photo) -> dict:
+    return {
+        "id": str(photo.id),
+        "inspection_id": str(photo.inspection_id),
+        "item_id": photo.item_id,
+        "caption": photo.caption,
+        "width": photo.width,
+        "height": photo.height,
+        "url": f"/api/v1/photos/{photo.id}",
+        "thumbnail_url": f"/api/v1/photos/{photo.id}/thumbnail",
+        "created_at": photo.created_at.isoformat() if photo.created_at else None,
+    }
+
+
+def photos_of(inspection_id) -> list[Photo]:
+    return db.session.scalars(
+        select(Photo).where(Photo.inspection_id == inspection_id).order_by(Photo.created_at)
+    ).all()
+
+
+def photos_for_detail(inspection: Inspection) -> list[dict]:
+    return [photo_to_dict(p) for p in photos_of(inspection.id)]
+
+
+def photo_items(inspection: Inspection) -> set[str]:
+    return {p.item_id for p in photos_of(inspection.id) if p.item_id}
+
+
+def photo_ids_by_item(inspection_id) -> dict[str, list[str]]:
+    by_item: dict[str, list[str]] = {}
+    for photo in photos_of(inspection_id):
+        if photo.item_id:
+            by_item.setdefault(photo.item_id, []).append(str(photo.id))
+    return by_item
+
+
+def upload(
+    actor: User, inspection_id: uuid.UUID, photo_id: uuid.UUID, stream, item_id, caption
+) -> tuple[Photo, bool]:
+    """Store one photo; the same UUID or the same bytes again return the existing photo."""
+    existing = db.session.get(Photo, photo_id)
+    if existing is not None:
+        if existing.inspection_id != inspection_id:
+            raise Conflict("Denne bilde-ID-en er allerede brukt i en annen befaring.")
+        inspections.get_inspection(actor, inspection_id)
+        return existing, False
+    inspection = inspections.get_inspection(actor, inspection_id, write=True)
+    inspections.require_draft(inspection)
+    if item_id is not None and item_id not in inspections.checklist_of(inspection).items:
+        raise Unprocessable("Ugyldige data.", errors={"item_id": [f"Ukjent punkt: {item_id}"]})
+
+    config = current_app.config
+    data = stream.read(config["MAX_CONTENT_LENGTH"] + 1)
+    processed = process_photo(
+        data, max_pixels=config["PHOTO_MAX_PIXELS"], max_bytes=config["MAX_CONTENT_LENGTH"]
+    )
+    duplicate = db.session.scalar(
+        select(Photo).where(Photo.inspection_id == inspection_id, Photo.sha256 == processed.sha256)
+    )
+    if duplicate is not None:
+        return duplicate, False
+
+    files = storage()
+    keys = store_photo(
+        files, photo_id, processed, original=data if config["PHOTO_KEEP_ORIGINAL"] else None
+    )
+    photo = Photo(
+        id=photo_id,
+        inspection_id=inspection_id,
+        item_id=item_id,
+        caption=caption,
+        sha256=processed.sha256,
+        media_type=processed.media_type,
+        width=processed.width,
+        height=processed.height,
+        display_key=keys.display,
+        thumbnail_key=keys.thumbnail,
+        original_key=keys.original,
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(photo)
+    try:
+        db.session.flush()
+    except Exception:
+        for key in keys.all():
+            files.delete(key)
+        raise
+    audit.record("photo.uploaded", "photo", photo.id, details={"inspection_id": str(inspection_id)})
+    return photo, True
+
+
+def get_photo(actor: User, photo_id: uuid.UUID) -> Photo:
+    photo = db.session.get(Photo, photo_id)
+    if photo is None:
+        raise NotFound("Bildet finnes ikke.")
+    inspections.get_inspection(actor, photo.inspection_id)  # same visibility as the inspection
+    return photo
+
+
+def delete(actor: User, photo_id: uuid.UUID) -> None:
+    photo = get_photo(actor, photo_id)
+    inspection = inspections.get_inspection(actor, photo.inspection_id, write=True)
+    inspections.require_draft(inspection)
+    keys = photo.storage_keys()
+    db.session.delete(photo)
+    db.session.flush()
+    files = storage()
+    after_commit(db.session(), lambda: [files.delete(k) for k in keys])
+    audit.record("photo.deleted", "photo", photo_id)
+
+
+def sweep_orphans(older_than_seconds: float = 3600) -> list[str]:
+    referenced = {
+        key for photo in db.session.scalars(select(Photo)) for key in photo.storage_keys()
+    }
+    return sweep(storage(), referenced, older_than_seconds)

@@ -1,0 +1,32 @@
+"""Scoring core: answers and unit facts in, scores, classes and explanations out (SCORING.md)."""
+
+from app.scoring.answers import Answer, validate_answer, validate_answers
+from app.scoring.engine import classes_after, score
+from app.scoring.results import (
+    Barrier,
+    LimitationResult,
+    MeasureOption,
+    ProfileResult,
+    Result,
+    Unanswered,
+    result_to_dict,
+)
+from app.scoring.table import LIMITATION_KEYS, Prepared, prepare
+
+__all__ = [
+    "LIMITATION_KEYS",
+    "Answer",
+    "Barrier",
+    "LimitationResult",
+    "MeasureOption",
+    "Prepared",
+    "ProfileResult",
+    "Result",
+    "Unanswered",
+    "classes_after",
+    "prepare",
+    "result_to_dict",
+    "score",
+    "validate_answer",
+    "validate_answers",
+]

@@ -1,0 +1,171 @@
+"""Profile scores and classes: weighted combinations of limitation results (SCORING.md).
+
+profile score = sum(w_L * score(L)) / sum(w_L); class = the worst class among limitations with
+weight >= 0.5, else from the profile score against the threshold (unknown when the weighted
+coverage is below min_coverage or a blocking-rated item of one of its limitations is
+unanswered). A profile without weights (the adult age group) is the general result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from operator import itemgetter
+from typing import TYPE_CHECKING
+
+from app.errors import Unprocessable
+from app.scoring.results import (
+    CLASS_RANK,
+    Barrier,
+    LimitationResult,
+    ProfileResult,
+    SuitabilityClass,
+    Unanswered,
+)
+from app.scoring.table import Prepared, ProfileSpec, profile_spec
+
+if TYPE_CHECKING:
+    from app.scoring.engine import _Tally
+
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+_THIRD = itemgetter(2)  # Unanswered.weight
+
+
+def extra_specs(
+    prepared: Prepared, extra_profiles: Mapping[str, Mapping[str, float]]
+) -> list[ProfileSpec]:
+    """Validate ad-hoc profiles (an applicant's needs) and flatten them for scoring."""
+    if not extra_profiles:
+        return []
+    specs: list[ProfileSpec] = []
+    errors: dict[str, list[str]] = {}
+    for key, weights in extra_profiles.items():
+        problems: list[str] = []
+        if key in prepared.profile_specs or key in prepared.key_index or key == "general":
+            problems.append(f"Profilnavnet {key} er allerede i bruk")
+        if not isinstance(weights, Mapping):
+            errors[key] = [*problems, "Vektene må være et objekt"]
+            continue
+        parsed: dict[int, float] = {}
+        for limitation, weight in weights.items():
+            index = prepared.key_index.get(limitation)
+            if index is None:
+                problems.append(f"Ukjent funksjonsnedsettelse: {limitation}")
+            elif (
+                isinstance(weight, bool)
+                or not isinstance(weight, int | float)
+                or not 0 <= weight <= 1
+            ):
+                problems.append(f"Vekten for {limitation} må være et tall mellom 0 og 1")
+            elif weight > 0:
+                parsed[index] = float(weight)
+        if problems:
+            errors[key] = problems
+        else:
+            specs.append(profile_spec(key, parsed, prepared.keys, prepared.items))
+    if errors:
+        raise Unprocessable("Ugyldige behovsprofiler", errors={"profiles": errors})
+    return specs
+
+
+def _weighted(spec: ProfileSpec, limitations: dict[str, LimitationResult]) -> tuple[float, float]:
+    """Weighted mean score and coverage of the profile's limitations."""
+    score = coverage = 0.0
+    for key, _, w in spec.parts:
+        result = limitations[key]
+        score += w * result.score
+        coverage += w * result.coverage
+    # Clamp float rounding (0.3 * 100 * 3 / 0.9 is 100.00000000000001).
+    return min(score / spec.total, 100.0), min(coverage / spec.total, 1.0)
+
+
+def _class(
+    prepared: Prepared,
+    spec: ProfileSpec,
+    limitations: dict[str, LimitationResult],
+    tally: _Tally,
+    score: float,
+    coverage: float,
+) -> SuitabilityClass:
+    if spec.major:
+        return min((limitations[k].suitability for k in spec.major), key=CLASS_RANK.__getitem__)
+    if coverage < prepared.profiles.min_coverage or any(
+        tally.unknown_blocking[li] for _, li, _ in spec.parts
+    ):
+        return "unknown"
+    return "adaptable" if score < prepared.profiles.suitable_threshold else "suitable"
+
+
+def profile_class(
+    prepared: Prepared,
+    spec: ProfileSpec,
+    limitations: dict[str, LimitationResult],
+    general: LimitationResult,
+    tally: _Tally,
+) -> SuitabilityClass:
+    """The class of one profile (no explanation work)."""
+    if not spec.total:
+        return general.suitability
+    if spec.major:
+        return min((limitations[k].suitability for k in spec.major), key=CLASS_RANK.__getitem__)
+    return _class(prepared, spec, limitations, tally, *_weighted(spec, limitations))
+
+
+def _explain(
+    spec: ProfileSpec, tally: _Tally
+) -> tuple[tuple[Barrier, ...], tuple[Unanswered, ...]]:
+    """Barriers and unanswered items of a profile, by weighted impact (highest first)."""
+    found: list[tuple[float, Barrier]] = []
+    table = spec.items
+    at_full = spec.at_full
+    for (pi, _, severities), made in zip(tally.barriers, tally.made, strict=True):
+        if severities is pi.full:
+            impact, worst = at_full[pi.index]
+        else:  # graded by a band or a choice
+            impact, worst = 0.0, 0
+            for pos, w in table[pi.index]:
+                sev = severities[pos]
+                if sev:
+                    impact += w * sev
+                    if sev > worst:
+                        worst = sev
+        if worst:
+            found.append((impact, made[worst]))
+    missing: list[Unanswered] = []
+    for pi in tally.unanswered:
+        impact = 0.0
+        for pos, w in table[pi.index]:
+            impact += w * pi.full[pos]
+        if impact:
+            missing.append(Unanswered(pi.id, pi.item.question, impact))
+    found.sort(key=_FIRST, reverse=True)  # stable: equal impact keeps checklist order
+    missing.sort(key=_THIRD, reverse=True)
+    return tuple(map(_SECOND, found)), tuple(missing)
+
+
+def profile_result(
+    prepared: Prepared,
+    spec: ProfileSpec,
+    limitations: dict[str, LimitationResult],
+    general: LimitationResult,
+    tally: _Tally,
+    explain: bool,
+) -> ProfileResult:
+    """Score, class and explanation of one profile; no weights means the general result."""
+    if not spec.total:
+        return ProfileResult(spec.key, *general[1:], {})
+    score, coverage = _weighted(spec, limitations)
+    barriers, unanswered = _explain(spec, tally) if explain else ((), ())
+    problem_score = 0
+    for key, _, _ in spec.parts:
+        problem_score += limitations[key].problem_score
+    return ProfileResult(
+        spec.key,
+        score,
+        _class(prepared, spec, limitations, tally, score, coverage),
+        coverage,
+        problem_score,
+        barriers,
+        unanswered,
+        spec.weights,
+    )

@@ -1,0 +1,363 @@
+"""The impact table: everything about one checklist version that scoring can precompute.
+
+`prepare` flattens a checklist, its profiles and the measures catalogue into per-item records
+(which limitations the item rates and how hard, how an answer is judged, which measures remove
+it) so that scoring one inspection is a single pass over flat tuples. Prepared tables are
+cached per (checklist, profiles, measures) version and object.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from app.checklists.model import (
+    Checklist,
+    Condition,
+    Item,
+    Limitation,
+    Measure,
+    MeasureCatalogue,
+    ProfileSet,
+    Severity,
+)
+from app.scoring.conditions import Compiled, compile_condition
+from app.scoring.results import Barrier, MeasureOption, Unanswered
+
+BLOCKING = 4
+
+# The limitation keys of SCORING.md, in its order; results always cover all of them.
+LIMITATION_KEYS: tuple[str, ...] = (
+    "wheelchair_manual",
+    "wheelchair_electric",
+    "walking_aid",
+    "balance",
+    "stamina",
+    "arm_hand",
+    "blind",
+    "low_vision",
+    "deaf",
+    "hard_of_hearing",
+    "cognitive",
+    "asthma_allergy",
+    "young_child",
+)
+
+# Judge: answer value -> None (pass) or severities aligned with PreparedItem.rated.
+Judge = Callable[[Any], tuple[int, ...] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedItem:
+    """One rated item, flattened for scoring."""
+
+    index: int
+    id: str
+    item: Item
+    rated: tuple[tuple[int, int], ...]  # (limitation index, full severity), severity > 0
+    lis: tuple[int, ...]  # the limitation indexes of rated
+    max_severity: int
+    full: tuple[int, ...]  # full severities aligned with rated
+    judge: Judge | None  # None for yes_no: the engine inlines "true passes"
+    condition: Condition | None
+    register: str | None
+    measures: tuple[Measure, ...]
+    default_options: tuple[MeasureOption, ...]
+    measure_ids: frozenset[str]
+    static_made: dict[int, Barrier] | None  # yes_no: its Barrier record per severity
+    static_pairs: tuple[tuple[int, Barrier], ...]  # yes_no: (limitation index, record)
+    removable_by_default: bool  # some measure feasible by default removes it
+    unanswered: tuple[Unanswered, ...]  # its Unanswered record per rated limitation
+    unanswered_general: Unanswered  # its Unanswered record in the general result
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """The precomputed impact table of one checklist version with its profiles and measures."""
+
+    checklist: Checklist
+    profiles: ProfileSet
+    measures: MeasureCatalogue
+    keys: tuple[str, ...]  # limitation keys, index = limitation index
+    key_index: dict[str, int]
+    items: tuple[PreparedItem, ...]  # rated items in checklist order
+    plain_rows: tuple[Row, ...]  # yes_no items without condition or register
+    other_rows: tuple[Row, ...]  # every other scored item
+    conditions: tuple[Compiled, ...]  # distinct conditions, evaluated once per inspection
+    item_ids: frozenset[str]  # every item id of the checklist, rated or not
+    all_items: dict[str, Item]  # every item of the checklist by id
+    condition_refs: frozenset[str]  # item ids that some condition reads
+    total_weight: tuple[int, ...]  # per limitation: sum of full severities over rated items
+    profile_specs: dict[str, ProfileSpec]  # the age-group profiles of the ProfileSet
+
+
+# (item id, index into Prepared.conditions or -1, register, judge, item, item index)
+Row = tuple[str, int, str | None, Judge | None, PreparedItem, int]
+
+# Per item (by PreparedItem.index): (position in item.rated, profile weight) pairs.
+ItemWeights = tuple[tuple[tuple[int, float], ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSpec:
+    """A profile flattened for scoring: its weights and its slice of the impact table."""
+
+    key: str
+    parts: tuple[tuple[str, int, float], ...]  # (limitation key, index, weight > 0)
+    weights: dict[str, float]  # limitation key -> weight > 0
+    total: float  # sum of the weights; 0 for a profile without weights (general only)
+    major: tuple[str, ...]  # limitation keys with weight >= MAJOR_WEIGHT
+    items: ItemWeights
+    at_full: tuple[tuple[float, int], ...]  # per item: (weighted impact, worst) at full severity
+
+
+MAJOR_WEIGHT = 0.5
+
+
+def profile_spec(
+    key: str, weights: dict[int, float], keys: tuple[str, ...], items: tuple[PreparedItem, ...]
+) -> ProfileSpec:
+    """Flatten one profile's weights {limitation index: weight > 0}."""
+    table = tuple(
+        tuple((pos, weights[li]) for pos, (li, _) in enumerate(pi.rated) if li in weights)
+        for pi in items
+    )
+    return ProfileSpec(
+        key=key,
+        parts=tuple((keys[li], li, w) for li, w in weights.items()),
+        weights={keys[li]: w for li, w in weights.items()},
+        total=sum(weights.values()),
+        major=tuple(keys[li] for li, w in weights.items() if w >= MAJOR_WEIGHT),
+        items=table,
+        at_full=tuple(
+            (
+                sum(w * pi.full[pos] for pos, w in entries),
+                max((pi.full[pos] for pos, _ in entries), default=0),
+            )
+            for pi, entries in zip(items, table, strict=True)
+        ),
+    )
+
+
+def _aligned(rated: tuple[tuple[int, int], ...], keys: tuple[str, ...], sev: Severity):
+    """Severities of `sev` aligned with `rated`, capped at the item's full severity."""
+    return tuple(min(max(int(sev.get(keys[li], 0)), 0), full) for li, full in rated)
+
+
+def _make_judge(
+    item: Item, rated: tuple[tuple[int, int], ...], keys: tuple[str, ...], full: tuple[int, ...]
+) -> Judge:
+    """Build the function that turns an answer value into pass (None) or severities.
+
+    A failure at full severity returns `full` itself, so callers can test identity.
+    """
+
+    def none(_value: Any) -> tuple[int, ...] | None:
+        return None
+
+    def _nonzero(severities: tuple[int, ...]) -> tuple[int, ...] | None:
+        # A grading that rates nothing is not a barrier for anyone.
+        return severities if any(severities) else None
+
+    if item.type == "yes_no":
+        return lambda value: None if value is True else full
+
+    if item.type == "choice":
+        graded = {
+            c.key: None
+            if c.passes
+            else (_nonzero(_aligned(rated, keys, c.severity)) if c.severity is not None else full)
+            for c in item.choices
+        }
+        return lambda value: graded.get(value, full)
+
+    requirement = item.requirement
+    if item.type not in ("measurement", "count") or requirement is None:
+        return none
+
+    low, high = requirement.min, requirement.max
+    bands = tuple(
+        (band.limit, _nonzero(_aligned(rated, keys, band.severity))) for band in item.bands
+    )
+
+    def judge(value: Any) -> tuple[int, ...] | None:
+        if low is not None and value < low:
+            for limit, severities in bands:
+                if value >= limit:
+                    return severities
+            return full
+        if high is not None and value > high:
+            for limit, severities in bands:
+                if value <= limit:
+                    return severities
+            return full
+        return None
+
+    return judge
+
+
+def _options(
+    measures: Iterable[Measure], feasibility: dict[str, bool]
+) -> tuple[MeasureOption, ...]:
+    return tuple(
+        MeasureOption(m.id, m.name, m.cost, feasibility.get(m.id, m.feasible_by_default))
+        for m in measures
+    )
+
+
+def _keys(
+    checklist: Checklist, profiles: ProfileSet, limitations: Iterable[Limitation | str] | None
+) -> tuple[str, ...]:
+    if limitations is not None:
+        base = [lim if isinstance(lim, str) else lim.key for lim in limitations]
+    else:
+        base = list(LIMITATION_KEYS)
+    seen = dict.fromkeys(base)
+    for item in checklist.items.values():
+        seen.update(dict.fromkeys(item.severity))
+    for profile in profiles.profiles:
+        seen.update(dict.fromkeys(profile.weights))
+    return tuple(seen)
+
+
+def _build(
+    checklist: Checklist,
+    profiles: ProfileSet,
+    measures: MeasureCatalogue,
+    limitations: Iterable[Limitation | str] | None,
+) -> Prepared:
+    keys = _keys(checklist, profiles, limitations)
+    key_index = {key: i for i, key in enumerate(keys)}
+    removers: dict[str, list[Measure]] = {}
+    for measure in measures.measures:
+        for item_id in measure.removes:
+            removers.setdefault(item_id, []).append(measure)
+    all_items = checklist.items
+    refs: set[str] = set()
+    for item in all_items.values():
+        if item.condition is not None:
+            refs |= item.condition.item_refs()
+    prepared_items = []
+    total = [0] * len(keys)
+    for item in all_items.values():
+        rated = tuple(
+            (key_index[key], int(sev)) for key, sev in item.severity.items() if int(sev) > 0
+        )
+        if not rated:
+            continue  # informational item: answered for the record, never scored
+        for li, sev in rated:
+            total[li] += sev
+        item_measures = tuple(removers.get(item.id, ()))
+        full = tuple(sev for _, sev in rated)
+        options = _options(item_measures, {})
+        # A yes_no barrier is always the answer False at full severity: build its records once.
+        static = (
+            {s: Barrier(item.id, item.question, False, s, options) for s in set(full)}
+            if item.type == "yes_no"
+            else None
+        )
+        prepared_items.append(
+            PreparedItem(
+                index=len(prepared_items),
+                id=item.id,
+                item=item,
+                rated=rated,
+                lis=tuple(li for li, _ in rated),
+                max_severity=max(sev for _, sev in rated),
+                full=full,
+                judge=None if item.type == "yes_no" else _make_judge(item, rated, keys, full),
+                condition=item.condition,
+                register=item.register,
+                measures=item_measures,
+                default_options=options,
+                measure_ids=frozenset(m.id for m in item_measures),
+                static_made=static,
+                static_pairs=tuple((li, static[s]) for li, s in rated) if static else (),
+                removable_by_default=any(m.feasible_by_default for m in item_measures),
+                unanswered=tuple(Unanswered(item.id, item.question, sev) for _, sev in rated),
+                unanswered_general=Unanswered(item.id, item.question, 1.0),
+            )
+        )
+    profile_weights = {
+        p.key: {key_index[k]: float(w) for k, w in p.weights.items() if w > 0}
+        for p in profiles.profiles
+    }
+    frozen_items = tuple(prepared_items)
+    # Equal conditions (many items share "the unit has a lift") are evaluated once.
+    registers = {item.id: item.register for item in all_items.values()}
+    distinct: dict[str, int] = {}
+    compiled: list[Compiled] = []
+    for pi in frozen_items:
+        if pi.condition is not None and repr(pi.condition) not in distinct:
+            distinct[repr(pi.condition)] = len(compiled)
+            compiled.append(compile_condition(pi.condition, registers))
+    rows = [
+        (pi.id, distinct.get(repr(pi.condition), -1), pi.register, pi.judge, pi, pi.index)
+        for pi in frozen_items
+    ]
+    return Prepared(
+        checklist=checklist,
+        profiles=profiles,
+        measures=measures,
+        keys=keys,
+        key_index=key_index,
+        items=frozen_items,
+        plain_rows=tuple(row for row in rows if row[3] is None and row[1] < 0 and not row[2]),
+        other_rows=tuple(row for row in rows if not (row[3] is None and row[1] < 0 and not row[2])),
+        conditions=tuple(compiled),
+        item_ids=frozenset(all_items),
+        all_items=all_items,
+        condition_refs=frozenset(refs),
+        total_weight=tuple(total),
+        profile_specs={
+            k: profile_spec(k, w, keys, frozen_items) for k, w in profile_weights.items()
+        },
+    )
+
+
+_CACHE_SIZE = 32
+_cache: OrderedDict[tuple[Any, ...], Prepared] = OrderedDict()
+
+
+def prepare(
+    checklist: Checklist,
+    profiles: ProfileSet,
+    measures: MeasureCatalogue,
+    limitations: Iterable[Limitation | str] | None = None,
+) -> Prepared:
+    """Return the impact table for this checklist version, profiles and measures (cached).
+
+    The cache key is the versions; a hit is served only when it was built from these very
+    objects, so a reloaded or edited catalogue with the same version numbers is rebuilt.
+    `limitations` (default: the keys of SCORING.md) fixes which limitations results cover.
+    """
+    lim_key = (
+        None
+        if limitations is None
+        else tuple(lim if isinstance(lim, str) else lim.key for lim in limitations)
+    )
+    key = (checklist.key, checklist.version, profiles.version, measures.version, lim_key)
+    hit = _cache.get(key)
+    if (
+        hit is not None
+        and hit.checklist is checklist
+        and hit.profiles is profiles
+        and hit.measures is measures
+    ):
+        _cache.move_to_end(key)
+        return hit
+    built = _build(checklist, profiles, measures, lim_key)
+    _cache[key] = built
+    _cache.move_to_end(key)
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return built
+
+
+def options_for(item: PreparedItem, feasibility: dict[str, bool]) -> tuple[MeasureOption, ...]:
+    """The measures removing `item`, with feasibility overrides applied."""
+    if not feasibility:
+        return item.default_options
+    return _options(item.measures, feasibility)

@@ -1,0 +1,1 @@
+"""Unit register: buildings and the dwellings (units) in them."""

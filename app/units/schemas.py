@@ -1,0 +1,134 @@
+from flask import current_app
+from flask_smorest.fields import Upload
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
+from webargs.fields import DelimitedList
+
+from app.api.smorest import Schema
+from app.units.models import OWNERSHIPS, STATUSES
+from app.units.numbering import InvalidUnitNumber, parse_unit_number
+
+YEAR = validate.Range(1600, 2100)
+
+
+def _check_district(value: str) -> None:
+    districts = current_app.config["DISTRICTS"]
+    if value not in districts:
+        raise ValidationError(f"Ukjent bydel/krets. Gyldige: {', '.join(districts)}.")
+
+
+class BuildingSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    external_id = fields.String(allow_none=True, validate=validate.Length(1, 64))
+    name = fields.String(allow_none=True, validate=validate.Length(max=200))
+    address = fields.String(required=True, validate=validate.Length(1, 200))
+    postal_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{4}$"))
+    place = fields.String(allow_none=True, validate=validate.Length(max=100))
+    district = fields.String(required=True, validate=_check_district)
+    latitude = fields.Float(allow_none=True, validate=validate.Range(57, 72))
+    longitude = fields.Float(allow_none=True, validate=validate.Range(4, 32))
+    gnr = fields.Integer(allow_none=True, validate=validate.Range(1, 99999))
+    bnr = fields.Integer(allow_none=True, validate=validate.Range(1, 99999))
+    fnr = fields.Integer(allow_none=True, validate=validate.Range(0, 9999))
+    snr = fields.Integer(allow_none=True, validate=validate.Range(0, 9999))
+    storeys = fields.Integer(allow_none=True, validate=validate.Range(1, 60))
+    has_lift = fields.Boolean(allow_none=True)
+    year_built = fields.Integer(allow_none=True, validate=YEAR)
+    notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    version = fields.Integer(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class BuildingQuerySchema(Schema):
+    district = fields.String()
+    q = fields.String(metadata={"description": "Free-text search in name and address"})
+
+
+class UnitSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    building_id = fields.Integer(required=True)
+    external_id = fields.String(allow_none=True, validate=validate.Length(1, 64))
+    unit_number = fields.String(
+        required=True, metadata={"description": "Bruksenhetsnummer, e.g. H0201"}
+    )
+    floor = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(-5, 60),
+        metadata={"description": "1 = street level; derived from the unit number when left out"},
+    )
+    rooms = fields.Integer(allow_none=True, validate=validate.Range(1, 20))
+    bedrooms = fields.Integer(allow_none=True, validate=validate.Range(0, 15))
+    area = fields.Decimal(
+        allow_none=True, places=1, as_string=False, validate=validate.Range(1, 999)
+    )
+    ownership = fields.String(load_default="owned", validate=validate.OneOf(OWNERSHIPS))
+    status = fields.String(load_default="let", validate=validate.OneOf(STATUSES))
+    notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    version = fields.Integer(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+    address = fields.String(dump_only=True, attribute="building.address")
+    district = fields.String(dump_only=True, attribute="building.district")
+
+    @validates("unit_number")
+    def _unit_number(self, value, **_):
+        try:
+            parse_unit_number(value)
+        except InvalidUnitNumber as error:
+            raise ValidationError(str(error)) from error
+
+    @validates_schema
+    def _rooms(self, data, **_):
+        rooms, bedrooms = data.get("rooms"), data.get("bedrooms")
+        if rooms is not None and bedrooms is not None and bedrooms > rooms:
+            raise ValidationError("Kan ikke ha flere soverom enn rom.", "bedrooms")
+
+
+class UnitQuerySchema(Schema):
+    district = fields.String()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    building_id = fields.Integer()
+    min_bedrooms = fields.Integer(validate=validate.Range(0, 15))
+    q = fields.String(metadata={"description": "Free-text search in address and unit number"})
+    suitable_for = DelimitedList(
+        fields.String(validate=validate.Length(1, 64)),
+        metadata={"description": "Limitation or profile keys, comma separated"},
+    )
+    class_ = fields.String(
+        data_key="class",
+        attribute="class",
+        validate=validate.OneOf(["suitable", "adaptable", "unknown", "unsuitable"]),
+        metadata={"description": "Minimum class for suitable_for (default suitable)"},
+    )
+    min_score = fields.Float(validate=validate.Range(0, 100))
+    sort = fields.String(
+        load_default="address",
+        validate=validate.OneOf(
+            ["address", "-address", "bedrooms", "-bedrooms", "area", "-area", "id"]
+        ),
+    )
+
+    @validates_schema
+    def _suitability(self, data, **_):
+        if ("class" in data or "min_score" in data) and "suitable_for" not in data:
+            raise ValidationError("Brukes sammen med suitable_for.", "suitable_for")
+
+
+class ImportArgsSchema(Schema):
+    dry_run = fields.Boolean(load_default=False)
+
+
+class ImportFileSchema(Schema):
+    file = Upload(required=True)
+
+
+class ImportProblemSchema(Schema):
+    line = fields.Integer()
+    column = fields.String(allow_none=True)
+    message = fields.String()
+
+
+class ImportReportSchema(Schema):
+    dry_run = fields.Boolean()
+    file_name = fields.String()
+    summary = fields.Dict(keys=fields.String(), values=fields.Integer())
+    problems = fields.List(fields.Nested(ImportProblemSchema))
+    unknown_columns = fields.List(fields.String())

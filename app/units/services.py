@@ -1,0 +1,143 @@
+"""Register writes: create and update buildings and units. Services flush; requests commit."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from app.assessments.models import CLASS_RANK, UnitScore
+from app.audit import services as audit
+from app.checklists import services as checklists
+from app.errors import Conflict, NotFound, Unprocessable
+from app.extensions import db
+from app.units.importing import normalise_address
+from app.units.models import Building, Unit
+from app.units.numbering import normalise_unit_number, parse_unit_number
+
+
+def get_building(building_id: int) -> Building:
+    building = db.session.get(Building, building_id)
+    if building is None:
+        raise NotFound("Bygget finnes ikke.")
+    return building
+
+
+def get_unit(unit_id: int) -> Unit:
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("Boligen finnes ikke.")
+    return unit
+
+
+def _apply(row, data: dict) -> bool:
+    changed = False
+    for name, value in data.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    if changed and row.id is not None:
+        row.version += 1
+    return changed
+
+
+def save_building(data: dict, building: Building | None = None) -> Building:
+    if "address" in data:
+        data["address_key"] = normalise_address(data["address"])
+    if data.get("external_id"):
+        clash = db.session.scalar(
+            select(Building.id).where(Building.external_id == data["external_id"])
+        )
+        if clash is not None and (building is None or clash != building.id):
+            raise Conflict("Et annet bygg har allerede denne eksterne ID-en.")
+    building = building or Building()
+    _apply(building, data)
+    db.session.add(building)
+    db.session.flush()
+    audit.record("building.saved", "building", building.id)
+    return building
+
+
+def save_unit(data: dict, unit: Unit | None = None) -> Unit:
+    if "building_id" in data:
+        get_building(data["building_id"])
+    if "unit_number" in data:
+        data["unit_number"] = normalise_unit_number(data["unit_number"])
+        if data.get("floor") is None:
+            data["floor"] = parse_unit_number(data["unit_number"]).floor
+    building_id = data.get("building_id", unit.building_id if unit else None)
+    number = data.get("unit_number", unit.unit_number if unit else None)
+    clash = db.session.scalar(
+        select(Unit.id).where(
+            or_(
+                (Unit.building_id == building_id) & (Unit.unit_number == number),
+                Unit.external_id == data["external_id"] if data.get("external_id") else False,
+            )
+        )
+    )
+    if clash is not None and (unit is None or clash != unit.id):
+        raise Conflict(
+            "Bygget har allerede en bolig med dette bruksenhetsnummeret eller den eksterne ID-en."
+        )
+    rooms = data.get("rooms", unit.rooms if unit else None)
+    bedrooms = data.get("bedrooms", unit.bedrooms if unit else None)
+    if rooms is not None and bedrooms is not None and bedrooms > rooms:
+        raise Unprocessable("Ugyldige data.", errors={"bedrooms": ["Flere soverom enn rom."]})
+    unit = unit or Unit()
+    _apply(unit, data)
+    db.session.add(unit)
+    db.session.flush()
+    audit.record("unit.saved", "unit", unit.id)
+    return unit
+
+
+SORTS = {
+    "address": (Building.address_key, Unit.unit_number),
+    "bedrooms": (Unit.bedrooms, Unit.id),
+    "area": (Unit.area, Unit.id),
+    "id": (Unit.id,),
+}
+
+
+def unit_query(query: dict):
+    """The select behind `GET /units`: filters and sorting, paginated by the caller."""
+    stmt = select(Unit).join(Unit.building)
+    if "district" in query:
+        stmt = stmt.where(Building.district == query["district"])
+    if "status" in query:
+        stmt = stmt.where(Unit.status == query["status"])
+    if "building_id" in query:
+        stmt = stmt.where(Unit.building_id == query["building_id"])
+    if "min_bedrooms" in query:
+        stmt = stmt.where(Unit.bedrooms >= query["min_bedrooms"])
+    if query.get("q"):
+        like = f"%{normalise_address(query['q'])}%"
+        stmt = stmt.where(
+            or_(Building.address_key.like(like), Unit.unit_number == query["q"].strip().upper())
+        )
+    if "suitable_for" in query:
+        stmt = stmt.where(*suitability_filters(query))
+    sort = query.get("sort", "address")
+    columns = SORTS[sort.lstrip("-")]
+    if sort.startswith("-"):
+        columns = tuple(c.desc() for c in columns)
+    return stmt.order_by(*columns, Unit.id)
+
+
+def suitability_filters(query: dict) -> list:
+    """One EXISTS per key: the unit's stored class is at least `class` (default suitable) and
+    its score at least `min_score`. Units never assessed never match."""
+    catalogue = checklists.catalogue()
+    known = {x.key for x in catalogue.limitations} | {p.key for p in catalogue.profiles.profiles}
+    unknown = [key for key in query["suitable_for"] if key not in known | {"general"}]
+    if unknown:
+        raise Unprocessable(
+            "Ugyldige data.", errors={"suitable_for": [f"Ukjent nøkkel: {k}" for k in unknown]}
+        )
+    rank = CLASS_RANK[query.get("class", "suitable")]
+    filters = []
+    for key in query["suitable_for"]:
+        condition = (UnitScore.unit_id == Unit.id) & (UnitScore.key == key)
+        condition &= UnitScore.class_rank >= rank
+        if "min_score" in query:
+            condition &= UnitScore.score >= query["min_score"]
+        filters.append(select(UnitScore.unit_id).where(condition).exists())
+    return filters

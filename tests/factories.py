@@ -1,0 +1,106 @@
+"""Builders for realistic test data: answer sets, registered units, inspections."""
+
+from __future__ import annotations
+
+import uuid
+
+from app.checklists import services as checklists
+from app.checklists.model import Checklist, Item
+from app.extensions import db
+from app.units.importing import normalise_address
+from app.units.models import Building, Unit
+
+
+def uu_bolig() -> Checklist:
+    return checklists.catalogue().checklists[("uu-bolig", 1)]
+
+
+def passing_value(item: Item):
+    """A value that passes the item's requirement (yes is the good state)."""
+    if item.type == "yes_no":
+        return True
+    if item.type == "choice":
+        return next(c.key for c in item.choices if c.passes)
+    if item.type in ("measurement", "count"):
+        req = item.requirement
+        low, high = item.bounds or (0, 10_000)
+        if req is None:
+            value = low
+        elif req.recommended is not None:
+            value = req.recommended
+        elif req.min is not None:
+            value = max(req.min, low)
+        else:
+            value = min(req.max, high) if req.max is not None else low
+        return int(value) if item.type == "count" else value
+    return "ok"
+
+
+def passing_answers(checklist: Checklist | None = None, *, skip=()) -> list[dict]:
+    """An answer for every non-text item, all passing (a fully accessible unit)."""
+    checklist = checklist or uu_bolig()
+    return [
+        {"item_id": item.id, "value": passing_value(item)}
+        for item in checklist.items.values()
+        if item.type != "text" and item.register is None and item.id not in skip
+    ]
+
+
+def with_values(answers: list[dict], **changes) -> list[dict]:
+    """Replace values by item id: with_values(a, **{"entrance.steps_count": 3})."""
+    return [
+        {**a, "value": changes[a["item_id"]]} if a["item_id"] in changes else a for a in answers
+    ]
+
+
+def make_unit(
+    district="Sentrum", floor=1, has_lift=True, status="vacant", bedrooms=2, **kw
+) -> Unit:
+    address = kw.pop("address", f"Testveien {uuid.uuid4().hex[:6]}")
+    building = Building(
+        address=address,
+        address_key=normalise_address(address),
+        postal_code="1771",
+        district=district,
+        has_lift=has_lift,
+        storeys=max(floor, 1),
+    )
+    db.session.add(building)
+    db.session.flush()
+    unit = Unit(
+        building_id=building.id,
+        unit_number=f"H{max(floor, 1):02d}01",
+        floor=floor,
+        rooms=bedrooms + 1,
+        bedrooms=bedrooms,
+        status=status,
+        **kw,
+    )
+    db.session.add(unit)
+    db.session.commit()
+    return unit
+
+
+def jpeg_bytes(colour=(200, 40, 40), size=(640, 480)) -> bytes:
+    """A small real JPEG; different colours give different content hashes."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def upload_photo(caller, inspection_id, item_id=None, data=None, photo_id=None, name="bilde.jpg"):
+    import io
+
+    form = {
+        "id": str(photo_id or uuid.uuid4()),
+        "file": (io.BytesIO(jpeg_bytes() if data is None else data), name),
+    }
+    if item_id:
+        form["item_id"] = item_id
+    return caller.post(
+        f"/api/v1/inspections/{inspection_id}/photos", data=form, content_type="multipart/form-data"
+    )

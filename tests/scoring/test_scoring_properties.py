@@ -1,0 +1,219 @@
+"""Property-based tests of the invariants in SCORING.md, and a check against a direct reading."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.scoring import Answer, prepare, result_to_dict, score
+from app.scoring.conditions import evaluate
+from app.scoring.results import CLASS_RANK
+from tests.scoring.scoring_strategies import (
+    KEYS,
+    answer_sets,
+    catalogues,
+    facts,
+    passing_value,
+)
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def run(cat, answers, unit_facts, **kwargs):
+    checklist, profiles, measures = cat
+    return score(prepare(checklist, profiles, measures, KEYS), answers, unit_facts, **kwargs)
+
+
+def all_results(result):
+    return {**result.limitations, **result.profiles, "general": result.general}
+
+
+def reference(cat, answers, unit_facts):
+    """SCORING.md read literally, one limitation at a time over the nested definitions."""
+    checklist, profiles, measures = cat
+    values = {}
+    for it in checklist.items.values():
+        a = answers.get(it.id)
+        if a is not None:
+            values[it.id] = None if a.not_applicable else a.value
+        elif it.register:
+            values[it.id] = unit_facts.get(it.register)
+    out = {}
+    for key in KEYS:
+        applicable = answered = penalty = 0
+        blocking_unanswered = blocked = stuck = False
+        for it in checklist.items.values():
+            full = it.severity.get(key, 0)
+            if not full:
+                continue
+            if it.condition is not None and evaluate(it.condition, values, unit_facts) is False:
+                continue
+            a = answers.get(it.id)
+            if a is not None and a.not_applicable:
+                continue
+            applicable += full
+            value = values.get(it.id)
+            if value is None:
+                blocking_unanswered |= full == 4
+                continue
+            answered += full
+            sev = 0
+            if it.type == "yes_no":
+                sev = 0 if value else full
+            elif it.type == "choice":
+                choice = next(c for c in it.choices if c.key == value)
+                if not choice.passes:
+                    sev = (
+                        full if choice.severity is None else min(choice.severity.get(key, 0), full)
+                    )
+            elif it.type == "measurement" and not it.requirement.passes(value):
+                sev = full
+                below = it.requirement.min is not None and value < it.requirement.min
+                for band in it.bands:
+                    if (value >= band.limit) if below else (value <= band.limit):
+                        sev = min(band.severity.get(key, 0), full)
+                        break
+            penalty += sev
+            if sev == 4:
+                blocked = True
+                removers = [m for m in measures.measures if it.id in m.removes]
+                stuck |= not any(m.feasible_by_default for m in removers)
+        s = 100 * (1 - penalty / answered) if answered else 100
+        coverage = answered / applicable if applicable else 1
+        if blocking_unanswered or coverage < profiles.min_coverage:
+            klass = "unknown"
+        elif stuck:
+            klass = "unsuitable"
+        elif blocked or s < profiles.suitable_threshold:
+            klass = "adaptable"
+        else:
+            klass = "suitable"
+        out[key] = (round(s, 6), klass, round(coverage, 6), penalty)
+    return out
+
+
+@SETTINGS
+@given(st.data())
+def test_engine_matches_a_direct_reading_of_the_model(data):
+    cat = data.draw(catalogues())
+    answers = data.draw(answer_sets(cat[0]))
+    unit_facts = data.draw(facts)
+    result = run(cat, answers, unit_facts)
+    got = {
+        key: (round(r.score, 6), r.suitability, round(r.coverage, 6), r.problem_score)
+        for key, r in result.limitations.items()
+    }
+    assert got == reference(cat, answers, unit_facts)
+    for r in all_results(result).values():
+        assert 0 <= r.score <= 100 and 0 <= r.coverage <= 1
+
+
+def free_items(cat):
+    """Items no condition reads: changing them cannot change which items apply."""
+    refs = prepare(*cat, KEYS).condition_refs
+    return [it for it in cat[0].items.values() if it.id not in refs]
+
+
+@SETTINGS
+@given(st.data())
+def test_turning_a_barrier_into_a_pass_never_lowers_a_score_or_worsens_a_class(data):
+    cat = data.draw(catalogues())
+    answers = data.draw(answer_sets(cat[0]))
+    unit_facts = data.draw(facts)
+    before = run(cat, answers, unit_facts)
+    barrier_ids = {b.item_id for r in before.limitations.values() for b in r.barriers}
+    candidates = [it for it in free_items(cat) if it.id in barrier_ids]
+    if not candidates:
+        return
+    it = data.draw(st.sampled_from(candidates))
+    variants = [
+        run(cat, {**answers, it.id: Answer(passing_value(it))}, unit_facts),
+        run(cat, answers, unit_facts, removed_items={it.id}),
+    ]
+    for after in variants:
+        old, new = all_results(before), all_results(after)
+        for key in old:
+            assert new[key].score >= old[key].score - 1e-9, key
+            assert CLASS_RANK[new[key].suitability] >= CLASS_RANK[old[key].suitability], key
+            assert new[key].coverage == old[key].coverage
+
+
+@SETTINGS
+@given(st.data())
+def test_adding_an_answer_never_lowers_coverage(data):
+    cat = data.draw(catalogues())
+    answers = data.draw(answer_sets(cat[0]))
+    unit_facts = data.draw(facts)
+    missing = [it for it in free_items(cat) if it.id not in answers]
+    if not missing:
+        return
+    it = data.draw(st.sampled_from(missing))
+    value = data.draw(st.sampled_from([True, False])) if it.type == "yes_no" else passing_value(it)
+    before = all_results(run(cat, answers, unit_facts))
+    after = all_results(run(cat, {**answers, it.id: Answer(value)}, unit_facts))
+    for key in before:
+        assert after[key].coverage >= before[key].coverage, key
+
+
+@SETTINGS
+@given(st.data())
+def test_a_limitation_an_item_does_not_rate_is_unaffected_by_it(data):
+    cat = data.draw(catalogues())
+    answers = data.draw(answer_sets(cat[0]))
+    unit_facts = data.draw(facts)
+    it = data.draw(st.sampled_from(free_items(cat)))
+    changed = dict(answers)
+    changed.pop(it.id, None)
+    if data.draw(st.booleans()):
+        changed[it.id] = Answer(passing_value(it))
+    before, after = run(cat, answers, unit_facts), run(cat, changed, unit_facts)
+    for key in KEYS:
+        if key not in it.severity:
+            assert after.limitations[key] == before.limitations[key], key
+
+
+@SETTINGS
+@given(st.data())
+def test_scoring_is_deterministic(data):
+    cat = data.draw(catalogues())
+    answers = data.draw(answer_sets(cat[0]))
+    unit_facts = data.draw(facts)
+    first = result_to_dict(run(cat, answers, unit_facts))
+    reordered = dict(reversed(list(answers.items())))
+    # A fresh but equal catalogue: rebuilt impact table, same result.
+    fresh = tuple(dataclasses.replace(part) for part in cat)
+    assert result_to_dict(run(cat, reordered, unit_facts)) == first
+    assert result_to_dict(run(fresh, answers, unit_facts)) == first
+
+
+@SETTINGS
+@given(st.data())
+def test_weights_change_results_without_code_changes(data):
+    cat = data.draw(catalogues())
+    answers = data.draw(answer_sets(cat[0]))
+    unit_facts = data.draw(facts)
+    checklist, profiles, measures = cat
+    result = run(cat, answers, unit_facts)
+    # A profile's score is the weighted mean of its limitations, whatever the weights are.
+    weights = data.draw(st.dictionaries(st.sampled_from(KEYS), st.floats(0.01, 1), min_size=1))
+    applicant = run(cat, answers, unit_facts, extra_profiles={"x": weights}).profiles["x"]
+    mean = sum(w * result.limitations[k].score for k, w in weights.items()) / sum(weights.values())
+    assert abs(applicant.score - mean) < 1e-9
+    # Doubling nothing but an item's severity data changes the limitation's penalty with it.
+    barriers = [(k, b) for k, r in result.limitations.items() for b in r.barriers]
+    if not barriers:
+        return
+    key, barrier = data.draw(st.sampled_from(barriers))
+    it = checklist.items[barrier.item_id]
+    if it.bands or it.choices:
+        return
+    lighter = dataclasses.replace(it, severity={**it.severity, key: 1})
+    sections = tuple(
+        dataclasses.replace(s, items=tuple(lighter if i.id == it.id else i for i in s.items))
+        for s in checklist.sections
+    )
+    edited = (dataclasses.replace(checklist, sections=sections), profiles, measures)
+    after = run(edited, answers, unit_facts).limitations[key]
+    assert after.problem_score == result.limitations[key].problem_score - barrier.severity + 1

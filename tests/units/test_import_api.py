@@ -1,0 +1,83 @@
+"""The register import end to end: dry run, all-or-nothing, idempotent upsert, audit."""
+
+import io
+
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEvent
+from app.extensions import db
+from app.units.models import Building, Unit
+from tests.helpers import assert_problem
+
+HEADER = (
+    "FDV-id;Adresse;Postnr;Poststed;Bydel;Bruksenhetsnummer;Antall rom;Soverom;BRA;Heis;Status\n"
+)
+GOOD = (
+    HEADER
+    + "E1;Storgata 1;1771;Halden;Sentrum;H0101;3;2;54,5;ja;ledig\n"
+    + "E2;Storgata 1;1771;Halden;Sentrum;H0201;2;1;41,0;ja;utleid\n"
+    + "E3;Tistedalsgata 4;1792;Tistedal;Tistedal;H0101;4;3;78;nei;utleid\n"
+)
+
+
+def upload(caller, text, dry_run=False, name="eksport.csv", encoding="cp1252"):
+    data = {"file": (io.BytesIO(text.encode(encoding)), name)}
+    url = "/api/v1/units/import" + ("?dry_run=true" if dry_run else "")
+    return caller.post(url, data=data, content_type="multipart/form-data")
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_dry_run_reports_without_writing(as_role):
+    manager = as_role("facility_manager")
+    response = upload(manager, GOOD, dry_run=True)
+    assert response.status_code == 200, response.get_json()
+    report = response.get_json()
+    assert report["dry_run"] is True
+    assert report["summary"]["create"] == 3
+    assert report["summary"]["errors"] == 0
+    assert count(Unit) == 0
+
+
+def test_import_then_same_file_again_changes_nothing(as_role):
+    manager = as_role("facility_manager")
+    first = upload(manager, GOOD).get_json()
+    assert first["summary"]["create"] == 3
+    assert count(Unit) == 3 and count(Building) == 2
+    unit = db.session.scalar(select(Unit).where(Unit.external_id == "E1"))
+    assert unit.area == 54.5 and unit.status == "vacant" and unit.building.has_lift is True
+    second = upload(manager, GOOD).get_json()
+    assert second["summary"]["unchanged"] == 3
+    assert second["summary"]["create"] == second["summary"]["update"] == 0
+    assert count(Unit) == 3
+    changed = upload(manager, GOOD.replace("54,5;ja;ledig", "54,5;ja;utleid")).get_json()
+    assert changed["summary"]["update"] == 1 and changed["summary"]["unchanged"] == 2
+
+
+def test_invalid_file_writes_nothing_and_reports_lines(as_role):
+    manager = as_role("facility_manager")
+    bad = GOOD + "E4;Storgata 9;1771;Halden;Atlantis;X12;2;1;-4;ja;ledig\n"
+    response = upload(manager, bad)
+    body = assert_problem(response, 422)
+    lines = {(p["line"], p["column"]) for p in body["report"]["problems"]}
+    assert {line for line, _ in lines} == {5}
+    assert len(body["report"]["problems"]) >= 3  # district, unit number, area
+    assert count(Unit) == 0 and count(Building) == 0
+
+
+def test_import_is_audited(as_role):
+    manager = as_role("facility_manager")
+    upload(manager, GOOD, name="fdv-2026.csv")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "units.imported"))
+    assert event.actor_id == manager.user.id
+    assert event.details["file_name"] == "fdv-2026.csv"
+    assert event.details["create"] == 3
+
+
+def test_missing_file_is_named(as_role):
+    response = as_role("admin").post(
+        "/api/v1/units/import", data={}, content_type="multipart/form-data"
+    )
+    assert "file" in assert_problem(response, 422)["errors"]
