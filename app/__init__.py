@@ -80,9 +80,11 @@ def _sqlite_begin(connection):
 
 def register_api(app: Flask) -> None:
     from app.api import problems
+    from app.applicants.routes import blp as applicants_blp
     from app.assessments.routes import blp as assessments_blp
     from app.audit.routes import blp as audit_blp
     from app.auth.routes import blp as auth_blp
+    from app.auth.users import blp as users_blp
     from app.checklists.routes import blp as checklists_blp
     from app.health.routes import blp as health_blp
     from app.inspections.routes import blp as inspections_blp
@@ -95,6 +97,7 @@ def register_api(app: Flask) -> None:
     for blueprint in (
         health_blp,
         auth_blp,
+        users_blp,
         audit_blp,
         checklists_blp,
         scoring_blp,
@@ -103,19 +106,23 @@ def register_api(app: Flask) -> None:
         inspections_blp,
         photos_blp,
         assessments_blp,
+        applicants_blp,
     ):
         api.register_blueprint(blueprint)
 
 
 def register_web(app: Flask) -> None:
     from app.api.docs import bp as docs_bp
+    from app.pwa.routes import bp as pwa_bp
     from app.web.hooks import register_hooks
 
     app.register_blueprint(docs_bp)
+    app.register_blueprint(pwa_bp)
     register_hooks(app)
 
 
 def register_cli(app: Flask) -> None:
+    from app.applicants.cli import applicants_cli
     from app.assessments.cli import scores_cli
     from app.auth.cli import users_cli
     from app.checklists.cli import checklists_cli
@@ -127,3 +134,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(scores_cli)
     app.cli.add_command(photos_cli)
+    app.cli.add_command(applicants_cli)

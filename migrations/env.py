@@ -14,6 +14,16 @@ db = current_app.extensions["migrate"].db
 options = current_app.extensions["migrate"].configure_args
 
 
+def render_item(type_, obj, autogen_context):
+    """Render the app's UTCDateTime as the plain column type it stores."""
+    if type_ == "type" and type(obj).__name__ == "UTCDateTime":
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+options = {**options, "render_item": render_item}
+
+
 def run_migrations_offline():
     context.configure(
         url=db.engine.url.render_as_string(hide_password=False),

@@ -104,3 +104,21 @@ def upload_photo(caller, inspection_id, item_id=None, data=None, photo_id=None, 
     return caller.post(
         f"/api/v1/inspections/{inspection_id}/photos", data=form, content_type="multipart/form-data"
     )
+
+
+def assessed_unit(inspector, changes=None, **unit_fields) -> Unit:
+    """A unit with an approved inspection (passing answers, with `changes`) scored and stored."""
+    from app.assessments.services import store_assessment
+    from app.inspections import services as inspections
+
+    unit = make_unit(**unit_fields)
+    inspection, _ = inspections.create_inspection(inspector, {"unit_id": unit.id})
+    answers = with_values(passing_answers(), **(changes or {}))
+    inspections.upsert_answers(inspector, inspection, answers)
+    inspection.status = "approved"
+    store_assessment(inspection)
+    db.session.commit()
+    return unit
+
+
+STEP_FREE_BARRIERS = {"entrance.steps_count": 4, "access.step_free_route": False}

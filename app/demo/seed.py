@@ -12,7 +12,7 @@ from app.auth import services as auth
 from app.auth.models import User
 from app.auth.roles import ROLES
 from app.checklists import services as checklists
-from app.demo import register
+from app.demo import applicants, inspections, register
 from app.extensions import db
 
 DEMO_USERS = {
@@ -41,4 +41,9 @@ def seed_users() -> list[tuple[str, str, str]]:
 
 
 # Each step takes `units` and is idempotent; later domains add theirs.
-STEPS: list = [publish_definitions, register.seed_register]
+STEPS: list = [
+    publish_definitions,
+    register.seed_register,
+    inspections.seed_inspections,
+    applicants.seed_applicants,
+]

@@ -150,3 +150,23 @@ def test_audit_list_is_paginated(as_role):
     response = admin.get("/api/v1/audit-events?page=1&page_size=1")
     assert response.status_code == 200
     assert '"total"' in response.headers["X-Pagination"]
+
+
+def test_admin_manages_users(as_role, client):
+    admin = as_role("admin")
+    created = admin.post(
+        "/api/v1/users",
+        json={"email": "ny@kommune.no", "role": "inspector", "password": "langt-passord-1"},
+    )
+    assert created.status_code == 201
+    user_id = created.get_json()["id"]
+    assert "password" not in created.get_json()
+    changed = admin.patch(f"/api/v1/users/{user_id}", json={"role": "facility_manager"})
+    assert changed.get_json()["role"] == "facility_manager"
+    admin.patch(f"/api/v1/users/{user_id}", json={"active": False})
+    response = client.post(
+        "/api/v1/auth/login", json={"email": "ny@kommune.no", "password": "langt-passord-1"}
+    )
+    assert_problem(response, 401)
+    assert_problem(as_role("inspector").get("/api/v1/users"), 403)
+    assert_problem(admin.post("/api/v1/users", json={"email": "x", "role": "king"}), 422)

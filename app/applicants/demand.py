@@ -1,0 +1,67 @@
+"""Waiting households per need and district beside the suitable supply (aggregates only).
+
+Counts below SUPPRESS_BELOW are suppressed (null) so that no household can be singled out.
+A household without district wishes counts under "alle".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from app.applicants.models import Applicant
+from app.assessments.models import UnitScore
+from app.extensions import db
+from app.units.models import Building, Unit
+
+SUPPRESS_BELOW = 5
+ANY = "alle"
+
+
+def _suppress(count: int) -> int | None:
+    return count if count >= SUPPRESS_BELOW else None
+
+
+def waiting_counts() -> Counter:
+    counts: Counter = Counter()
+    rows = db.session.execute(
+        select(Applicant.needs, Applicant.districts).where(Applicant.status == "waiting")
+    )
+    for needs, districts in rows:
+        for need in needs:
+            for district in districts or [ANY]:
+                counts[(need["limitation"], district)] += 1
+    return counts
+
+
+def supply_counts() -> tuple[Counter, Counter]:
+    stmt = (
+        select(UnitScore.key, Building.district, Unit.status, func.count())
+        .join(Unit, Unit.id == UnitScore.unit_id)
+        .join(Unit.building)
+        .where(UnitScore.kind == "limitation", UnitScore.suitability == "suitable")
+        .where(Unit.status != "inactive")
+        .group_by(UnitScore.key, Building.district, Unit.status)
+    )
+    total, vacant = Counter(), Counter()
+    for key, district, status, count in db.session.execute(stmt):
+        total[(key, district)] += count
+        total[(key, ANY)] += count
+        if status == "vacant":
+            vacant[(key, district)] += count
+            vacant[(key, ANY)] += count
+    return total, vacant
+
+
+def demand() -> dict:
+    waiting = waiting_counts()
+    total, vacant = supply_counts()
+    needs: dict[str, dict] = {}
+    for need, district in sorted(set(waiting) | set(total)):
+        needs.setdefault(need, {})[district] = {
+            "waiting_households": _suppress(waiting.get((need, district), 0)),
+            "suitable_units_vacant": vacant.get((need, district), 0),
+            "suitable_units_total": total.get((need, district), 0),
+        }
+    return {"suppressed_below": SUPPRESS_BELOW, "needs": needs}

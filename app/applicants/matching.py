@@ -1,0 +1,193 @@
+"""Which units suit a household: filters in SQL on the stored classes, ranking in Python.
+
+A unit matches when its stored class is `suitable` for every required need (or `adaptable`
+too, when asked), it has enough bedrooms, its status is allowed, and it lies in a must-district
+if there are any. Ranking: the household's profile score (required needs weight 1, preferred
+0.5, plus the weights of the age groups its members imply, the higher weight winning),
+with 5 points added for a unit in a wished district. Units never assessed are never offered;
+they can be listed separately.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.applicants.models import Applicant
+from app.assessments.models import CLASS_RANK, UnitAssessment, UnitScore
+from app.checklists import services as checklists
+from app.extensions import db
+from app.units.models import Building, Unit
+
+DISTRICT_BONUS = 5.0
+
+
+def household_weights(applicant: Applicant) -> dict[str, float]:
+    """Limitation weights: needs (required 1, preferred 0.5) and implied age groups."""
+    profiles = {p.key: p.weights for p in checklists.catalogue().profiles.profiles}
+    household = applicant.household or {}
+    implied = []
+    if household.get("over_80"):
+        implied.append("old_senior")
+    elif household.get("over_67"):
+        implied.append("senior")
+    if any(household.get(k) for k in ("children_0_5", "children_6_12", "children_13_17")):
+        implied.append("child_household")
+    weights: dict[str, float] = {}
+    for key in implied:
+        for limitation, weight in profiles.get(key, {}).items():
+            weights[limitation] = max(weights.get(limitation, 0.0), weight)
+    for need in applicant.needs:
+        weight = 1.0 if need["level"] == "required" else 0.5
+        weights[need["limitation"]] = max(weights.get(need["limitation"], 0.0), weight)
+    return weights
+
+
+def _candidates(applicant: Applicant, statuses: list[str], allow_adaptable: bool):
+    required = [n["limitation"] for n in applicant.needs if n["level"] == "required"]
+    rank = CLASS_RANK["adaptable" if allow_adaptable else "suitable"]
+    stmt = (
+        select(
+            Unit.id,
+            Unit.unit_number,
+            Unit.bedrooms,
+            Unit.status,
+            Building.address,
+            Building.district,
+        )
+        .join(Unit.building)
+        .join(UnitAssessment, UnitAssessment.unit_id == Unit.id)
+        .where(Unit.status.in_(statuses))
+    )
+    if applicant.min_bedrooms:
+        stmt = stmt.where(Unit.bedrooms >= applicant.min_bedrooms)
+    if applicant.districts_required and applicant.districts:
+        stmt = stmt.where(Building.district.in_(applicant.districts))
+    for key in required:
+        stmt = stmt.where(
+            select(UnitScore.unit_id)
+            .where(UnitScore.unit_id == Unit.id, UnitScore.key == key, UnitScore.class_rank >= rank)
+            .exists()
+        )
+    return db.session.execute(stmt).all()
+
+
+def _scores(unit_ids: list[int], keys: list[str]) -> dict[int, dict[str, tuple[float, str]]]:
+    scores: dict[int, dict[str, tuple[float, str]]] = {}
+    if not keys or not unit_ids:
+        return scores
+    for start in range(0, len(unit_ids), 5000):
+        rows = db.session.execute(
+            select(UnitScore.unit_id, UnitScore.key, UnitScore.score, UnitScore.suitability).where(
+                UnitScore.unit_id.in_(unit_ids[start : start + 5000]), UnitScore.key.in_(keys)
+            )
+        )
+        for unit_id, key, score, suitability in rows:
+            scores.setdefault(unit_id, {})[key] = (score, suitability)
+    return scores
+
+
+def matches(applicant: Applicant, query: dict) -> dict:
+    weights = household_weights(applicant)
+    needs = [n["limitation"] for n in applicant.needs]
+    candidates = _candidates(applicant, query["status"], query["allow_adaptable"])
+    ids = [c.id for c in candidates]
+    scores = _scores(ids, sorted(set(weights) | set(needs) | {"general"}))
+    wished = set(applicant.districts) if not applicant.districts_required else set()
+    ranked = []
+    for c in candidates:
+        unit_scores = scores.get(c.id, {})
+        total = sum(weights.values())
+        if total:
+            profile = sum(w * unit_scores.get(k, (0.0, ""))[0] for k, w in weights.items()) / total
+        else:
+            profile = unit_scores.get("general", (0.0, ""))[0]
+        bonus = DISTRICT_BONUS if c.district in wished else 0.0
+        ranked.append((profile + bonus, profile, c))
+    ranked.sort(key=lambda r: (-r[0], r[2].address, r[2].unit_number))
+    page, size = query["page"], query["page_size"]
+    chosen = ranked[(page - 1) * size : page * size]
+    results = _explain(applicant, chosen, scores, (page - 1) * size)
+    body = {"applicant_id": applicant.id, "total": len(ranked), "page": page, "matches": results}
+    if query["include_unassessed"]:
+        body["not_assessed"] = _unassessed(applicant, query["status"])
+    return body
+
+
+def _explain(applicant, chosen, scores, offset) -> list[dict]:
+    if not chosen:
+        return []
+    results_by_unit = dict(
+        db.session.execute(
+            select(UnitAssessment.unit_id, UnitAssessment.result).where(
+                UnitAssessment.unit_id.in_([c.id for _, _, c in chosen])
+            )
+        ).all()
+    )
+    out = []
+    for position, (_, profile, c) in enumerate(chosen, start=offset + 1):
+        result = results_by_unit[c.id]
+        per_need, reasons, remaining, measures = {}, [], [], {}
+        for need in applicant.needs:
+            key = need["limitation"]
+            r = result["limitations"].get(key, {})
+            per_need[key] = {
+                "class": r.get("class"),
+                "score": r.get("score"),
+                "level": need["level"],
+            }
+            if need["level"] == "required":
+                reasons.append(f"{key}: {r.get('class')} (poeng {r.get('score')})")
+                if r.get("class") == "adaptable":
+                    for barrier in r.get("barriers", []):
+                        for m in barrier.get("measures", [])[:1]:
+                            measures[m["id"]] = m
+            else:
+                remaining.extend(
+                    {"need": key, "item_id": b["item_id"], "severity": b["severity"]}
+                    for b in r.get("barriers", [])
+                )
+        if c.district in (applicant.districts or []):
+            reasons.append(f"i ønsket område ({c.district})")
+        cost = {k: sum(m["cost"][k] for m in measures.values()) for k in ("low", "typical", "high")}
+        out.append(
+            {
+                "rank": position,
+                "unit_id": c.id,
+                "address": c.address,
+                "unit_number": c.unit_number,
+                "district": c.district,
+                "bedrooms": c.bedrooms,
+                "status": c.status,
+                "profile_score": round(profile, 1),
+                "needs": per_need,
+                "reasons": reasons,
+                "remaining_barriers": remaining,
+                "measures": list(measures.values()),
+                "cost": cost,
+            }
+        )
+    return out
+
+
+def _unassessed(applicant: Applicant, statuses: list[str]) -> list[dict]:
+    stmt = (
+        select(Unit.id, Unit.unit_number, Building.address, Building.district)
+        .join(Unit.building)
+        .outerjoin(UnitAssessment, UnitAssessment.unit_id == Unit.id)
+        .where(UnitAssessment.unit_id.is_(None), Unit.status.in_(statuses))
+        .order_by(Building.address, Unit.unit_number)
+        .limit(100)
+    )
+    if applicant.min_bedrooms:
+        stmt = stmt.where(Unit.bedrooms >= applicant.min_bedrooms)
+    if applicant.districts_required and applicant.districts:
+        stmt = stmt.where(Building.district.in_(applicant.districts))
+    return [
+        {
+            "unit_id": r.id,
+            "unit_number": r.unit_number,
+            "address": r.address,
+            "district": r.district,
+        }
+        for r in db.session.execute(stmt)
+    ]

@@ -1,0 +1,93 @@
+"""Applicant households and their matches: allocation officers and administrators only."""
+
+from flask.views import MethodView
+from sqlalchemy import select
+
+from app.api.etag import check_if_match, etag_of
+from app.api.smorest import Blueprint, Page
+from app.applicants import demand, matching, services
+from app.applicants.models import Applicant
+from app.applicants.schemas import ApplicantQuerySchema, ApplicantSchema, MatchQuerySchema
+from app.auth.roles import ADMIN, ALLOCATION_OFFICER, FACILITY_MANAGER
+
+blp = Blueprint("applicants", __name__, url_prefix="/api/v1", description="Søkere")
+
+OFFICERS = (ADMIN, ALLOCATION_OFFICER)
+
+
+class AuditedPage(Page):
+    """A page of applicants; each one shown is recorded in the audit log."""
+
+    @property
+    def items(self):
+        return services.listed(super().items)
+
+
+@blp.route("/applicants")
+class Applicants(MethodView):
+    @blp.auth_required(*OFFICERS)
+    @blp.arguments(ApplicantQuerySchema, location="query")
+    @blp.response(200, ApplicantSchema(many=True))
+    @blp.paginate(AuditedPage)
+    def get(self, query):
+        """List applicant households (every one shown is audited)."""
+        stmt = select(Applicant).order_by(Applicant.created_at, Applicant.id)
+        if "status" in query:
+            stmt = stmt.where(Applicant.status == query["status"])
+        return stmt
+
+    @blp.auth_required(*OFFICERS)
+    @blp.arguments(ApplicantSchema)
+    @blp.response(201, ApplicantSchema)
+    def post(self, data):
+        """Register a household by its needs (no names, no identity numbers)."""
+        applicant = services.create(data)
+        return applicant, 201, {"ETag": etag_of("applicant", applicant)}
+
+
+@blp.route("/applicants/<int:applicant_id>")
+class ApplicantById(MethodView):
+    @blp.auth_required(*OFFICERS)
+    @blp.response(200, ApplicantSchema)
+    def get(self, applicant_id):
+        """Read a household (audited)."""
+        applicant = services.get(applicant_id)
+        return applicant, 200, {"ETag": etag_of("applicant", applicant)}
+
+    @blp.auth_required(*OFFICERS)
+    @blp.arguments(ApplicantSchema(partial=True))
+    @blp.response(200, ApplicantSchema)
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    def patch(self, data, applicant_id):
+        """Update a household; If-Match refuses stale edits."""
+        applicant = services.get(applicant_id, action="applicant.read_for_update")
+        check_if_match(etag_of("applicant", applicant))
+        applicant = services.update(applicant, data)
+        return applicant, 200, {"ETag": etag_of("applicant", applicant)}
+
+    @blp.auth_required(*OFFICERS)
+    @blp.response(204)
+    def delete(self, applicant_id):
+        """Erase the household for real (the audit log keeps only the case reference)."""
+        services.erase(services.get(applicant_id, action="applicant.read_for_erase"))
+
+
+@blp.route("/applicants/<int:applicant_id>/matches")
+class Matches(MethodView):
+    @blp.auth_required(*OFFICERS)
+    @blp.arguments(MatchQuerySchema, location="query")
+    @blp.response(200)
+    def get(self, query, applicant_id):
+        """Units that suit the household, ranked, each with its reasons."""
+        applicant = services.get(applicant_id, action="applicant.matched")
+        return matching.matches(applicant, query)
+
+
+@blp.route("/stats/demand")
+class Demand(MethodView):
+    @blp.auth_required(ADMIN, ALLOCATION_OFFICER, FACILITY_MANAGER)
+    @blp.response(200)
+    def get(self):
+        """Waiting households per need and district against the suitable supply
+        (aggregated; counts below 5 suppressed)."""
+        return demand.demand()

@@ -1,0 +1,148 @@
+"""Approved demo inspections with a realistic spread of barriers, and a few photos."""
+
+from __future__ import annotations
+
+import io
+import random
+import uuid
+
+from flask import current_app
+from PIL import Image, ImageDraw
+from sqlalchemy import func, select
+
+from app.assessments.services import store_assessment
+from app.auth.models import User
+from app.checklists import services as checklists
+from app.checklists.model import Checklist
+from app.extensions import db
+from app.inspections.models import Answer, Inspection
+from app.photos.models import Photo
+from app.photos.processing import process_photo
+from app.photos.services import storage
+from app.photos.storage import store_photo
+from app.timeutil import utcnow
+from app.units.models import Unit
+
+MAX_INSPECTED = 1000  # the demo inspects at most this many units; the rest stay unassessed
+OLD_BUILDING = 1980
+
+# item id -> (probability in old buildings, probability in newer ones, failing values)
+TYPICAL_BARRIERS = {
+    "entrance.door_clear_width_mm": (0.5, 0.05, [780, 800, 820, 840]),
+    "entrance.threshold_height_mm": (0.5, 0.1, [20, 25, 35, 40]),
+    "unit.internal_door_clear_width_mm": (0.6, 0.1, [700, 720, 740]),
+    "unit.internal_thresholds_step_free": (0.5, 0.05, [False]),
+    "bathroom.turning_space": (0.6, 0.15, [False]),
+    "bathroom.wc_side_clearance_mm": (0.6, 0.15, [400, 550, 700]),
+    "bathroom.step_free_shower": (0.5, 0.1, [False]),
+    "kitchen.turning_space": (0.4, 0.1, [False]),
+    "entrance.steps_count": (0.5, 0.1, [1, 2, 3, 5, 8]),
+    "hearing.doorbell_visual_signal": (0.8, 0.6, [False]),
+    "hearing.smoke_alarm_visual_signal": (0.8, 0.6, [False]),
+    "cognition.stove_guard": (0.5, 0.2, [False]),
+    "vision.entrance_contrast": (0.4, 0.2, [False]),
+    "environment.no_moisture_or_mould": (0.15, 0.03, [False]),
+    "environment.smoke_free": (0.1, 0.05, [False]),
+    "child.window_opening_limiter": (0.4, 0.2, [False]),
+}
+
+
+def _passing(item):
+    if item.type == "yes_no":
+        return True
+    if item.type == "choice":
+        return next(c.key for c in item.choices if c.passes)
+    if item.type in ("measurement", "count"):
+        req, (low, high) = item.requirement, item.bounds or (0, 10_000)
+        value = req.recommended if req and req.recommended is not None else None
+        if value is None and req is not None:
+            value = req.min if req.min is not None else req.max
+        value = low if value is None else value
+        return int(value) if item.type == "count" else value
+    return None
+
+
+def _answers(rng: random.Random, checklist: Checklist, unit: Unit) -> dict:
+    old = (unit.building.year_built or 2000) < OLD_BUILDING
+    values = {}
+    for item in checklist.items.values():
+        if item.register or item.type == "text":
+            continue
+        value = _passing(item)
+        if item.type == "yes_no" and item.severity and rng.random() < 0.03:
+            value = False
+        values[item.id] = value
+    for item_id, (p_old, p_new, failing) in TYPICAL_BARRIERS.items():
+        if item_id in values and rng.random() < (p_old if old else p_new):
+            values[item_id] = rng.choice(failing)
+    if values.get("entrance.steps_count"):
+        values["access.step_free_route"] = False
+    return values
+
+
+def seed_inspections(units: int = 600) -> int:
+    """Approve inspections for about 90 % of the first units; skip when some exist."""
+    if db.session.scalar(select(func.count()).select_from(Inspection)):
+        return 0
+    inspector = db.session.scalar(select(User).where(User.role == "inspector"))
+    catalogue = checklists.catalogue()
+    checklist = catalogue.checklists[("uu-bolig", 1)]
+    rng = random.Random(1792)
+    chosen = db.session.scalars(select(Unit).order_by(Unit.id).limit(MAX_INSPECTED)).all()
+    count = 0
+    for unit in chosen:
+        if rng.random() < 0.1:
+            continue
+        now = utcnow()
+        inspection = Inspection(
+            unit_id=unit.id,
+            checklist_key="uu-bolig",
+            checklist_version=1,
+            inspector_id=inspector.id,
+            created_by_id=inspector.id,
+            status="approved",
+            submitted_at=now,
+            approved_at=now,
+            approved_by_id=inspector.id,
+        )
+        for item_id, value in _answers(rng, checklist, unit).items():
+            inspection.answers.append(
+                Answer(item_id=item_id, value=value, answered_at=now, answered_by_id=inspector.id)
+            )
+        inspection.unit = unit
+        db.session.add(inspection)
+        db.session.flush()
+        store_assessment(inspection, catalogue)
+        count += 1
+        if count <= 8:
+            _demo_photo(inspection, inspector, count)
+    return count
+
+
+def _demo_photo(inspection: Inspection, inspector: User, n: int) -> None:
+    """A generated picture standing in for an inspector's photo of a barrier."""
+    img = Image.new("RGB", (1600, 1200), (235, 230, 220))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((500, 150, 1100, 1150), outline=(90, 60, 40), width=24)
+    draw.line((450, 1000, 1150, 1000), fill=(230, 180, 0), width=12)
+    draw.text((60, 60), f"Demo-bilde {n}: dør med målebånd", fill=(20, 20, 20))
+    buffer = io.BytesIO()
+    img.save(buffer, "JPEG", quality=85)
+    processed = process_photo(buffer.getvalue(), max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
+    photo_id = uuid.uuid4()
+    keys = store_photo(storage(), photo_id, processed)
+    db.session.add(
+        Photo(
+            id=photo_id,
+            inspection_id=inspection.id,
+            item_id="entrance.door_clear_width_mm",
+            caption="Inngangsdør med målebånd (demo)",
+            sha256=processed.sha256,
+            media_type=processed.media_type,
+            width=processed.width,
+            height=processed.height,
+            display_key=keys.display,
+            thumbnail_key=keys.thumbnail,
+            uploaded_by_id=inspector.id,
+        )
+    )
