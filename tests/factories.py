@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 
 from app.checklists import services as checklists
-from app.checklists.model import Checklist, Item
+from app.checklists.model import Checklist
+from app.demo.inspections import passing_value
 from app.extensions import db
 from app.units.importing import normalise_address
 from app.units.models import Building, Unit
@@ -13,27 +14,6 @@ from app.units.models import Building, Unit
 
 def uu_bolig() -> Checklist:
     return checklists.catalogue().checklists[("uu-bolig", 1)]
-
-
-def passing_value(item: Item):
-    """A value that passes the item's requirement (yes is the good state)."""
-    if item.type == "yes_no":
-        return True
-    if item.type == "choice":
-        return next(c.key for c in item.choices if c.passes)
-    if item.type in ("measurement", "count"):
-        req = item.requirement
-        low, high = item.bounds or (0, 10_000)
-        if req is None:
-            value = low
-        elif req.recommended is not None:
-            value = req.recommended
-        elif req.min is not None:
-            value = max(req.min, low)
-        else:
-            value = min(req.max, high) if req.max is not None else low
-        return int(value) if item.type == "count" else value
-    return "ok"
 
 
 def passing_answers(checklist: Checklist | None = None, *, skip=()) -> list[dict]:

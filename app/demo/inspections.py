@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.assessments.services import store_assessment
 from app.auth.models import User
 from app.checklists import services as checklists
-from app.checklists.model import Checklist
+from app.checklists.model import Checklist, Item
 from app.extensions import db
 from app.inspections.models import Answer, Inspection
 from app.photos.models import Photo
@@ -47,17 +47,22 @@ TYPICAL_BARRIERS = {
 }
 
 
-def _passing(item):
+def passing_value(item: Item):
+    """A value that passes the item's requirement (yes is the good state); None for text."""
     if item.type == "yes_no":
         return True
     if item.type == "choice":
         return next(c.key for c in item.choices if c.passes)
     if item.type in ("measurement", "count"):
         req, (low, high) = item.requirement, item.bounds or (0, 10_000)
-        value = req.recommended if req and req.recommended is not None else None
-        if value is None and req is not None:
-            value = req.min if req.min is not None else req.max
-        value = low if value is None else value
+        if req is None:
+            value = low
+        elif req.recommended is not None:
+            value = req.recommended
+        elif req.min is not None:
+            value = max(req.min, low)
+        else:
+            value = min(req.max, high) if req.max is not None else low
         return int(value) if item.type == "count" else value
     return None
 
@@ -68,7 +73,7 @@ def _answers(rng: random.Random, checklist: Checklist, unit: Unit) -> dict:
     for item in checklist.items.values():
         if item.register or item.type == "text":
             continue
-        value = _passing(item)
+        value = passing_value(item)
         if item.type == "yes_no" and item.severity and rng.random() < 0.03:
             value = False
         values[item.id] = value
