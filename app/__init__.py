@@ -128,6 +128,7 @@ def register_cli(app: Flask) -> None:
     from app.checklists.cli import checklists_cli
     from app.demo.cli import demo_cli
     from app.photos.cli import photos_cli
+    from app.units.cli import units_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(checklists_cli)
@@ -135,3 +136,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(scores_cli)
     app.cli.add_command(photos_cli)
     app.cli.add_command(applicants_cli)
+    app.cli.add_command(units_cli)

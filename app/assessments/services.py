@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import delete, select
 
+from app.assessments.feasibility import load_index, overrides_for
 from app.assessments.models import CLASS_RANK, UnitAssessment, UnitScore
 from app.checklists import services as checklists
 from app.checklists.model import Catalogue
@@ -13,6 +14,7 @@ from app.extensions import db
 from app.inspections.models import Answer, Inspection
 from app.scoring import Answer as ScoringAnswer
 from app.scoring import Result, prepare, result_to_dict, score
+from app.timeutil import utcnow
 
 
 def answers_of(rows: Iterable[Answer]) -> dict[str, ScoringAnswer]:
@@ -48,8 +50,8 @@ def score_inspection(
 
 
 def feasibility_for(unit) -> dict[str, bool]:
-    """Per-unit measure feasibility overrides (none until facility managers set some)."""
-    return {}
+    """Per-unit measure feasibility: the overrides facility managers set."""
+    return overrides_for(unit)
 
 
 def _score_rows(unit_id: int, result: Result) -> list[dict]:
@@ -111,6 +113,7 @@ def suits(result: dict) -> dict:
 def rebuild_all(batch_size: int = 500, progress=None) -> int:
     """Rescore every current assessment under the newest profiles and measures (bulk)."""
     catalogue = checklists.catalogue()
+    overrides = load_index()
     unit_ids = db.session.scalars(
         select(UnitAssessment.unit_id).order_by(UnitAssessment.unit_id)
     ).all()
@@ -126,9 +129,17 @@ def rebuild_all(batch_size: int = 500, progress=None) -> int:
             .unique()
             .all()
         )
+        assessments = {
+            a.unit_id: a
+            for a in db.session.scalars(
+                select(UnitAssessment).where(UnitAssessment.unit_id.in_(chunk))
+            )
+        }
         answers: dict = {}
-        for row in db.session.scalars(
-            select(Answer).where(Answer.inspection_id.in_([i.id for i in inspections]))
+        for row in db.session.execute(
+            select(Answer.inspection_id, Answer.item_id, Answer.value, Answer.not_applicable).where(
+                Answer.inspection_id.in_([i.id for i in inspections])
+            )
         ):
             answers.setdefault(row.inspection_id, []).append(row)
         score_rows = []
@@ -138,10 +149,11 @@ def rebuild_all(batch_size: int = 500, progress=None) -> int:
                 prepared,
                 answers_of(answers.get(inspection.id, [])),
                 facts_of(inspection.unit),
-                feasibility=feasibility_for(inspection.unit),
+                feasibility=overrides.effective(inspection.unit_id, inspection.unit.building_id),
             )
-            assessment = db.session.get(UnitAssessment, inspection.unit_id)
+            assessment = assessments[inspection.unit_id]
             assessment.result = result_to_dict(result)
+            assessment.scored_at = utcnow()
             assessment.profiles_version = catalogue.profiles.version
             assessment.measures_version = catalogue.measures.version
             score_rows.extend(_score_rows(inspection.unit_id, result))

@@ -81,3 +81,23 @@ def test_missing_file_is_named(as_role):
         "/api/v1/units/import", data={}, content_type="multipart/form-data"
     )
     assert "file" in assert_problem(response, 422)["errors"]
+
+
+def test_cli_import_uses_the_same_path(app, tmp_path):
+    from app.units.cli import units_cli
+
+    path = tmp_path / "eksport.csv"
+    path.write_bytes(GOOD.encode("cp1252"))
+    runner = app.test_cli_runner()
+    dry = runner.invoke(units_cli, ["import", str(path), "--dry-run"])
+    assert dry.exit_code == 0 and "create: 3" in dry.output
+    assert count(Unit) == 0
+    real = runner.invoke(units_cli, ["import", str(path)])
+    assert real.exit_code == 0, real.output
+    assert count(Unit) == 3
+    bad = tmp_path / "feil.csv"
+    bad.write_bytes(
+        (HEADER + "E9;Storgata 9;1771;Halden;Atlantis;H0101;2;1;40;ja;ledig\n").encode()
+    )
+    failed = runner.invoke(units_cli, ["import", str(bad)])
+    assert failed.exit_code != 0 and "linje 2" in failed.output
