@@ -89,6 +89,7 @@ def register_api(app: Flask) -> None:
     from app.health.routes import blp as health_blp
     from app.inspections.routes import blp as inspections_blp
     from app.photos.routes import blp as photos_blp
+    from app.planning.routes import blp as planning_blp
     from app.scoring.routes import blp as scoring_blp
     from app.units.routes import buildings, units
 
@@ -107,6 +108,7 @@ def register_api(app: Flask) -> None:
         photos_blp,
         assessments_blp,
         applicants_blp,
+        planning_blp,
     ):
         api.register_blueprint(blueprint)
 
@@ -125,6 +127,7 @@ def register_cli(app: Flask) -> None:
     from app.applicants.cli import applicants_cli
     from app.assessments.cli import scores_cli
     from app.auth.cli import users_cli
+    from app.backup.cli import backup_cli
     from app.checklists.cli import checklists_cli
     from app.demo.cli import demo_cli
     from app.photos.cli import photos_cli
@@ -137,3 +140,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(photos_cli)
     app.cli.add_command(applicants_cli)
     app.cli.add_command(units_cli)
+    app.cli.add_command(backup_cli)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.applicants.models import Applicant
 from app.assessments.models import CLASS_RANK, UnitAssessment, UnitScore
 from app.checklists import services as checklists
+from app.checklists.serialize import measure_to_dict
 from app.extensions import db
 from app.units.models import Building, Unit
 
@@ -116,16 +117,18 @@ def matches(applicant: Applicant, query: dict) -> dict:
 def _explain(applicant, chosen, scores, offset) -> list[dict]:
     if not chosen:
         return []
-    results_by_unit = dict(
-        db.session.execute(
-            select(UnitAssessment.unit_id, UnitAssessment.result).where(
+    stored = {
+        row.unit_id: row
+        for row in db.session.execute(
+            select(UnitAssessment.unit_id, UnitAssessment.result, UnitAssessment.plan_input).where(
                 UnitAssessment.unit_id.in_([c.id for _, _, c in chosen])
             )
-        ).all()
-    )
+        )
+    }
+    catalogue = {m.id: m for m in checklists.catalogue().measures.measures}
     out = []
     for position, (_, profile, c) in enumerate(chosen, start=offset + 1):
-        result = results_by_unit[c.id]
+        result = stored[c.id].result
         per_need, reasons, remaining, measures = {}, [], [], {}
         for need in applicant.needs:
             key = need["limitation"]
@@ -138,9 +141,8 @@ def _explain(applicant, chosen, scores, offset) -> list[dict]:
             if need["level"] == "required":
                 reasons.append(f"{key}: {r.get('class')} (poeng {r.get('score')})")
                 if r.get("class") == "adaptable":
-                    for barrier in r.get("barriers", []):
-                        for m in barrier.get("measures", [])[:1]:
-                            measures[m["id"]] = m
+                    for measure_id in _cheapest(stored[c.id].plan_input, key, catalogue):
+                        measures[measure_id] = measure_to_dict(catalogue[measure_id])
             else:
                 remaining.extend(
                     {"need": key, "item_id": b["item_id"], "severity": b["severity"]}
@@ -149,6 +151,7 @@ def _explain(applicant, chosen, scores, offset) -> list[dict]:
         if c.district in (applicant.districts or []):
             reasons.append(f"i ønsket område ({c.district})")
         cost = {k: sum(m["cost"][k] for m in measures.values()) for k in ("low", "typical", "high")}
+        reasons.extend(f"tiltak: {m['name']['nb']}" for m in measures.values())
         out.append(
             {
                 "rank": position,
@@ -167,6 +170,14 @@ def _explain(applicant, chosen, scores, offset) -> list[dict]:
             }
         )
     return out
+
+
+def _cheapest(plan_input: dict | None, need: str, catalogue: dict) -> tuple[str, ...]:
+    """The cheapest stored upgrade option that makes the unit suitable for `need`."""
+    options = [m for m, needs in (plan_input or {}).get("options", []) if need in needs]
+    if not options:
+        return ()
+    return tuple(min(options, key=lambda ms: sum(catalogue[m].cost.typical for m in ms)))
 
 
 def _unassessed(applicant: Applicant, statuses: list[str]) -> list[dict]:

@@ -33,6 +33,8 @@ class UnitAssessment(db.Model):
     measures_version: Mapped[int]
     scored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The planner's compact input: needs suitable today and the cheapest upgrade options.
+    plan_input: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class UnitScore(db.Model):

@@ -12,6 +12,7 @@ from app.checklists import services as checklists
 from app.checklists.model import Catalogue
 from app.extensions import db
 from app.inspections.models import Answer, Inspection
+from app.planning import unit_candidate, upgrade_options
 from app.scoring import Answer as ScoringAnswer
 from app.scoring import Result, prepare, result_to_dict, score
 from app.timeutil import utcnow
@@ -30,16 +31,27 @@ def facts_of(unit) -> dict:
     return {k: v for k, v in facts.items() if v is not None}
 
 
-def _prepared(catalogue: Catalogue, key: str, version: int):
-    checklist = catalogue.checklists[(key, version)]
+def prepared_for(catalogue: Catalogue, inspection: Inspection):
+    """The impact table of the checklist version the inspection pinned."""
+    checklist = catalogue.checklists[(inspection.checklist_key, inspection.checklist_version)]
     return prepare(checklist, catalogue.profiles, catalogue.measures, catalogue.limitations)
+
+
+def plan_input(prepared, answers, facts, feasibility) -> dict:
+    """The planner's compact input for one assessment: needs suitable today and the merged
+    cheapest upgrade options (computed once here, read by every portfolio plan)."""
+    candidate = unit_candidate(0, 0, "", upgrade_options(prepared, answers, facts, feasibility))
+    return {
+        "suitable": sorted(candidate.suitable),
+        "options": [[list(o.measures), list(o.needs)] for o in candidate.options],
+    }
 
 
 def score_inspection(
     inspection: Inspection, *, explain: bool = True, catalogue: Catalogue | None = None
 ) -> Result:
     catalogue = catalogue or checklists.catalogue()
-    prepared = _prepared(catalogue, inspection.checklist_key, inspection.checklist_version)
+    prepared = prepared_for(catalogue, inspection)
     return score(
         prepared,
         answers_of(inspection.answers),
@@ -80,6 +92,9 @@ def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None)
     """Score the inspection and make it the unit's current assessment."""
     catalogue = catalogue or checklists.catalogue()
     result = score_inspection(inspection, catalogue=catalogue)
+    answers, facts = answers_of(inspection.answers), facts_of(inspection.unit)
+    feasibility = feasibility_for(inspection.unit)
+    planner = plan_input(prepared_for(catalogue, inspection), answers, facts, feasibility)
     assessment = db.session.get(UnitAssessment, inspection.unit_id) or UnitAssessment(
         unit_id=inspection.unit_id
     )
@@ -89,6 +104,8 @@ def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None)
     assessment.profiles_version = catalogue.profiles.version
     assessment.measures_version = catalogue.measures.version
     assessment.result = result_to_dict(result)
+    assessment.plan_input = planner
+    assessment.scored_at = utcnow()
     db.session.add(assessment)
     db.session.execute(delete(UnitScore).where(UnitScore.unit_id == inspection.unit_id))
     db.session.execute(UnitScore.__table__.insert(), _score_rows(inspection.unit_id, result))
@@ -144,15 +161,14 @@ def rebuild_all(batch_size: int = 500, progress=None) -> int:
             answers.setdefault(row.inspection_id, []).append(row)
         score_rows = []
         for inspection in inspections:
-            prepared = _prepared(catalogue, inspection.checklist_key, inspection.checklist_version)
-            result = score(
-                prepared,
-                answers_of(answers.get(inspection.id, [])),
-                facts_of(inspection.unit),
-                feasibility=overrides.effective(inspection.unit_id, inspection.unit.building_id),
-            )
+            prepared = prepared_for(catalogue, inspection)
+            unit_answers = answers_of(answers.get(inspection.id, []))
+            facts = facts_of(inspection.unit)
+            feasibility = overrides.effective(inspection.unit_id, inspection.unit.building_id)
+            result = score(prepared, unit_answers, facts, feasibility=feasibility)
             assessment = assessments[inspection.unit_id]
             assessment.result = result_to_dict(result)
+            assessment.plan_input = plan_input(prepared, unit_answers, facts, feasibility)
             assessment.scored_at = utcnow()
             assessment.profiles_version = catalogue.profiles.version
             assessment.measures_version = catalogue.measures.version
@@ -165,3 +181,11 @@ def rebuild_all(batch_size: int = 500, progress=None) -> int:
         if progress:
             progress(done, len(unit_ids))
     return done
+
+
+def rescore_units(unit_ids: list[int]) -> None:
+    """Rescore the current assessments of these units (after a feasibility change)."""
+    for assessment in db.session.scalars(
+        select(UnitAssessment).where(UnitAssessment.unit_id.in_(unit_ids))
+    ):
+        store_assessment(db.session.get(Inspection, assessment.inspection_id))

@@ -1,0 +1,57 @@
+"""Plan exports for the facility-management system: CSV (semicolon, UTF-8 with BOM, so
+Norwegian Excel opens it right) and XLSX, one row per measure, with NS 3451 codes and costs."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+COLUMNS = [
+    "Rang", "Bolig-ID", "Adresse", "Bruksenhetsnr", "Bydel", "Tiltak-ID", "Tiltak", "NS 3451",
+    "Omfang", "Kostnad lav", "Kostnad typisk", "Kostnad høy", "Kumulativ kostnad",
+    "Blir egnet for",
+]  # fmt: skip
+
+
+def rows(plan: dict) -> list[list]:
+    out = []
+    for step in plan["steps"]:
+        place = [
+            step["rank"],
+            step["unit_id"],
+            step["address"],
+            step["unit_number"],
+            step["district"],
+        ]
+        for m in step["measures"]:
+            scope = "bygg" if m["scope"] == "building" else "bolig"
+            cost = m["cost"]
+            out.append(
+                [*place, m["id"], m["name"]["nb"], m["ns3451"], scope]
+                + [cost["low"], cost["typical"], cost["high"], step["cumulative_cost"]]
+                + [", ".join(step["needs"])]
+            )
+    return out
+
+
+def to_csv(plan: dict) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows(plan))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(plan: dict) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Tiltaksplan"
+    sheet.append(COLUMNS)
+    for row in rows(plan):
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,210 @@
+"""Upgrade options per unit, portfolio plans with exports, scenarios, feasibility overrides."""
+
+from flask import Response, g
+from flask.views import MethodView
+from marshmallow import ValidationError, fields, validate, validates_schema
+from sqlalchemy import select
+
+from app.api.smorest import Blueprint, Schema
+from app.assessments.feasibility import FeasibilityOverride
+from app.auth.roles import ADMIN, ALLOCATION_OFFICER, FACILITY_MANAGER
+from app.extensions import db
+from app.planning import exports, services
+from app.planning.models import Scenario
+from app.units.services import get_unit
+
+blp = Blueprint("planning", __name__, url_prefix="/api/v1", description="Tiltaksplanlegging")
+
+PLANNERS = (ADMIN, FACILITY_MANAGER)
+READERS = (ADMIN, FACILITY_MANAGER, ALLOCATION_OFFICER)
+
+
+class UpgradeQuerySchema(Schema):
+    profile = fields.String(required=True, metadata={"description": "Limitation or profile key"})
+
+
+class PlannedSchema(Schema):
+    measure_id = fields.String(required=True)
+    unit_id = fields.Integer()
+    building_id = fields.Integer()
+
+
+class PlanRequestSchema(Schema):
+    budget = fields.Integer(required=True, validate=validate.Range(0, 10_000_000_000))
+    priorities = fields.Raw(
+        required=True,
+        metadata={"description": '"demand", or {key: weight} per limitation/profile'},
+    )
+    districts = fields.List(fields.String())
+    unit_ids = fields.List(fields.Integer())
+    already_planned = fields.List(fields.Nested(PlannedSchema), load_default=list)
+
+    @validates_schema
+    def _priorities(self, data, **_):
+        value = data.get("priorities")
+        if value == "demand":
+            return
+        if (
+            not isinstance(value, dict)
+            or not value
+            or not all(
+                isinstance(k, str)
+                and isinstance(w, int | float)
+                and not isinstance(w, bool)
+                and 0 <= w <= 100
+                for k, w in value.items()
+            )
+        ):
+            raise ValidationError('Bruk "demand" eller {nøkkel: vekt 0–100}.', "priorities")
+
+
+class FormatSchema(Schema):
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "xlsx"]))
+
+
+class ScenarioCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    request = fields.Nested(PlanRequestSchema, required=True)
+
+
+class ScenarioSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    request = fields.Dict()
+    result = fields.Dict()
+    created_at = fields.DateTime()
+
+
+class CompareSchema(Schema):
+    a = fields.Integer(required=True)
+    b = fields.Integer(required=True)
+
+
+class DoneSchema(Schema):
+    unit_id = fields.Integer(required=True)
+    measure_id = fields.String(required=True)
+
+
+class OverrideSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    unit_id = fields.Integer(allow_none=True)
+    building_id = fields.Integer(allow_none=True)
+    measure_id = fields.String(required=True)
+    feasible = fields.Boolean(required=True)
+    reason = fields.String(required=True, validate=validate.Length(1, 2000))
+    set_at = fields.DateTime(dump_only=True)
+
+
+class OverrideQuerySchema(Schema):
+    unit_id = fields.Integer()
+    building_id = fields.Integer()
+
+
+@blp.route("/units/<int:unit_id>/upgrade-options")
+class UpgradeOptions(MethodView):
+    @blp.auth_required(*READERS)
+    @blp.arguments(UpgradeQuerySchema, location="query")
+    @blp.response(200)
+    def get(self, query, unit_id):
+        """The cheapest feasible measures that make the unit suitable for a key (exact)."""
+        return services.unit_upgrade_options(get_unit(unit_id), query["profile"])
+
+
+@blp.route("/planning/portfolio")
+class Portfolio(MethodView):
+    @blp.auth_required(*PLANNERS)
+    @blp.arguments(FormatSchema, location="query")
+    @blp.arguments(PlanRequestSchema)
+    @blp.response(200)
+    def post(self, fmt, request):
+        """A ranked plan of measures within the budget (JSON, or ?format=csv / xlsx)."""
+        plan = services.portfolio_plan(request)
+        if fmt["format"] == "csv":
+            return _download(exports.to_csv(plan), "text/csv; charset=utf-8", "tiltaksplan.csv")
+        if fmt["format"] == "xlsx":
+            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            return _download(exports.to_xlsx(plan), mimetype, "tiltaksplan.xlsx")
+        return plan
+
+
+def _download(data: bytes, mimetype: str, name: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@blp.route("/planning/scenarios")
+class Scenarios(MethodView):
+    @blp.auth_required(*READERS)
+    @blp.response(200, ScenarioSchema(many=True, only=("id", "name", "created_at")))
+    def get(self):
+        """Saved scenarios."""
+        return db.session.scalars(select(Scenario).order_by(Scenario.created_at.desc())).all()
+
+    @blp.auth_required(*PLANNERS)
+    @blp.arguments(ScenarioCreateSchema)
+    @blp.response(201, ScenarioSchema)
+    def post(self, body):
+        """Run a plan and save it under a name."""
+        return services.save_scenario(g.user, body["name"], body["request"])
+
+
+@blp.route("/planning/scenarios/<int:scenario_id>")
+class ScenarioById(MethodView):
+    @blp.auth_required(*READERS)
+    @blp.response(200, ScenarioSchema)
+    def get(self, scenario_id):
+        """A saved scenario with its plan."""
+        return services.get_scenario(scenario_id)
+
+
+@blp.route("/planning/scenarios/compare")
+class CompareScenarios(MethodView):
+    @blp.auth_required(*READERS)
+    @blp.arguments(CompareSchema, location="query")
+    @blp.response(200)
+    def get(self, query):
+        """Two scenarios side by side: spending, value and suitable units per need."""
+        return services.compare(
+            services.get_scenario(query["a"]), services.get_scenario(query["b"])
+        )
+
+
+@blp.route("/planning/done")
+class Done(MethodView):
+    @blp.auth_required(*PLANNERS)
+    @blp.arguments(DoneSchema)
+    @blp.response(201)
+    def post(self, body):
+        """Mark a measure done on a unit: opens a follow-up re-inspection."""
+        done = services.mark_done(g.user, get_unit(body["unit_id"]), body["measure_id"])
+        return {"id": done.id, "follow_up_inspection_id": done.follow_up_inspection_id}
+
+
+@blp.route("/feasibility-overrides")
+class Overrides(MethodView):
+    @blp.auth_required(*READERS)
+    @blp.arguments(OverrideQuerySchema, location="query")
+    @blp.response(200, OverrideSchema(many=True))
+    def get(self, query):
+        """Feasibility overrides, for a unit or a building."""
+        stmt = select(FeasibilityOverride).order_by(FeasibilityOverride.id)
+        for name, value in query.items():
+            stmt = stmt.where(getattr(FeasibilityOverride, name) == value)
+        return db.session.scalars(stmt).all()
+
+    @blp.auth_required(*PLANNERS)
+    @blp.arguments(OverrideSchema)
+    @blp.response(200, OverrideSchema)
+    def put(self, body):
+        """Mark a measure feasible or infeasible for a unit or building, with a reason."""
+        return services.set_override(g.user, body)
+
+
+@blp.route("/feasibility-overrides/<int:override_id>")
+class OverrideById(MethodView):
+    @blp.auth_required(*PLANNERS)
+    @blp.response(204)
+    def delete(self, override_id):
+        """Remove an override; the catalogue default applies again."""
+        services.delete_override(override_id)

@@ -1,0 +1,155 @@
+"""Planning over the API: per-unit options, overrides, portfolio plans, exports, scenarios."""
+
+import csv
+import io
+import uuid
+
+import pytest
+from openpyxl import load_workbook
+
+from app.extensions import db
+from app.inspections.models import Inspection
+from tests.factories import STEP_FREE_BARRIERS, assessed_unit
+from tests.helpers import assert_problem
+
+NARROW_DOOR = {"entrance.door_clear_width_mm": 700, "bathroom.turning_space": False}
+
+
+@pytest.fixture
+def manager(as_role):
+    return as_role("facility_manager")
+
+
+@pytest.fixture
+def stock(make_user):
+    inspector = make_user("inspector")
+    return {
+        "steps": assessed_unit(inspector, STEP_FREE_BARRIERS, district="Sentrum"),
+        "door": assessed_unit(inspector, NARROW_DOOR, district="Idd"),
+        "fine": assessed_unit(inspector, district="Idd"),
+    }
+
+
+def test_upgrade_options_for_a_unit(manager, stock):
+    url = f"/api/v1/units/{stock['door'].id}/upgrade-options?profile=wheelchair_manual"
+    body = manager.get(url).get_json()
+    assert body["reachable"] is True
+    assert body["measures"] and body["cost"]["typical"] > 0
+    assert body["resulting_score"] >= body["score_before"]
+    assert "entrance.door_clear_width_mm" in body["removes"]
+    assert_problem(manager.get(f"/api/v1/units/{stock['door'].id}/upgrade-options?profile=x"), 422)
+
+
+def test_override_makes_a_unit_unsuitable_and_back(manager, stock):
+    unit = stock["door"]
+    url = f"/api/v1/units/{unit.id}/upgrade-options?profile=wheelchair_manual"
+    before = manager.get(f"/api/v1/units/{unit.id}/accessibility").get_json()
+    assert before["limitations"]["wheelchair_manual"]["class"] == "adaptable"
+    option = manager.get(url).get_json()
+    for _ in range(10):  # rule out every way to fix it, one option after the other
+        if not option["reachable"]:
+            break
+        for measure in option["measures"]:
+            body = {
+                "unit_id": unit.id,
+                "measure_id": measure["id"],
+                "feasible": False,
+                "reason": "Bærevegg",
+            }
+            assert manager.put("/api/v1/feasibility-overrides", json=body).status_code == 200
+        option = manager.get(url).get_json()
+    assert option["reachable"] is False and option["reason"] == "infeasible"
+    after = manager.get(f"/api/v1/units/{unit.id}/accessibility").get_json()
+    assert after["limitations"]["wheelchair_manual"]["class"] == "unsuitable"  # follows at once
+    for override in manager.get(f"/api/v1/feasibility-overrides?unit_id={unit.id}").get_json():
+        assert manager.delete(f"/api/v1/feasibility-overrides/{override['id']}").status_code == 204
+    assert manager.get(url).get_json()["reachable"] is True
+    restored = manager.get(f"/api/v1/units/{unit.id}/accessibility").get_json()
+    assert restored["limitations"]["wheelchair_manual"]["class"] == "adaptable"
+
+
+def test_portfolio_plan_within_budget_and_exports(manager, stock):
+    request = {"budget": 2_000_000, "priorities": {"wheelchair_manual": 1}}
+    plan = manager.post("/api/v1/planning/portfolio", json=request).get_json()
+    assert plan["spent"]["typical"] <= 2_000_000
+    assert plan["steps"], plan
+    assert {s["unit_id"] for s in plan["steps"]} <= {stock["steps"].id, stock["door"].id}
+    assert plan["upper_bound"] >= plan["value"] > 0
+    assert any(t["need"] == "wheelchair_manual" for t in plan["totals"]["overall"])
+
+    csv_response = manager.post("/api/v1/planning/portfolio?format=csv", json=request)
+    assert csv_response.data.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(csv_response.data.decode("utf-8-sig")), delimiter=";"))
+    assert table[0][:3] == ["Rang", "Bolig-ID", "Adresse"]
+    assert len(table) - 1 == sum(len(s["measures"]) for s in plan["steps"])
+    xlsx = manager.post("/api/v1/planning/portfolio?format=xlsx", json=request)
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert [c.value for c in sheet[1]][:2] == ["Rang", "Bolig-ID"]
+    assert sheet.max_row == len(table)
+    assert sheet.cell(2, 8).value == table[1][7]  # NS 3451 code
+
+
+def test_zero_budget_buys_nothing_and_bad_priorities_are_named(manager, stock):
+    plan = manager.post(
+        "/api/v1/planning/portfolio", json={"budget": 0, "priorities": {"wheelchair_manual": 1}}
+    ).get_json()
+    assert plan["steps"] == []
+    body = assert_problem(
+        manager.post("/api/v1/planning/portfolio", json={"budget": 1, "priorities": {"flying": 1}}),
+        422,
+    )
+    assert "priorities" in body["errors"]
+
+
+def test_demand_priorities(manager, as_role, stock):
+    officer = as_role("allocation_officer")
+    for n in range(3):
+        officer.post(
+            "/api/v1/applicants",
+            json={
+                "case_reference": f"P-{n}",
+                "needs": [{"limitation": "wheelchair_manual"}],
+                "districts": ["Idd"],
+            },
+        )
+    plan = manager.post(
+        "/api/v1/planning/portfolio", json={"budget": 5_000_000, "priorities": "demand"}
+    ).get_json()
+    assert plan["steps"] and all(s["district"] == "Idd" for s in plan["steps"])
+
+
+def test_scenarios_and_compare(manager, as_role, stock):
+    small = manager.post(
+        "/api/v1/planning/scenarios",
+        json={
+            "name": "Lite",
+            "request": {"budget": 50_000, "priorities": {"wheelchair_manual": 1}},
+        },
+    ).get_json()
+    large = manager.post(
+        "/api/v1/planning/scenarios",
+        json={
+            "name": "Stort",
+            "request": {"budget": 5_000_000, "priorities": {"wheelchair_manual": 1}},
+        },
+    ).get_json()
+    officer = as_role("allocation_officer")
+    compared = officer.get(
+        f"/api/v1/planning/scenarios/compare?a={small['id']}&b={large['id']}"
+    ).get_json()
+    assert compared["b"]["value"] >= compared["a"]["value"]
+    assert_problem(
+        officer.post("/api/v1/planning/portfolio", json={"budget": 1, "priorities": "demand"}), 403
+    )
+    assert_problem(as_role("inspector").get("/api/v1/planning/scenarios"), 403)
+
+
+def test_done_measure_opens_a_follow_up_inspection(manager, stock):
+    unit = stock["door"]
+    body = {"unit_id": unit.id, "measure_id": "entrance_door_widening"}
+    response = manager.post("/api/v1/planning/done", json=body)
+    assert response.status_code == 201, response.get_json()
+    follow_up_id = uuid.UUID(response.get_json()["follow_up_inspection_id"])
+    follow_up = db.session.get(Inspection, follow_up_id)
+    assert follow_up.status == "draft" and follow_up.unit_id == unit.id
+    assert any(a.carried_over for a in follow_up.answers)  # answers change only on re-inspection
