@@ -16,10 +16,8 @@ from app.checklists import services as checklists
 from app.checklists.model import Checklist, Item
 from app.extensions import db
 from app.inspections.models import Answer, Inspection
-from app.photos.models import Photo
 from app.photos.processing import process_photo
-from app.photos.services import storage
-from app.photos.storage import store_photo
+from app.photos.services import save_processed
 from app.timeutil import utcnow
 from app.units.models import Unit
 
@@ -134,20 +132,6 @@ def _demo_photo(inspection: Inspection, inspector: User, n: int) -> None:
     buffer = io.BytesIO()
     img.save(buffer, "JPEG", quality=85)
     processed = process_photo(buffer.getvalue(), max_pixels=current_app.config["PHOTO_MAX_PIXELS"])
-    photo_id = uuid.uuid4()
-    keys = store_photo(storage(), photo_id, processed)
-    db.session.add(
-        Photo(
-            id=photo_id,
-            inspection_id=inspection.id,
-            item_id="entrance.door_clear_width_mm",
-            caption="Inngangsdør med målebånd (demo)",
-            sha256=processed.sha256,
-            media_type=processed.media_type,
-            width=processed.width,
-            height=processed.height,
-            display_key=keys.display,
-            thumbnail_key=keys.thumbnail,
-            uploaded_by_id=inspector.id,
-        )
-    )
+    caption = "Inngangsdør med målebånd (demo)"
+    item_id = "entrance.door_clear_width_mm"
+    save_processed(inspection.id, uuid.uuid4(), processed, item_id, caption, inspector)

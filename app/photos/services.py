@@ -106,10 +106,18 @@ def upload(
     if duplicate is not None:
         return duplicate, False
 
+    original = data if config["PHOTO_KEEP_ORIGINAL"] else None
+    photo = save_processed(inspection_id, photo_id, processed, item_id, caption, actor, original)
+    audit.record("photo.uploaded", "photo", photo.id, details={"inspection_id": str(inspection_id)})
+    return photo, True
+
+
+def save_processed(
+    inspection_id, photo_id, processed, item_id, caption, actor, original=None
+) -> Photo:
+    """Write the files, then the row; if the row cannot be written, remove the files."""
     files = storage()
-    keys = store_photo(
-        files, photo_id, processed, original=data if config["PHOTO_KEEP_ORIGINAL"] else None
-    )
+    keys = store_photo(files, photo_id, processed, original=original)
     photo = Photo(
         id=photo_id,
         inspection_id=inspection_id,
@@ -131,8 +139,7 @@ def upload(
         for key in keys.all():
             files.delete(key)
         raise
-    audit.record("photo.uploaded", "photo", photo.id, details={"inspection_id": str(inspection_id)})
-    return photo, True
+    return photo
 
 
 def get_photo(actor: User, photo_id: uuid.UUID) -> Photo:
