@@ -20,6 +20,12 @@ from app.extensions import db
 from app.units.models import Building, Unit
 
 DISTRICT_BONUS = 5.0
+CLASS_NB = {
+    "suitable": "egnet",
+    "adaptable": "egnet etter tilpasning",
+    "unsuitable": "ikke egnet",
+    "unknown": "ikke vurdert",
+}
 
 
 def household_weights(applicant: Applicant) -> dict[str, float]:
@@ -126,6 +132,7 @@ def _explain(applicant, chosen, scores, offset) -> list[dict]:
         )
     }
     catalogue = {m.id: m for m in checklists.catalogue().measures.measures}
+    labels = {x.key: x.label.nb for x in checklists.catalogue().limitations}
     out = []
     for position, (_, profile, c) in enumerate(chosen, start=offset + 1):
         result = stored[c.id].result
@@ -139,7 +146,9 @@ def _explain(applicant, chosen, scores, offset) -> list[dict]:
                 "level": need["level"],
             }
             if need["level"] == "required":
-                reasons.append(f"{key}: {r.get('class')} (poeng {r.get('score')})")
+                label = labels.get(key, key)
+                score = f"{r.get('score', 0):.0f}".replace(".", ",")
+                reasons.append(f"{label}: {CLASS_NB.get(r.get('class'), '')} ({score} poeng)")
                 if r.get("class") == "adaptable":
                     for measure_id in _cheapest(stored[c.id].plan_input, key, catalogue):
                         measures[measure_id] = measure_to_dict(catalogue[measure_id])
@@ -149,9 +158,9 @@ def _explain(applicant, chosen, scores, offset) -> list[dict]:
                     for b in r.get("barriers", [])
                 )
         if c.district in (applicant.districts or []):
-            reasons.append(f"i ønsket område ({c.district})")
+            reasons.append(f"I ønsket område ({c.district})")
         cost = {k: sum(m["cost"][k] for m in measures.values()) for k in ("low", "typical", "high")}
-        reasons.extend(f"tiltak: {m['name']['nb']}" for m in measures.values())
+        reasons.extend(f"Tiltak: {m['name']['nb']}" for m in measures.values())
         out.append(
             {
                 "rank": position,

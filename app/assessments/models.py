@@ -51,3 +51,14 @@ class UnitScore(db.Model):
     class_rank: Mapped[int]
     coverage: Mapped[float]
     problem_score: Mapped[int]
+
+
+class UnitBarrier(db.Model):
+    """The items that are barriers in a unit's current assessment (for "most frequent")."""
+
+    __tablename__ = "unit_barriers"
+
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select
 
 from app.assessments.feasibility import load_index, overrides_for
-from app.assessments.models import CLASS_RANK, UnitAssessment, UnitScore
+from app.assessments.models import CLASS_RANK, UnitAssessment, UnitBarrier, UnitScore
 from app.checklists import services as checklists
 from app.checklists.model import Catalogue
 from app.extensions import db
@@ -75,6 +75,18 @@ def _score_rows(unit_id: int, result: Result) -> list[dict]:
     return rows
 
 
+def _barrier_rows(unit_id: int, result: Result) -> list[dict]:
+    return [{"unit_id": unit_id, "item_id": b.item_id} for b in result.general.barriers]
+
+
+def _replace_rows(unit_ids: list[int], score_rows: list[dict], barrier_rows: list[dict]) -> None:
+    """Swap the filterable rows of these units for the new ones (one statement each)."""
+    for model, rows in ((UnitScore, score_rows), (UnitBarrier, barrier_rows)):
+        db.session.execute(delete(model).where(model.unit_id.in_(unit_ids)))
+        if rows:
+            db.session.execute(model.__table__.insert(), rows)
+
+
 def _row(unit_id, key, kind, r) -> dict:
     return {
         "unit_id": unit_id,
@@ -107,8 +119,11 @@ def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None)
     assessment.plan_input = planner
     assessment.scored_at = utcnow()
     db.session.add(assessment)
-    db.session.execute(delete(UnitScore).where(UnitScore.unit_id == inspection.unit_id))
-    db.session.execute(UnitScore.__table__.insert(), _score_rows(inspection.unit_id, result))
+    _replace_rows(
+        [inspection.unit_id],
+        _score_rows(inspection.unit_id, result),
+        _barrier_rows(inspection.unit_id, result),
+    )
     db.session.flush()
     return assessment
 
@@ -159,7 +174,7 @@ def rebuild_all(batch_size: int = 500, progress=None) -> int:
             )
         ):
             answers.setdefault(row.inspection_id, []).append(row)
-        score_rows = []
+        score_rows, barrier_rows = [], []
         for inspection in inspections:
             prepared = prepared_for(catalogue, inspection)
             unit_answers = answers_of(answers.get(inspection.id, []))
@@ -173,8 +188,8 @@ def rebuild_all(batch_size: int = 500, progress=None) -> int:
             assessment.profiles_version = catalogue.profiles.version
             assessment.measures_version = catalogue.measures.version
             score_rows.extend(_score_rows(inspection.unit_id, result))
-        db.session.execute(delete(UnitScore).where(UnitScore.unit_id.in_(chunk)))
-        db.session.execute(UnitScore.__table__.insert(), score_rows)
+            barrier_rows.extend(_barrier_rows(inspection.unit_id, result))
+        _replace_rows(chunk, score_rows, barrier_rows)
         db.session.flush()
         db.session.expunge_all()
         done += len(inspections)

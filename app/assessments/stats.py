@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.assessments.models import UnitScore
+from app.assessments.models import UnitBarrier, UnitScore
+from app.checklists import services as checklists
+from app.checklists.serialize import text_to_dict
 from app.extensions import db
 from app.units.models import Building, Unit
 
 CLASSES = ("suitable", "adaptable", "unsuitable", "unknown")
 KOSTRA_KEY = "wheelchair_manual"
+TOP_BARRIERS = 15
 
 
 def _share(part: int, whole: int) -> float:
@@ -46,12 +49,31 @@ def portfolio() -> dict:
         entry["shares"] = {c: _share(n, total) for c, n in entry["classes"].items()}
         for district, per in entry["districts"].items():
             per["not_assessed"] = by_district_total.get(district, 0) - sum(per.values())
+    barriers = db.session.execute(
+        select(UnitBarrier.item_id, func.count())
+        .join(Unit, Unit.id == UnitBarrier.unit_id)
+        .where(active)
+        .group_by(UnitBarrier.item_id)
+        .order_by(func.count().desc(), UnitBarrier.item_id)
+        .limit(TOP_BARRIERS)
+    ).all()
+    items = {}
+    for checklist in checklists.catalogue().checklists.values():
+        items.update(checklist.items)
     wheelchair = keys.get(KOSTRA_KEY, {"classes": {"suitable": 0}})["classes"]["suitable"]
     return {
         "units": total,
         "assessed": assessed,
         "districts": by_district_total,
         "by_key": keys,
+        "barriers": [
+            {
+                "item_id": item_id,
+                "question": text_to_dict(items[item_id].question) if item_id in items else None,
+                "count": count,
+            }
+            for item_id, count in barriers
+        ],
         "kostra": {
             "description": "Andel kommunalt disponerte boliger som er tilgjengelige for "
             "rullestolbrukere (egnet for manuell rullestol).",

@@ -9,6 +9,9 @@ OPEN = {
     "/api/docs",
     "/api/docs/assets/<name>",
     "/api/docs/init.js",
+    "/",  # the PWA shell, manifest and service worker hold no data
+    "/manifest.webmanifest",
+    "/sw.js",
 }
 
 

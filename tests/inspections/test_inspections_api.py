@@ -231,6 +231,8 @@ def test_a_barrier_shows_in_results_and_filters(app, inspector, manager, as_role
     stats = officer.get("/api/v1/stats/portfolio").get_json()
     assert stats["by_key"]["deaf"]["classes"]["suitable"] >= 1
     assert "share" in stats["kostra"]
+    frequent = {b["item_id"]: b for b in stats["barriers"]}
+    assert frequent[STEPS]["count"] == 1 and frequent[STEPS]["question"]["nb"]
 
 
 def test_return_to_draft_with_comment(app, inspector, manager):

@@ -1,0 +1,100 @@
+// IndexedDB on the device: downloaded inspections, checklists, and the queue of answers and
+// photos waiting to be sent. Upgrades only ever add stores, so an app update keeps the data.
+
+const NAME = "uu-bolig";
+const VERSION = 1;
+const STORES = {
+  meta: { keyPath: "key" },
+  checklists: { keyPath: "ref" },
+  inspections: { keyPath: "id" },
+  answers: { keyPath: ["inspection_id", "item_id"], index: "inspection_id" },
+  photos: { keyPath: "id", index: "inspection_id" },
+};
+
+let opening = null;
+
+function open() {
+  if (!opening) {
+    opening = new Promise((resolve, reject) => {
+      const req = indexedDB.open(NAME, VERSION);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        for (const [name, spec] of Object.entries(STORES)) {
+          if (db.objectStoreNames.contains(name)) continue;
+          const store = db.createObjectStore(name, { keyPath: spec.keyPath });
+          if (spec.index) store.createIndex(spec.index, spec.index);
+        }
+      };
+      req.onsuccess = () => {
+        const db = req.result;
+        db.onversionchange = () => db.close(); // let a newer app version upgrade
+        resolve(db);
+      };
+      req.onerror = () => reject(req.error);
+    });
+  }
+  return opening;
+}
+
+function done(req) {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function store(name, mode = "readonly") {
+  return (await open()).transaction(name, mode).objectStore(name);
+}
+
+export const get = async (name, key) => done((await store(name)).get(key));
+export const getAll = async (name) => done((await store(name)).getAll());
+export const put = async (name, value) => done((await store(name, "readwrite")).put(value));
+export const remove = async (name, key) => done((await store(name, "readwrite")).delete(key));
+export const byInspection = async (name, id) =>
+  done((await store(name)).index("inspection_id").getAll(id));
+
+export async function getMeta(key) {
+  return (await get("meta", key))?.value;
+}
+
+export async function setMeta(key, value) {
+  return put("meta", { key, value });
+}
+
+/** Store a photo as a Blob; where the browser cannot store Blobs, as a data URL instead. */
+export async function putPhoto(record, blob) {
+  try {
+    await put("photos", { ...record, blob });
+  } catch (error) {
+    if (error?.name !== "DataCloneError") throw error;
+    const dataUrl = await new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result);
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(blob);
+    });
+    await put("photos", { ...record, blob: null, dataUrl });
+  }
+}
+
+export async function photoBlob(record) {
+  if (record.blob) return record.blob;
+  if (record.dataUrl) return (await fetch(record.dataUrl)).blob();
+  return null;
+}
+
+/** Drop everything of one user (on sign-out by another user); never while items wait. */
+export async function clearAll() {
+  const db = await open();
+  for (const name of Object.keys(STORES)) {
+    await done(db.transaction(name, "readwrite").objectStore(name).clear());
+  }
+}
+
+/** Warn when the device is close to its storage quota. */
+export async function storageNearlyFull() {
+  if (!navigator.storage?.estimate) return null;
+  const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+  return quota > 0 && usage / quota > 0.8 ? { usage, quota } : null;
+}

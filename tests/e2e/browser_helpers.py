@@ -1,0 +1,62 @@
+"""Helpers the browser tests share: sign in, screenshots, server-side set-up, test images."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+
+PASSWORD = "e2e-riktig-hemmelig-passord"
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
+SCREENSHOTS = OUTPUT / "screenshots"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def sign_in(page, live, role: str) -> None:
+    page.goto(live.url + "/")
+    page.get_by_label("E-post").fill(live.emails[role])
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.locator("#nav a").first.wait_for()
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def new_inspection(live, unit_key: str) -> str:
+    """An inspection assigned to the inspector, created on the server (the office's step)."""
+    from app.auth.models import User
+    from app.inspections import services
+
+    def make(db):
+        inspector = db.session.query(User).filter_by(role="inspector").one()
+        inspection, _ = services.create_inspection(
+            inspector, {"id": uuid.uuid4(), "unit_id": live.units[unit_key]}
+        )
+        db.session.commit()
+        return str(inspection.id)
+
+    return live.query(make)
+
+
+def jpeg_file(path: Path, size=(3000, 2000)) -> Path:
+    """A real camera-sized JPEG, so the device has something to downscale."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, (90, 120, 160))
+    ImageDraw.Draw(image).rectangle(
+        [size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2], fill=(200, 60, 40)
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def assert_no_axe_violations(page, screen: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert results.violations_count == 0, f"axe on {screen}:\n{results.generate_report()}"
