@@ -15,12 +15,20 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import g, request
 from flask_smorest.pagination import PaginationParameters
 from flask_smorest.utils import prepare_response
+from werkzeug.routing import IntegerConverter
 
 from app.api import problems
 from app.auth.roles import ROLES
 from app.errors import Forbidden
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# PostgreSQL `integer`: larger ids, counts and page offsets are refused before the database
+# sees them (it would fail with an overflow, a 500, instead of a clear 404 or 422).
+INT32_MAX = 2**31 - 1
+RFC9110_NAMES = {
+    "CONTENT_TOO_LARGE": http.HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    "UNPROCESSABLE_CONTENT": http.HTTPStatus.UNPROCESSABLE_ENTITY,
+}
 
 
 class Schema(ma.Schema):
@@ -30,9 +38,22 @@ class Schema(ma.Schema):
         unknown = ma.RAISE
         ordered = True
 
+    def on_bind_field(self, field_name, field_obj):
+        """Integers without a Range of their own get the database's 32-bit range."""
+        if isinstance(field_obj, ma.fields.Integer) and not any(
+            isinstance(v, ma.validate.Range) for v in field_obj.validators
+        ):
+            field_obj.validators = [
+                *field_obj.validators,
+                ma.validate.Range(-INT32_MAX - 1, INT32_MAX),
+            ]
+
 
 class ProblemSchema(Schema):
     """An `application/problem+json` body (RFC 9457)."""
+
+    class Meta(Schema.Meta):
+        unknown = ma.INCLUDE  # extension members (e.g. `missing`, `report`) are part of RFC 9457
 
     type = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
@@ -54,6 +75,13 @@ def schema_name(schema) -> str:
     return name
 
 
+class Int32Converter(IntegerConverter):
+    """`<int:...>` in routes, bounded: a huge id answers 404 instead of overflowing the DB."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=INT32_MAX, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 class Api(flask_smorest.Api):
     ERROR_SCHEMA = ProblemSchema
 
@@ -64,17 +92,26 @@ class Api(flask_smorest.Api):
         }
         super().__init__(app, spec_kwargs=spec_kwargs, **kwargs)
 
+    def init_app(self, app, *, spec_kwargs=None):
+        app.url_map.converters["int"] = Int32Converter  # before any route is registered
+        super().init_app(app, spec_kwargs=spec_kwargs)
+
     def handle_http_exception(self, error):
         return problems.handle_http_exception(error)
 
     def _register_responses(self):
-        """Register a problem+json response component per status code, as smorest does."""
-        for status in http.HTTPStatus:
+        """Register a problem+json response component per status code, as smorest does.
+
+        Names come from every HTTPStatus alias plus the RFC 9110 names, so a view may say
+        `UNPROCESSABLE_CONTENT` on Python 3.11 too (only 3.13 knows that name).
+        """
+        names = {**http.HTTPStatus.__members__, **RFC9110_NAMES}
+        for name, status in names.items():
             response = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
             prepare_response(response, self.spec, problems.PROBLEM_MEDIA_TYPE)
-            self.spec.components.response(status.name, response, lazy=True)
+            self.spec.components.response(name, response, lazy=True)
         response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, problems.PROBLEM_MEDIA_TYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
@@ -90,6 +127,8 @@ class Page(flask_smorest.Page):
     def items(self):
         from app.extensions import db  # local: the API glue must not import models at load
 
+        if self.page_params.first_item > INT32_MAX:
+            return []  # far past the end: empty, as any page past the last one
         stmt = self.collection.limit(self.page_params.page_size).offset(self.page_params.first_item)
         return db.session.scalars(stmt).all()
 

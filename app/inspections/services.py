@@ -309,6 +309,12 @@ def submit(actor: User, inspection: Inspection, photo_items: set[str]) -> Inspec
 
 def approve(actor: User, inspection: Inspection) -> Inspection:
     """Make the inspection the unit's current assessment (scored and stored)."""
+    # Lock the row and re-read its status: of two approvals at once, the second waits and
+    # then sees "approved" (409) instead of approving and scoring a second time.
+    db.session.execute(
+        select(Inspection.id).where(Inspection.id == inspection.id).with_for_update()
+    )
+    db.session.refresh(inspection)
     if inspection.status != "submitted":
         raise Conflict("Bare innsendte befaringer kan godkjennes.")
     inspection.status = "approved"

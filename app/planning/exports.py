@@ -28,11 +28,9 @@ def rows(plan: dict) -> list[list]:
         for m in step["measures"]:
             scope = "bygg" if m["scope"] == "building" else "bolig"
             cost = m["cost"]
-            out.append(
-                [*place, m["id"], m["name"]["nb"], m["ns3451"], scope]
-                + [cost["low"], cost["typical"], cost["high"], step["cumulative_cost"]]
-                + [", ".join(step["needs"])]
-            )
+            measure = [m["id"], m["name"]["nb"], m["ns3451"], scope]
+            costs = [cost["low"], cost["typical"], cost["high"], step["cumulative_cost"]]
+            out.append([*place, *measure, *costs, ", ".join(step["needs"])])
     return out
 
 

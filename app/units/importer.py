@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.audit import services as audit
 from app.errors import Unprocessable
@@ -67,6 +67,8 @@ class _Index:
 def import_units(data: bytes, filename: str, districts: list[str], *, dry_run: bool) -> dict:
     """Validate the file and, unless dry_run, write it. Invalid rows: 422, nothing written."""
     parsed = parse_file(data, filename, districts)
+    if not dry_run:
+        _one_import_at_a_time()
     index = _Index()
     summary = {"rows": len(parsed.rows) + parsed.error_rows, "errors": parsed.error_rows}
     counts = {
@@ -133,6 +135,13 @@ def import_units(data: bytes, filename: str, districts: list[str], *, dry_run: b
         "units.imported", "import", None, details={"file_name": filename, **report["summary"]}
     )
     return report
+
+
+def _one_import_at_a_time() -> None:
+    """Two imports at once would both see a unit as new and create it twice: on PostgreSQL
+    the second waits here until the first commits (SQLite already serialises writers)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext('units.import'))"))
 
 
 def _report(parsed: ParseResult, filename: str, dry_run: bool, summary: dict) -> dict:

@@ -10,6 +10,15 @@ from app.units.numbering import InvalidUnitNumber, parse_unit_number
 YEAR = validate.Range(1600, 2100)
 
 
+class Area(fields.Decimal):
+    """Square metres: read as a Decimal rounded to `places`, written as a JSON number
+    (a Decimal would reach the client as a string, against the documented type)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        number = super()._serialize(value, attr, obj, **kwargs)
+        return None if number is None else float(number)
+
+
 def _check_district(value: str) -> None:
     districts = current_app.config["DISTRICTS"]
     if value not in districts:
@@ -57,9 +66,7 @@ class UnitSchema(Schema):
     )
     rooms = fields.Integer(allow_none=True, validate=validate.Range(1, 20))
     bedrooms = fields.Integer(allow_none=True, validate=validate.Range(0, 15))
-    area = fields.Decimal(
-        allow_none=True, places=1, as_string=False, validate=validate.Range(1, 999)
-    )
+    area = Area(allow_none=True, places=1, validate=validate.Range(1, 999))
     ownership = fields.String(load_default="owned", validate=validate.OneOf(OWNERSHIPS))
     status = fields.String(load_default="let", validate=validate.OneOf(STATUSES))
     notes = fields.String(allow_none=True, validate=validate.Length(max=4000))

@@ -1,0 +1,275 @@
+"""Backup and restore: the database and the photo files in one .tar.gz with a manifest.
+
+The archive holds `manifest.json` (format, created_at, app version, schema revision, dialect,
+and every other file with its size and sha256), the database (`database.sqlite3`, taken with
+SQLite's online backup API, or `database.dump`, a `pg_dump` custom-format dump), and the
+photo files under `photos/` as they lie in storage.
+
+Restore unpacks into a temporary folder and checks every checksum before it touches anything;
+it refuses a target that already holds data unless forced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+from sqlalchemy.engine import URL, Engine, make_url
+
+from app.timeutil import utcnow
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+SQLITE_FILE = "database.sqlite3"
+PG_FILE = "database.dump"
+PHOTOS = "photos"
+_CHUNK = 1024 * 1024
+_PYPROJECT = Path(__file__).resolve().parent.parent.parent / "pyproject.toml"
+
+
+class BackupError(RuntimeError):
+    """The backup or restore cannot go on; the message tells the operator why (bokmål)."""
+
+
+@dataclass(frozen=True)
+class Restored:
+    files: int
+    revision: str | None
+
+
+# -- create ------------------------------------------------------------------------------
+
+
+def create_backup(engine: Engine, photo_root: Path, target: Path) -> dict:
+    """Write a backup archive to `target` (atomically) and return its manifest."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.part")
+    with tempfile.TemporaryDirectory(prefix="uu-backup-") as tmp:
+        dump = _dump_database(engine, Path(tmp))
+        files = [_describe(dump, dump.name)]
+        try:
+            with tarfile.open(partial, "w:gz") as archive:
+                archive.add(dump, arcname=dump.name)
+                for path in _photo_files(photo_root):
+                    name = f"{PHOTOS}/{path.relative_to(photo_root).as_posix()}"
+                    entry = _add_file(archive, path, name)
+                    if entry is not None:
+                        files.append(entry)
+                manifest = {
+                    "format": FORMAT,
+                    "created_at": utcnow().isoformat(),
+                    "app_version": _app_version(),
+                    "revision": _revision(engine),
+                    "dialect": engine.dialect.name,
+                    "database": dump.name,
+                    "files": files,
+                }
+                data = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size, info.mtime, info.mode = len(data), int(utcnow().timestamp()), 0o640
+                archive.addfile(info, io.BytesIO(data))
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+    return manifest
+
+
+def _dump_database(engine: Engine, folder: Path) -> Path:
+    if engine.dialect.name == "sqlite":
+        target = folder / SQLITE_FILE
+        source = sqlite3.connect(engine.url.database)
+        try:
+            with sqlite3.connect(target) as copy:
+                source.backup(copy)  # consistent snapshot while the app keeps writing
+            copy.close()
+        finally:
+            source.close()
+        return target
+    if engine.dialect.name == "postgresql":
+        target = folder / PG_FILE
+        args = ["--format=custom", "--no-owner", "--no-privileges", f"--file={target}"]
+        _run_pg("pg_dump", engine.url, args)
+        return target
+    raise BackupError(f"Databasetypen {engine.dialect.name} støttes ikke.")
+
+
+def _photo_files(root: Path) -> list[Path]:
+    """Complete photo files only: temporaries of interrupted writes start with a dot."""
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def _add_file(archive: tarfile.TarFile, path: Path, name: str) -> dict | None:
+    """Add one file and return its manifest entry; a file deleted meanwhile is skipped."""
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        return None
+    with handle:
+        info = archive.gettarinfo(fileobj=handle, arcname=name)
+        hashing = _HashingReader(handle)
+        archive.addfile(info, hashing)
+    return {"path": name, "size": info.size, "sha256": hashing.digest.hexdigest()}
+
+
+class _HashingReader(io.RawIOBase):
+    """Hashes what tarfile reads, so a photo is read once."""
+
+    def __init__(self, handle) -> None:
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        return data
+
+
+def _describe(path: Path, name: str) -> dict:
+    return {"path": name, "size": path.stat().st_size, "sha256": sha256_of(path)}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return ",".join(sorted(heads)) or None
+
+
+def _app_version() -> str | None:
+    try:
+        return tomllib.loads(_PYPROJECT.read_text())["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return None
+
+
+# -- verify and restore ------------------------------------------------------------------
+
+
+def verify(archive_path: Path, folder: Path) -> dict:
+    """Unpack `archive_path` into `folder` and check it whole; return the manifest."""
+    try:
+        with tarfile.open(archive_path, "r:gz") as archive:
+            archive.extractall(folder, filter="data")  # refuses absolute paths, `..`, devices
+    except (OSError, tarfile.TarError) as error:
+        raise BackupError(f"Arkivet kan ikke leses: {error}") from error
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError) as error:
+        raise BackupError("Arkivet mangler en lesbar manifest.json.") from error
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"Ukjent arkivformat: {manifest.get('format')!r}.")
+    listed = {entry["path"] for entry in manifest["files"]}
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    if unlisted := sorted(present - listed - {MANIFEST}):
+        raise BackupError(f"Arkivet har filer som ikke står i manifestet: {unlisted[:5]}")
+    for entry in manifest["files"]:
+        path = folder / entry["path"]
+        if not path.is_file():
+            raise BackupError(f"Filen {entry['path']} mangler i arkivet.")
+        if path.stat().st_size != entry["size"] or sha256_of(path) != entry["sha256"]:
+            raise BackupError(f"Sjekksummen stemmer ikke for {entry['path']}.")
+    if manifest["database"] not in listed:
+        raise BackupError("Arkivet mangler databasen.")
+    return manifest
+
+
+def target_has_data(engine: Engine, photo_root: Path) -> bool:
+    """True when any table (but the migration marker) has a row, or any photo file exists."""
+    if _photo_files(photo_root):
+        return True
+    with engine.connect() as connection:
+        tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
+        return any(
+            connection.execute(select(text("1")).select_from(text(f'"{t}"')).limit(1)).first()
+            for t in tables
+        )
+
+
+def restore_backup(
+    archive_path: Path, engine: Engine, photo_root: Path, *, force: bool = False
+) -> Restored:
+    """Verify the archive, then replace the database and add the photo files."""
+    with tempfile.TemporaryDirectory(prefix="uu-restore-") as tmp:
+        folder = Path(tmp)
+        manifest = verify(archive_path, folder)
+        if manifest["dialect"] != engine.dialect.name:
+            raise BackupError(
+                f"Arkivet er fra {manifest['dialect']}, målet er {engine.dialect.name}."
+            )
+        if not force and target_has_data(engine, photo_root):
+            raise BackupError("Målet har allerede data. Bruk --force for å overskrive.")
+        engine.dispose()  # no pooled connection may hold the old database open
+        _restore_database(engine, folder / manifest["database"])
+        engine.dispose()
+        photos = [e for e in manifest["files"] if e["path"].startswith(f"{PHOTOS}/")]
+        for entry in photos:
+            _place(folder / entry["path"], photo_root / entry["path"].removeprefix(f"{PHOTOS}/"))
+    return Restored(files=len(photos), revision=manifest.get("revision"))
+
+
+def _restore_database(engine: Engine, dump: Path) -> None:
+    if engine.dialect.name == "sqlite":
+        Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+        source = sqlite3.connect(dump)
+        try:
+            with sqlite3.connect(engine.url.database) as target:
+                source.backup(target)  # replaces every page of the target, atomically
+            target.close()
+        finally:
+            source.close()
+        return
+    args = ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction"]
+    _run_pg("pg_restore", engine.url, [*args, str(dump)])
+
+
+def _place(source: Path, target: Path) -> None:
+    """Copy beside the target, fsync, then rename: a crash never leaves a half photo."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.restore.part")
+    with source.open("rb") as src, temp.open("wb") as dst:
+        shutil.copyfileobj(src, dst, _CHUNK)
+        dst.flush()
+        os.fsync(dst.fileno())
+    os.replace(temp, target)
+
+
+def _run_pg(program: str, url: URL, args: list[str]) -> None:
+    """Run pg_dump/pg_restore; the password goes in the environment, not the command line."""
+    if shutil.which(program) is None:
+        raise BackupError(f"{program} finnes ikke på PATH (PostgreSQL-klientverktøyene).")
+    url = make_url(url)
+    env = {**os.environ}
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    connection = [f"--dbname={url.database}"]
+    if url.host:
+        connection.append(f"--host={url.host}")
+    if url.port:
+        connection.append(f"--port={url.port}")
+    if url.username:
+        connection.append(f"--username={url.username}")
+    result = subprocess.run(
+        [program, *connection, *args], env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise BackupError(f"{program} feilet: {result.stderr.strip()[:2000]}")
