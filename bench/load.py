@@ -46,6 +46,9 @@ INSPECTORS, OFFICERS, MANAGERS = 50, 10, 2
 BATCH = 10  # answers per sync
 PHOTO_EVERY = 4  # an inspector uploads a photo after every 4th batch
 PLAN = {"budget": 2_000_000, "priorities": "demand"}
+# Seconds each simulated user waits between requests (0: closed loop, the saturation test).
+# With a pace, the users are still 50 + 10 + 2 but send at a human rhythm.
+PACE = 0.0
 
 
 class Recorder:
@@ -114,6 +117,7 @@ def inspector(base, token, unit_id, answers, rec, acked, stop):
             with rec.lock:
                 acked["answers"].update((inspection_id, a["item_id"]) for a in batch)
         n += 1
+        stop.wait(rng.uniform(0.5, 1.5) * PACE)
         if n % PHOTO_EVERY == 0:
             photo_id = uuid.uuid4()
             colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
@@ -134,8 +138,10 @@ def inspector(base, token, unit_id, answers, rec, acked, stop):
 
 
 def looper(operation, send, rec, stop):
+    rng = random.Random(operation)
     while not stop.is_set():
         rec.call(operation, send)
+        stop.wait(rng.uniform(0.5, 1.5) * PACE)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -244,4 +250,6 @@ def verify(app, acked: dict) -> None:
 
 
 if __name__ == "__main__":
+    # usage: bench/load.py [SECONDS] [PACE]
+    PACE = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
     main(float(sys.argv[1]) if len(sys.argv) > 1 else 60)

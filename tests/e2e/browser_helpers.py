@@ -60,3 +60,43 @@ def assert_no_axe_violations(page, screen: str) -> None:
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     assert results.violations_count == 0, f"axe on {screen}:\n{results.generate_report()}"
+
+
+def submitted_inspection(live, unit_key: str, photo_item: str) -> str:
+    """An inspection answered in full, with one photo, submitted for review (server side)."""
+    from app.auth.models import User
+    from app.inspections import services
+    from app.photos.services import photo_items, upload
+    from tests.factories import passing_answers
+
+    def make(db):
+        inspector = db.session.query(User).filter_by(role="inspector").one()
+        inspection, _ = services.create_inspection(
+            inspector, {"id": uuid.uuid4(), "unit_id": live.units[unit_key]}
+        )
+        services.upsert_answers(inspector, inspection, passing_answers())
+        buffer = io.BytesIO(jpeg_bytes())
+        upload(inspector, inspection.id, uuid.uuid4(), buffer, photo_item, "Inngangen")
+        services.submit(inspector, inspection, photo_items(inspection))
+        db.session.commit()
+        return str(inspection.id)
+
+    return live.query(make)
+
+
+def jpeg_bytes(size=(800, 600)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (60, 140, 90)).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def inspection_status(live, inspection_id: str) -> tuple[str, str | None]:
+    from app.inspections.models import Inspection
+
+    def read(db):
+        row = db.session.get(Inspection, uuid.UUID(inspection_id))
+        return row.status, row.return_comment
+
+    return live.query(read)

@@ -69,6 +69,13 @@ def _seed(app) -> dict:
         "steps": assessed_unit(
             inspector, changes=STEP_FREE_BARRIERS, address="Trappeveien 5", district="Idd"
         ),
+        "ramp": assessed_unit(
+            inspector, changes=STEP_FREE_BARRIERS, address="Rampeveien 7", district="Berg"
+        ),
+        "review": make_unit(address="Godkjenningsveien 1", district="Sentrum"),
+        "returned": make_unit(address="Returveien 2", district="Sentrum"),
+        "missing": make_unit(address="Manglerudveien 3", district="Idd"),
+        "update": make_unit(address="Oppdateringsveien 4", district="Idd"),
     }
     return {key: unit.id for key, unit in units.items()}
 

@@ -8,11 +8,13 @@ import { ROLES } from "./format.js";
 import { events as syncEvents, isSyncing, requestSync } from "./sync.js";
 import * as admin from "./views/admin.js";
 import * as applicants from "./views/applicants.js";
+import * as demand from "./views/demand.js";
 import * as inspection from "./views/inspection.js";
 import * as inspections from "./views/inspections.js";
 import * as login from "./views/login.js";
 import * as overview from "./views/overview.js";
 import * as planning from "./views/planning.js";
+import * as review from "./views/review.js";
 import * as units from "./views/units.js";
 
 const ALL = ["admin", "inspector", "allocation_officer", "facility_manager"];
@@ -25,6 +27,9 @@ const ROUTES = [
   { path: /^husstander\/(\d+)$/, view: applicants.renderDetail, roles: ["allocation_officer", "admin"] },
   { path: /^boliger$/, view: units.renderList, roles: ["allocation_officer", "facility_manager", "admin"], menu: "Boliger" },
   { path: /^boliger\/(\d+)$/, view: units.renderDetail, roles: ALL },
+  { path: /^behov$/, view: demand.render, roles: ["allocation_officer", "facility_manager", "admin"], menu: "Behov og tilbud" },
+  { path: /^godkjenning$/, view: review.renderList, roles: ["facility_manager", "admin"], menu: "Til godkjenning" },
+  { path: /^godkjenning\/([\w-]+)$/, view: review.renderDetail, roles: ["facility_manager", "admin"] },
   { path: /^oversikt$/, view: overview.render, roles: ["facility_manager", "admin"], menu: "Oversikt" },
   { path: /^planlegging$/, view: planning.render, roles: ["facility_manager", "admin"], menu: "Planlegging" },
   { path: /^brukere$/, view: admin.renderUsers, roles: ["admin"], menu: "Brukere" },
@@ -115,6 +120,7 @@ async function route() {
   if (!found) return navigate(HOME[state.user.role]);
   const [target, match] = found;
   markCurrent(path);
+  const before = document.activeElement;
   clear(main);
   if (!target.roles.includes(state.user.role)) {
     main.append(h("h1", { tabindex: "-1", text: "Ingen tilgang" }), h("p", { text: "Rollen din gir ikke tilgang til denne siden." }));
@@ -129,7 +135,9 @@ async function route() {
   if (heading) {
     heading.setAttribute("tabindex", "-1");
     document.title = `${heading.textContent} – UU-bolig`;
-    if (document.activeElement === document.body || document.activeElement?.closest("#nav, main")) {
+    const now = document.activeElement;
+    const viewFocused = now !== before && now !== main && main.contains(now); // e.g. a linked item
+    if (!viewFocused && (now === document.body || now?.closest("#nav, main"))) {
       heading.focus({ preventScroll: false });
     }
   }

@@ -49,3 +49,21 @@ export function classTable(caption, rows) {
           h("td", {}, h("svg:svg", { class: "bar stacked", viewBox: "0 0 100 10", preserveAspectRatio: "none", "aria-hidden": "true", focusable: "false" }, segments)));
       }))));
 }
+
+/** Horizontal bars of counts, with the same numbers as a table for screen readers and print. */
+export function countChart(caption, rows, unit) {
+  const max = Math.max(1, ...rows.map(([, n]) => n || 0));
+  return h("figure", { class: "chart" },
+    h("figcaption", { text: caption }),
+    h("ul", { class: "bars", "aria-hidden": "true" }, rows.map(([label, n]) => h("li", {},
+      h("span", { class: "bar-label", text: label }),
+      h("svg:svg", { class: "bar", viewBox: "0 0 100 10", preserveAspectRatio: "none", focusable: "false" },
+        h("svg:rect", { x: "0", y: "0", width: "100", height: "10", class: "bar-track" }),
+        h("svg:rect", { x: "0", y: "0", width: String(((n || 0) / max) * 100), height: "10", class: "bar-fill fill-count" })),
+      h("span", { class: "bar-value", text: `${num(n)} ${unit}` })))),
+    h("details", {}, h("summary", { text: "Vis som tabell" }),
+      h("div", { class: "table-wrap" }, h("table", {},
+        h("caption", { text: caption }),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Barriere" }), h("th", { scope: "col", text: `Antall ${unit}` }))),
+        h("tbody", {}, rows.map(([label, n]) => h("tr", {}, h("th", { scope: "row", text: label }), h("td", { class: "num", text: num(n) }))))))));
+}

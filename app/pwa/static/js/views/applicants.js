@@ -1,8 +1,8 @@
 // Applicant households (no names, no national identity numbers): needs and matches.
 
-import { api, list, request } from "../api.js";
+import { ApiError, api, list, request } from "../api.js";
 import { classBadge } from "../chart.js";
-import { announce, errorBox, field, h } from "../dom.js";
+import { announce, append, button, clear, errorBox, field, h } from "../dom.js";
 import { APPLICANT_STATUS, date, kr, nb, num } from "../format.js";
 import { labels } from "./labels.js";
 
@@ -41,7 +41,9 @@ async function districtNames(extra) {
   }
 }
 
-export async function renderForm(main, [applicantId], { navigate }) {
+const STALE = "Noen andre har endret husstanden mens du redigerte. Skjemaet viser nå den lagrede versjonen; gjør endringene dine på nytt og lagre.";
+
+export async function renderForm(main, [applicantId], { navigate, notice }) {
   const { limitations } = await labels();
   let current = null;
   let etag = null;
@@ -92,6 +94,13 @@ export async function renderForm(main, [applicantId], { navigate }) {
       announce("Husstanden er lagret.");
       navigate(`husstander/${saved.id}`);
     } catch (error) {
+      if (error instanceof ApiError && error.status === 412) {
+        // Someone saved the household meanwhile: show their version; the user redoes the edit.
+        clear(main);
+        await renderForm(main, [applicantId], { navigate, notice: STALE });
+        main.querySelector(".stale")?.focus();
+        return;
+      }
       result.replaceChildren(errorBox(error));
     }
   } },
@@ -109,10 +118,11 @@ export async function renderForm(main, [applicantId], { navigate }) {
   field("Merknader", notes, "Ingen helseopplysninger utover behovene over."),
   h("button", { type: "submit", class: "btn btn-primary" }, "Lagre husstand"),
   result);
-  main.append(h("h1", { text: current ? `Endre husstand ${current.case_reference}` : "Ny husstand" }), form);
+  append(main, [h("h1", { text: current ? `Endre husstand ${current.case_reference}` : "Ny husstand" }),
+    notice ? h("p", { class: "alert alert-warning stale", role: "alert", tabindex: "-1", text: notice }) : null, form]);
 }
 
-export async function renderDetail(main, [applicantId]) {
+export async function renderDetail(main, [applicantId], { navigate }) {
   const applicant = await api(`/applicants/${applicantId}`);
   const { limitations } = await labels();
   const name = Object.fromEntries(limitations.map((l) => [l.key, nb(l.label)]));
@@ -131,7 +141,8 @@ export async function renderDetail(main, [applicantId]) {
   const household = HOUSEHOLD.filter(([k]) => applicant.household?.[k]).map(([k, label]) => `${label}: ${applicant.household[k]}`);
   main.append(
     h("h1", { text: `Husstand ${applicant.case_reference}` }),
-    h("p", {}, h("a", { class: "btn", href: `#/husstander/${applicant.id}/endre`, text: "Endre husstand og behov" })),
+    h("div", { class: "actions" }, h("a", { class: "btn", href: `#/husstander/${applicant.id}/endre`, text: "Endre husstand og behov" }),
+      deleteButton(applicant, navigate)),
     h("dl", { class: "facts" },
       h("dt", { text: "Husstand" }), h("dd", { text: household.join(", ") || "–" }),
       h("dt", { text: "Behov" }), h("dd", { text: applicant.needs.map((n) => `${name[n.limitation] || n.limitation} (${n.level === "required" ? "må oppfylles" : "ønskelig"})`).join(", ") || "–" }),
@@ -162,4 +173,28 @@ function matchList(data, name) {
       ? h("details", {}, h("summary", { text: `${data.not_assessed.length} aktuelle boliger er ikke befart` }),
           h("ul", {}, data.not_assessed.map((u) => h("li", { text: `${u.address}, ${u.unit_number} (${u.district})` }))))
       : null);
+}
+
+function deleteButton(applicant, navigate) {
+  const box = h("div", { class: "confirm" });
+  const open = button("Slett husstand", () => {
+    const question = h("p", { tabindex: "-1" }, h("strong", { text: `Vil du slette husstand ${applicant.case_reference} for godt? Dette kan ikke angres.` }));
+    box.replaceChildren(h("div", { class: "alert alert-warning", role: "group", "aria-label": "Bekreft sletting" }, question,
+      h("div", { class: "actions" },
+        button("Ja, slett husstanden", async () => {
+          try {
+            await api(`/applicants/${applicant.id}`, { method: "DELETE" });
+            announce(`Husstand ${applicant.case_reference} er slettet.`);
+            navigate("husstander");
+          } catch (error) {
+            box.replaceChildren(errorBox(error));
+          }
+        }, "btn btn-danger"),
+        button("Avbryt", () => {
+          box.replaceChildren();
+          open.focus();
+        }))));
+    question.focus();
+  });
+  return h("div", {}, open, box);
 }

@@ -3,7 +3,7 @@
 import { ApiError, OfflineError, api } from "../api.js";
 import { applies, isAnswered } from "../checklist.js";
 import * as db from "../db.js";
-import { announce, button, clear, errorBox, fill, h } from "../dom.js";
+import { announce, append, button, clear, errorBox, fill, h } from "../dom.js";
 import { nb } from "../format.js";
 import { events, queueState, requestSync, resolveConflict, retryFailed } from "../sync.js";
 import { renderItem, stateText, valueText } from "./item.js";
@@ -195,7 +195,7 @@ export async function render(main, [id, sectionParam]) {
             submitResult.replaceChildren(h("p", { class: "alert alert-success", role: "status", text: "Befaringen er sendt inn til godkjenning." }));
           } catch (error) {
             if (error instanceof ApiError && error.status === 422 && error.problem.missing) {
-              submitResult.replaceChildren(missingList(error.problem.missing, sections, id));
+              submitResult.replaceChildren(missingList(error.problem.missing, sections, id, index));
             } else if (error instanceof OfflineError) {
               submitResult.replaceChildren(h("p", { class: "alert alert-warning", role: "alert", text: error.message }));
             } else submitResult.replaceChildren(errorBox(error));
@@ -204,8 +204,12 @@ export async function render(main, [id, sectionParam]) {
         submitResult)
     : h("p", { class: "alert alert-info", text: "Befaringen er sendt inn og kan ikke endres." });
 
-  main.append(
+  append(main, [
     h("h1", { text: `Befaring: ${record.unit?.address || ""} ${record.unit?.unit_number || ""}` }),
+    draft && record.server?.return_comment
+      ? h("div", { class: "alert alert-warning" }, h("p", {}, h("strong", { text: "Sendt tilbake fra godkjenner. Kommentar:" })),
+          h("p", { class: "return-comment", text: record.server.return_comment }))
+      : null,
     progress,
     syncPanel,
     sectionNav,
@@ -213,7 +217,7 @@ export async function render(main, [id, sectionParam]) {
     list,
     pager,
     submit,
-  );
+  ]);
   drawProgress();
   await drawItems();
   await drawSync();
@@ -223,7 +227,7 @@ export async function render(main, [id, sectionParam]) {
   };
 }
 
-function missingList(missing, sections, id) {
+function missingList(missing, sections, id, current) {
   const groups = Object.entries(missing).map(([sectionId, items]) => {
     const index = sections.findIndex((s) => s.id === sectionId);
     const section = sections[index];
@@ -232,8 +236,13 @@ function missingList(missing, sections, id) {
         const item = section?.items.find((i) => i.id === itemId);
         return h("li", {}, h("a", {
           href: `#/befaring/${id}/${index}`,
-          onclick: () => {
-            focusAfterRender = `q-${itemId}`;
+          onclick: (event) => {
+            if (index !== current) {
+              focusAfterRender = `q-${itemId}`;
+              return;
+            }
+            event.preventDefault(); // already on this section: the hash would not change
+            document.getElementById(`q-${itemId}`)?.focus();
           },
           text: `${nb(item?.question) || itemId} (${REASONS[reason] || reason})`,
         }));

@@ -53,7 +53,19 @@ export async function render(main, _params, { navigate }) {
     else status.append(h("p", { class: "alert alert-info", text: "Frakoblet: viser befaringene som er lastet ned på enheten." }));
   }
   const byId = new Map(local.map((r) => [r.id, { local: r, info: r.server }]));
-  for (const item of remote) byId.set(item.id, { ...byId.get(item.id), info: item });
+  for (const item of remote) {
+    const known = byId.get(item.id);
+    if (known?.local && known.local.server?.status !== item.status) {
+      // Returned by the reviewer since the download: fetch it again (unsent answers are kept).
+      try {
+        await downloadInspection(item.id);
+        known.local = await db.get("inspections", item.id);
+      } catch (error) {
+        if (!(error instanceof OfflineError)) throw error;
+      }
+    }
+    byId.set(item.id, { ...byId.get(item.id), info: item });
+  }
 
   const rows = [];
   for (const [id, { local: rec, info }] of byId) {
@@ -75,6 +87,9 @@ export async function render(main, _params, { navigate }) {
       h("li", { class: "card" },
         h("h2", { text: title }),
         h("p", { text: `Status: ${INSPECTION_STATUS[info.status] || info.status}` }),
+        info.status === "draft" && info.return_comment
+          ? h("p", { class: "alert alert-warning return-comment", text: `Sendt tilbake med kommentar: ${info.return_comment}` })
+          : null,
         rec
           ? h("p", {}, `Lastet ned ${dateTime(rec.downloaded_at)}. Synk: `, h("span", { class: "sync-summary", text: syncSummary(q) }))
           : h("p", { text: "Ikke lastet ned til enheten." }),

@@ -1,7 +1,7 @@
 // Facility manager: suitability of the stock per limitation, age group and district.
 
 import { api } from "../api.js";
-import { classTable } from "../chart.js";
+import { classTable, countChart } from "../chart.js";
 import { append, field, h } from "../dom.js";
 import { nb, num, pct } from "../format.js";
 import { labels } from "./labels.js";
@@ -34,10 +34,12 @@ export async function render(main) {
     classTable("Egnethet per aldersgruppe (antall boliger)",
       profiles.filter((p) => byKey[p.key]).map((p) => [nb(p.label), byKey[p.key].classes])),
     h("section", { class: "card" }, h("h2", { text: "Per krets" }), field("Vis for", districtSelect), districtOut),
-    stats.barriers?.length
-      ? h("section", { class: "card" }, h("h2", { text: "Hyppigste barrierer" }),
-          h("ol", {}, stats.barriers.map((b) => h("li", { text: `${nb(b.question) || b.item_id}: ${num(b.count)} boliger` }))))
-      : null,
+    h("section", { class: "card barriers-chart", "aria-labelledby": "barriers-h" },
+      h("h2", { id: "barriers-h", text: "Hyppigste barrierer" }),
+      stats.barriers?.length
+        ? countChart("Barrierer etter antall boliger der de er registrert",
+            stats.barriers.map((b) => [nb(b.question) || b.item_id, b.count]), "boliger")
+        : h("p", { text: "Ingen barrierer registrert i vurderte boliger." })),
   ]);
   drawDistricts();
 }
