@@ -159,20 +159,28 @@ def _undominated(candidates: list[_Candidate]) -> list[_Candidate]:
     return kept
 
 
-def _unreachable_detail(reason: str, blocked, unanswered) -> str:
+def _listed(texts: list[str], most: int = 5) -> str:
+    shown = "; ".join(texts[:most])
+    return shown + (f" og {len(texts) - most} til" if len(texts) > most else "")
+
+
+def _unreachable_detail(reason: str, blocked, unanswered, questions, catalogue) -> str:
+    """The user's explanation, in Norwegian, naming questions and measures (not ids)."""
     if reason == "unknown":
         return (
-            "Egnetheten er ikke vurdert fordi punkter mangler svar ("
-            + ", ".join(unanswered)
-            + "). Ingen tiltak kan erstatte manglende opplysninger; fullfør befaringen først."
+            "Egnetheten er ikke vurdert fordi punkter mangler svar: "
+            + _listed([questions.get(item, item) for item in unanswered])
+            + ". Ingen tiltak kan erstatte manglende opplysninger; fullfør befaringen først."
         )
     parts = [
-        f"{b.item_id} (tiltak ikke gjennomførbart: {', '.join(b.infeasible)})"
+        f"«{questions.get(b.item_id, b.item_id)}» (tiltak vurdert som ikke gjennomførbart: "
+        + ", ".join(catalogue[m].name.nb if m in catalogue else m for m in b.infeasible)
+        + ")"
         if b.infeasible
-        else f"{b.item_id} (ingen tiltak i tiltakskatalogen)"
+        else f"«{questions.get(b.item_id, b.item_id)}» (ingen tiltak i tiltakskatalogen)"
         for b in blocked
     ]
-    return "Ingen gjennomførbare tiltak fjerner disse hindringene: " + "; ".join(parts) + "."
+    return "Ingen gjennomførbare tiltak fjerner disse barrierene: " + _listed(parts) + "."
 
 
 def _one(
@@ -191,7 +199,8 @@ def _one(
         return UpgradeOption(key, before, target.score, target.score, (), (), (), CostRange(), ())
     if before == "unknown":  # coverage: removing barriers cannot answer the missing items
         unanswered = tuple(u.item_id for u in target.unanswered)
-        detail = _unreachable_detail("unknown", (), unanswered)
+        questions = {u.item_id: u.question.nb for u in target.unanswered}
+        detail = _unreachable_detail("unknown", (), unanswered, questions, catalogue)
         return Unreachable(key, before, "unknown", (), unanswered, detail)
     barrier_ids = frozenset(b.item_id for b in target.barriers)
     all_barriers = frozenset(b.item_id for b in result.general.barriers)
@@ -220,7 +229,8 @@ def _one(
         reason: UnreachableReason = (
             "infeasible" if any(b.infeasible for b in blocked) else "no_measure"
         )
-        detail = _unreachable_detail(reason, blocked, ())
+        questions = {b.item_id: b.question.nb for b in target.barriers}
+        detail = _unreachable_detail(reason, blocked, (), questions, catalogue)
         return Unreachable(key, before, reason, tuple(blocked), (), detail)
     necessary = {item for item in removable if not ok(removable - {item})}
     chosen = sorted(_search(_undominated(candidates), ok, necessary) or [], key=_BY_ID)
