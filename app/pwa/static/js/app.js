@@ -121,17 +121,25 @@ async function route() {
   const [target, match] = found;
   markCurrent(path);
   const before = document.activeElement;
+  // Each view renders into its own element: a slow view that finishes after the user has
+  // moved on writes into a detached element, never into the page now shown.
+  const view = h("div", { class: "view" });
   clear(main);
+  main.append(view);
+  const current = () => view.isConnected;
   if (!target.roles.includes(state.user.role)) {
-    main.append(h("h1", { tabindex: "-1", text: "Ingen tilgang" }), h("p", { text: "Rollen din gir ikke tilgang til denne siden." }));
+    view.append(h("h1", { tabindex: "-1", text: "Ingen tilgang" }), h("p", { text: "Rollen din gir ikke tilgang til denne siden." }));
   } else {
     try {
-      cleanup = (await target.view(main, match.slice(1), { user: state.user, navigate })) || null;
+      const done = (await target.view(view, match.slice(1), { user: state.user, navigate })) || null;
+      if (current()) cleanup = done;
+      else if (done) done();
     } catch (error) {
-      main.append(h("h1", { tabindex: "-1", text: "Noe gikk galt" }), h("p", { role: "alert", text: error.message }));
+      view.append(h("h1", { tabindex: "-1", text: "Noe gikk galt" }), h("p", { role: "alert", text: error.message }));
     }
   }
-  const heading = main.querySelector("h1");
+  if (!current()) return;
+  const heading = view.querySelector("h1");
   if (heading) {
     heading.setAttribute("tabindex", "-1");
     document.title = `${heading.textContent} – UU-bolig`;
