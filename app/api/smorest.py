@@ -134,12 +134,13 @@ class Page(flask_smorest.Page):
 
     @property
     def item_count(self):
-        from sqlalchemy import func, select
+        from sqlalchemy import func
 
         from app.extensions import db
 
-        subquery = self.collection.order_by(None).subquery()
-        return db.session.scalar(select(func.count()).select_from(subquery))
+        # count(*) over the same FROM and WHERE (collections here never group or limit)
+        count = self.collection.with_only_columns(func.count(), maintain_column_froms=True)
+        return db.session.scalar(count.order_by(None))
 
 
 class Blueprint(flask_smorest.Blueprint):

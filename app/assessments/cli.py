@@ -14,17 +14,33 @@ def scores_cli():
     pass
 
 
+def _progress(done, total):
+    db.session.commit()
+    click.echo(f"\r{done}/{total}", nl=False)
+
+
 @scores_cli.command("rebuild")
 @click.option("--batch-size", default=500, show_default=True)
+@click.option(
+    "--plans/--no-plans", default=True, show_default=True, help="Refresh plan inputs too."
+)
 @with_appcontext
-def rebuild_command(batch_size):
+def rebuild_command(batch_size, plans):
     """Rescore every current assessment with the newest published definitions."""
     started = time.perf_counter()
-
-    def progress(done, total):
-        db.session.commit()
-        click.echo(f"\r{done}/{total}", nl=False)
-
-    count = services.rebuild_all(batch_size, progress)
+    count = services.rebuild_all(batch_size, _progress)
     db.session.commit()
     click.echo(f"\nOmberegnet {count} boliger på {time.perf_counter() - started:.1f} s.")
+    if plans:
+        refresh_plans.callback()
+
+
+@scores_cli.command("refresh-plans")
+@with_appcontext
+def refresh_plans():
+    """Compute the upgrade options (planning input) that a rebuild marked stale."""
+    started = time.perf_counter()
+    count = services.refresh_plan_inputs(progress=_progress)
+    db.session.commit()
+    seconds = time.perf_counter() - started
+    click.echo(f"\nOppdaterte tiltaksgrunnlaget for {count} boliger på {seconds:.1f} s.")

@@ -34,12 +34,15 @@ class UnitAssessment(db.Model):
     scored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The planner's compact input: needs suitable today and the cheapest upgrade options.
-    plan_input: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    plan_input: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class UnitScore(db.Model):
     __tablename__ = "unit_scores"
-    __table_args__ = (Index("ix_unit_scores_key_rank_score", "key", "class_rank", "score"),)
+    # Serves "class at least X (and score at least Y) for key K" and yields the unit ids.
+    __table_args__ = (
+        Index("ix_unit_scores_key_rank_score_unit", "key", "class_rank", "score", "unit_id"),
+    )
 
     unit_id: Mapped[int] = mapped_column(
         ForeignKey("units.id", ondelete="CASCADE"), primary_key=True

@@ -142,31 +142,25 @@ def suits(result: dict) -> dict:
     }
 
 
-def rebuild_all(batch_size: int = 500, progress=None) -> int:
-    """Rescore every current assessment under the newest profiles and measures (bulk)."""
-    catalogue = checklists.catalogue()
-    overrides = load_index()
-    unit_ids = db.session.scalars(
-        select(UnitAssessment.unit_id).order_by(UnitAssessment.unit_id)
-    ).all()
-    done = 0
+def _batches(unit_ids: list[int], batch_size: int):
+    """Inspections with their answers, a chunk of units at a time (no query per unit)."""
     for start in range(0, len(unit_ids), batch_size):
         chunk = unit_ids[start : start + batch_size]
-        inspections = (
-            db.session.scalars(
-                select(Inspection)
-                .join(UnitAssessment, UnitAssessment.inspection_id == Inspection.id)
-                .where(UnitAssessment.unit_id.in_(chunk))
-            )
-            .unique()
-            .all()
-        )
         assessments = {
             a.unit_id: a
             for a in db.session.scalars(
                 select(UnitAssessment).where(UnitAssessment.unit_id.in_(chunk))
             )
         }
+        inspections = (
+            db.session.scalars(
+                select(Inspection).where(
+                    Inspection.id.in_([a.inspection_id for a in assessments.values()])
+                )
+            )
+            .unique()
+            .all()
+        )
         answers: dict = {}
         for row in db.session.execute(
             select(Answer.inspection_id, Answer.item_id, Answer.value, Answer.not_applicable).where(
@@ -174,16 +168,42 @@ def rebuild_all(batch_size: int = 500, progress=None) -> int:
             )
         ):
             answers.setdefault(row.inspection_id, []).append(row)
+        yield (
+            chunk,
+            [
+                (
+                    inspection,
+                    assessments[inspection.unit_id],
+                    answers_of(answers.get(inspection.id, [])),
+                )
+                for inspection in inspections
+            ],
+        )
+
+
+def rebuild_all(batch_size: int = 500, progress=None) -> int:
+    """Rescore every current assessment under the newest profiles and measures (bulk).
+
+    The planner's inputs depend on the same definitions; they are marked stale here and
+    recomputed by `refresh_plan_inputs` (much slower per unit, so a separate step)."""
+    catalogue = checklists.catalogue()
+    overrides = load_index()
+    unit_ids = db.session.scalars(
+        select(UnitAssessment.unit_id).order_by(UnitAssessment.unit_id)
+    ).all()
+    done = 0
+    for chunk, rows in _batches(unit_ids, batch_size):
         score_rows, barrier_rows = [], []
-        for inspection in inspections:
-            prepared = prepared_for(catalogue, inspection)
-            unit_answers = answers_of(answers.get(inspection.id, []))
-            facts = facts_of(inspection.unit)
+        for inspection, assessment, answers in rows:
             feasibility = overrides.effective(inspection.unit_id, inspection.unit.building_id)
-            result = score(prepared, unit_answers, facts, feasibility=feasibility)
-            assessment = assessments[inspection.unit_id]
+            result = score(
+                prepared_for(catalogue, inspection),
+                answers,
+                facts_of(inspection.unit),
+                feasibility=feasibility,
+            )
             assessment.result = result_to_dict(result)
-            assessment.plan_input = plan_input(prepared, unit_answers, facts, feasibility)
+            assessment.plan_input = None
             assessment.scored_at = utcnow()
             assessment.profiles_version = catalogue.profiles.version
             assessment.measures_version = catalogue.measures.version
@@ -192,7 +212,29 @@ def rebuild_all(batch_size: int = 500, progress=None) -> int:
         _replace_rows(chunk, score_rows, barrier_rows)
         db.session.flush()
         db.session.expunge_all()
-        done += len(inspections)
+        done += len(rows)
+        if progress:
+            progress(done, len(unit_ids))
+    return done
+
+
+def refresh_plan_inputs(batch_size: int = 200, progress=None, limit: int | None = None) -> int:
+    """Compute the planner's input for every assessment that lacks it (after a rebuild)."""
+    catalogue = checklists.catalogue()
+    overrides = load_index()
+    stmt = select(UnitAssessment.unit_id).where(UnitAssessment.plan_input.is_(None))
+    unit_ids = db.session.scalars(stmt.order_by(UnitAssessment.unit_id).limit(limit)).all()
+    done = 0
+    for _chunk, rows in _batches(unit_ids, batch_size):
+        for inspection, assessment, answers in rows:
+            feasibility = overrides.effective(inspection.unit_id, inspection.unit.building_id)
+            prepared = prepared_for(catalogue, inspection)
+            assessment.plan_input = plan_input(
+                prepared, answers, facts_of(inspection.unit), feasibility
+            )
+        db.session.flush()
+        db.session.expunge_all()
+        done += len(rows)
         if progress:
             progress(done, len(unit_ids))
     return done

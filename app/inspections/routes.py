@@ -75,7 +75,8 @@ class Answers(MethodView):
         """Upsert a batch of answers (offline sync); If-Match refuses a stale batch with 412."""
         inspection = services.get_inspection(g.user, inspection_id, write=True)
         check_if_match(
-            etag_of("inspection", inspection), InspectionDetailSchema().dump(_detail(inspection))
+            etag_of("inspection", inspection),
+            lambda: InspectionDetailSchema().dump(_detail(inspection)),
         )
         outcomes = services.upsert_answers(g.user, inspection, body["answers"])
         return {"inspection": _detail(inspection), "outcomes": outcomes}, 200, _headers(inspection)

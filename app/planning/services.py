@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.applicants.models import Applicant
 from app.assessments.feasibility import FeasibilityOverride
@@ -170,7 +170,28 @@ def _planned_keys(entries: list[dict]) -> list[MeasureKey]:
     return keys
 
 
+ON_THE_FLY = 1000  # stale plan inputs computed within a request (about 2 ms each)
+
+
+def _ensure_plan_inputs() -> None:
+    """After `flask scores rebuild` the planner inputs are stale until refreshed: a few are
+    computed here, many are refused with the command that computes them."""
+    from app.assessments.services import refresh_plan_inputs
+
+    stale = db.session.scalar(
+        select(func.count()).select_from(UnitAssessment).where(UnitAssessment.plan_input.is_(None))
+    )
+    if stale > ON_THE_FLY:
+        raise Conflict(
+            f"Tiltaksgrunnlaget for {stale} boliger er ikke beregnet etter siste omberegning. "
+            "Kjør `flask scores refresh-plans` og prøv igjen."
+        )
+    if stale:
+        refresh_plan_inputs(limit=stale)
+
+
 def portfolio_plan(request: dict) -> dict:
+    _ensure_plan_inputs()
     candidates, labels = _candidates(request.get("districts"), request.get("unit_ids"))
     weights = _weights(request["priorities"], candidates)
     catalogue = checklists.catalogue()

@@ -66,7 +66,7 @@ class BuildingById(MethodView):
     def patch(self, data, building_id):
         """Update a building; send If-Match with its ETag to refuse stale edits (412)."""
         building = services.get_building(building_id)
-        check_if_match(etag_of("building", building), BuildingSchema().dump(building))
+        check_if_match(etag_of("building", building), lambda: BuildingSchema().dump(building))
         building = services.save_building(data, building)
         return building, 200, {"ETag": etag_of("building", building)}
 
@@ -106,7 +106,7 @@ class UnitById(MethodView):
     def patch(self, data, unit_id):
         """Update a unit; send If-Match with its ETag to refuse stale edits (412)."""
         unit = services.get_unit(unit_id)
-        check_if_match(etag_of("unit", unit), UnitSchema().dump(unit))
+        check_if_match(etag_of("unit", unit), lambda: UnitSchema().dump(unit))
         unit = services.save_unit(data, unit)
         return unit, 200, {"ETag": etag_of("unit", unit)}
 

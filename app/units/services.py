@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased, contains_eager
 
 from app.assessments.models import CLASS_RANK, UnitScore
 from app.audit import services as audit
@@ -99,7 +100,8 @@ SORTS = {
 
 def unit_query(query: dict):
     """The select behind `GET /units`: filters and sorting, paginated by the caller."""
-    stmt = select(Unit).join(Unit.building)
+    # One join serves the filters, the sort and the loaded building (no second eager join).
+    stmt = select(Unit).join(Unit.building).options(contains_eager(Unit.building))
     if "district" in query:
         stmt = stmt.where(Building.district == query["district"])
     if "status" in query:
@@ -114,7 +116,7 @@ def unit_query(query: dict):
             or_(Building.address_key.like(like), Unit.unit_number == query["q"].strip().upper())
         )
     if "suitable_for" in query:
-        stmt = stmt.where(*suitability_filters(query))
+        stmt = with_suitability(stmt, query)
     sort = query.get("sort", "address")
     columns = SORTS[sort.lstrip("-")]
     if sort.startswith("-"):
@@ -122,9 +124,9 @@ def unit_query(query: dict):
     return stmt.order_by(*columns, Unit.id)
 
 
-def suitability_filters(query: dict) -> list:
-    """One EXISTS per key: the unit's stored class is at least `class` (default suitable) and
-    its score at least `min_score`. Units never assessed never match."""
+def with_suitability(stmt, query: dict):
+    """Join one stored score row per key: the unit's class is at least `class` (default
+    suitable) and its score at least `min_score`. Units never assessed never match."""
     catalogue = checklists.catalogue()
     known = {x.key for x in catalogue.limitations} | {p.key for p in catalogue.profiles.profiles}
     unknown = [key for key in query["suitable_for"] if key not in known | {"general"}]
@@ -133,11 +135,10 @@ def suitability_filters(query: dict) -> list:
             "Ugyldige data.", errors={"suitable_for": [f"Ukjent nøkkel: {k}" for k in unknown]}
         )
     rank = CLASS_RANK[query.get("class", "suitable")]
-    filters = []
-    for key in query["suitable_for"]:
-        condition = (UnitScore.unit_id == Unit.id) & (UnitScore.key == key)
-        condition &= UnitScore.class_rank >= rank
+    for key in dict.fromkeys(query["suitable_for"]):
+        score = aliased(UnitScore)
+        condition = (score.unit_id == Unit.id) & (score.key == key) & (score.class_rank >= rank)
         if "min_score" in query:
-            condition &= UnitScore.score >= query["min_score"]
-        filters.append(select(UnitScore.unit_id).where(condition).exists())
-    return filters
+            condition &= score.score >= query["min_score"]
+        stmt = stmt.join(score, condition)
+    return stmt

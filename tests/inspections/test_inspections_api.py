@@ -287,7 +287,7 @@ def test_scores_rebuild_follows_new_weights(app, make_user, tmp_path):
     from pathlib import Path
 
     from app.assessments.models import UnitAssessment, UnitScore
-    from app.assessments.services import rebuild_all
+    from app.assessments.services import rebuild_all, refresh_plan_inputs
     from app.checklists import services as checklists
     from tests.factories import assessed_unit
 
@@ -305,4 +305,8 @@ def test_scores_rebuild_follows_new_weights(app, make_user, tmp_path):
     assert rebuild_all() == 1
     db.session.commit()
     assert db.session.get(UnitScore, (unit.id, "senior")).score < before
-    assert db.session.get(UnitAssessment, unit.id).profiles_version == 2
+    assessment = db.session.get(UnitAssessment, unit.id)
+    assert assessment.profiles_version == 2
+    assert assessment.plan_input is None  # stale until refreshed
+    assert refresh_plan_inputs() == 1
+    assert db.session.get(UnitAssessment, unit.id).plan_input is not None

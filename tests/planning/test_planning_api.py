@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from app.extensions import db
 from app.inspections.models import Inspection
@@ -153,3 +154,19 @@ def test_done_measure_opens_a_follow_up_inspection(manager, stock):
     follow_up = db.session.get(Inspection, follow_up_id)
     assert follow_up.status == "draft" and follow_up.unit_id == unit.id
     assert any(a.carried_over for a in follow_up.answers)  # answers change only on re-inspection
+
+
+def test_stale_plan_inputs_are_computed_or_refused(manager, stock, monkeypatch):
+    from app.assessments.models import UnitAssessment
+    from app.planning import services
+
+    for assessment in db.session.scalars(select(UnitAssessment)):
+        assessment.plan_input = None
+    db.session.commit()
+    request = {"budget": 2_000_000, "priorities": {"wheelchair_manual": 1}}
+    monkeypatch.setattr(services, "ON_THE_FLY", 1)
+    body = assert_problem(manager.post("/api/v1/planning/portfolio", json=request), 409)
+    assert "flask scores refresh-plans" in body["detail"]
+    monkeypatch.setattr(services, "ON_THE_FLY", 1000)
+    plan = manager.post("/api/v1/planning/portfolio", json=request).get_json()
+    assert plan["steps"]  # computed on the fly, then planned
