@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import http
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import flask_smorest
 import marshmallow as ma
@@ -117,8 +118,16 @@ class Api(flask_smorest.Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+@dataclass(frozen=True)
+class Listing:
+    """A select to page through, with a cheaper statement that counts the same rows."""
+
+    select: object
+    count: object
+
+
 class Page(flask_smorest.Page):
-    """Pagination over a SQLAlchemy select: counts and slices in the database."""
+    """Pagination over a SQLAlchemy select (or a Listing): counts and slices in the database."""
 
     def __init__(self, collection, page_params: PaginationParameters):
         super().__init__(collection, page_params)
@@ -129,7 +138,10 @@ class Page(flask_smorest.Page):
 
         if self.page_params.first_item > INT32_MAX:
             return []  # far past the end: empty, as any page past the last one
-        stmt = self.collection.limit(self.page_params.page_size).offset(self.page_params.first_item)
+        collection = self.collection
+        if isinstance(collection, Listing):
+            collection = collection.select
+        stmt = collection.limit(self.page_params.page_size).offset(self.page_params.first_item)
         return db.session.scalars(stmt).all()
 
     @property
@@ -138,6 +150,8 @@ class Page(flask_smorest.Page):
 
         from app.extensions import db
 
+        if isinstance(self.collection, Listing):
+            return db.session.scalar(self.collection.count)
         # count(*) over the same FROM and WHERE (collections here never group or limit)
         count = self.collection.with_only_columns(func.count(), maintain_column_froms=True)
         return db.session.scalar(count.order_by(None))

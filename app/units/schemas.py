@@ -107,10 +107,13 @@ class UnitQuerySchema(Schema):
     )
     min_score = fields.Float(validate=validate.Range(0, 100))
     sort = fields.String(
-        load_default="address",
         validate=validate.OneOf(
-            ["address", "-address", "bedrooms", "-bedrooms", "area", "-area", "id"]
+            ["address", "-address", "bedrooms", "-bedrooms", "area", "-area", "id", "score"]
         ),
+        metadata={
+            "description": "Default: address; with suitable_for: score (best first, by the "
+            "first key)"
+        },
     )
 
     @validates_schema

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
+from app.api.smorest import Listing
 from app.assessments.models import CLASS_RANK, UnitScore
 from app.audit import services as audit
 from app.checklists import services as checklists
@@ -98,7 +99,10 @@ SORTS = {
 }
 
 
-def unit_query(query: dict):
+UNIT_FILTERS = ("district", "status", "building_id", "min_bedrooms", "q")
+
+
+def unit_query(query: dict) -> Listing:
     """The select behind `GET /units`: filters and sorting, paginated by the caller."""
     # One join serves the filters, the sort and the loaded building (no second eager join).
     stmt = select(Unit).join(Unit.building).options(contains_eager(Unit.building))
@@ -115,13 +119,35 @@ def unit_query(query: dict):
         stmt = stmt.where(
             or_(Building.address_key.like(like), Unit.unit_number == query["q"].strip().upper())
         )
+    scores = []
     if "suitable_for" in query:
-        stmt = with_suitability(stmt, query)
-    sort = query.get("sort", "address")
-    columns = SORTS[sort.lstrip("-")]
-    if sort.startswith("-"):
-        columns = tuple(c.desc() for c in columns)
-    return stmt.order_by(*columns, Unit.id)
+        stmt, scores = with_suitability(stmt, query)
+    sort = query.get("sort") or ("score" if scores else "address")
+    if sort == "score":
+        if not scores:
+            raise Unprocessable(
+                "Ugyldige data.", errors={"sort": ["Sortering på poeng krever suitable_for."]}
+            )
+        first = scores[0][0]
+        columns = (first.class_rank.desc(), first.score.desc(), Unit.id)
+    else:
+        columns = SORTS[sort.lstrip("-")]
+        if sort.startswith("-"):
+            columns = tuple(c.desc() for c in columns)
+    stmt = stmt.order_by(*columns, Unit.id)
+    return Listing(stmt, _count(stmt, query, scores))
+
+
+def _count(stmt, query: dict, scores: list):
+    """With only suitability filters, the score rows alone give the count (an index range);
+    otherwise count(*) over the listing's own FROM and WHERE."""
+    if scores and not any(name in query for name in UNIT_FILTERS):
+        (first, _), *others = scores
+        count = select(func.count()).select_from(first)
+        for other, _ in others:
+            count = count.join(other, other.unit_id == first.unit_id)
+        return count.where(*(condition for _, condition in scores))
+    return stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
 
 
 def with_suitability(stmt, query: dict):
@@ -135,10 +161,12 @@ def with_suitability(stmt, query: dict):
             "Ugyldige data.", errors={"suitable_for": [f"Ukjent nøkkel: {k}" for k in unknown]}
         )
     rank = CLASS_RANK[query.get("class", "suitable")]
+    scores = []
     for key in dict.fromkeys(query["suitable_for"]):
         score = aliased(UnitScore)
-        condition = (score.unit_id == Unit.id) & (score.key == key) & (score.class_rank >= rank)
+        condition = (score.key == key) & (score.class_rank >= rank)
         if "min_score" in query:
             condition &= score.score >= query["min_score"]
-        stmt = stmt.join(score, condition)
-    return stmt
+        stmt = stmt.join(score, (score.unit_id == Unit.id) & condition)
+        scores.append((score, condition))
+    return stmt, scores

@@ -1,5 +1,6 @@
 """Inspections: idempotent creation, offline-safe answer sync, review, current assessment."""
 
+import json
 import uuid
 
 import pytest
@@ -310,3 +311,28 @@ def test_scores_rebuild_follows_new_weights(app, make_user, tmp_path):
     assert assessment.plan_input is None  # stale until refreshed
     assert refresh_plan_inputs() == 1
     assert db.session.get(UnitAssessment, unit.id).plan_input is not None
+
+
+def test_suitability_listing_sorts_by_score_and_counts_right(app, make_user, as_role):
+    from tests.factories import STEP_FREE_BARRIERS, assessed_unit
+
+    inspector = make_user("inspector")
+    best = assessed_unit(inspector, district="Idd")
+    weaker = assessed_unit(inspector, {"hearing.doorbell_visual_signal": False}, district="Idd")
+    blocked = assessed_unit(inspector, STEP_FREE_BARRIERS, district="Sentrum", status="let")
+    officer = as_role("allocation_officer")
+
+    def listing(query):
+        response = officer.get(f"/api/v1/units?{query}")
+        assert response.status_code == 200, response.get_json()
+        total = json.loads(response.headers["X-Pagination"])["total"]
+        return [u["id"] for u in response.get_json()], total
+
+    ids, total = listing("suitable_for=deaf")
+    assert ids[:1] == [best.id] and total == len(ids)
+    assert set(ids) >= {best.id, blocked.id} and weaker.id not in ids
+    ids, total = listing("suitable_for=deaf,young_child&status=vacant")
+    assert blocked.id not in ids and total == len(ids)
+    ids, total = listing("suitable_for=wheelchair_manual&class=adaptable&sort=-address")
+    assert blocked.id in ids and total == len(ids) == 3
+    assert_problem(officer.get("/api/v1/units?sort=score"), 422)
