@@ -94,7 +94,9 @@ class UnitQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     building_id = fields.Integer()
     min_bedrooms = fields.Integer(validate=validate.Range(0, 15))
-    q = fields.String(metadata={"description": "Free-text search in address and unit number"})
+    q = fields.String(
+        metadata={"description": "The start of the address (street, number), or a unit number"}
+    )
     suitable_for = DelimitedList(
         fields.String(validate=validate.Length(1, 64)),
         metadata={"description": "Limitation or profile keys, comma separated"},

@@ -99,6 +99,13 @@ SORTS = {
 }
 
 
+def address_starts_with(text: str):
+    """Addresses that start with `text` (case and spacing folded), as an index range scan:
+    "storgata" finds every Storgata, "storgata 1" finds 1, 10, 12b..."""
+    prefix = normalise_address(text)
+    return (Building.address_key >= prefix) & (Building.address_key < prefix + "\uffff")
+
+
 UNIT_FILTERS = ("district", "status", "building_id", "min_bedrooms", "q")
 
 
@@ -115,9 +122,8 @@ def unit_query(query: dict) -> Listing:
     if "min_bedrooms" in query:
         stmt = stmt.where(Unit.bedrooms >= query["min_bedrooms"])
     if query.get("q"):
-        like = f"%{normalise_address(query['q'])}%"
         stmt = stmt.where(
-            or_(Building.address_key.like(like), Unit.unit_number == query["q"].strip().upper())
+            or_(address_starts_with(query["q"]), Unit.unit_number == query["q"].strip().upper())
         )
     scores = []
     if "suitable_for" in query:
