@@ -6,7 +6,7 @@ import logging
 
 from flask import Response, current_app, g, json, request
 from flask_babel import gettext
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
@@ -118,6 +118,12 @@ def handle_domain_error(error: DomainError) -> Response:
     return problem(error.status, error.detail, errors=error.errors, headers=headers, **error.extra)
 
 
+def handle_integrity_error(error: IntegrityError) -> Response:
+    """Two requests raced to create the same thing; the loser retries and gets the winner's."""
+    log.info("integrity conflict: %s", error.orig)
+    return problem(409, "Samtidig endring av de samme dataene. Prøv igjen.")
+
+
 def handle_database_unavailable(error: OperationalError) -> Response:
     log.warning("database unavailable: %s", error.orig)
     return problem(503, headers={"Retry-After": "5"})
@@ -136,4 +142,5 @@ def register_error_handlers(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.assessments.services import facts_of, score_inspection, store_assessment
 from app.audit import services as audit
@@ -202,20 +202,28 @@ def upsert_answers(actor: User, inspection: Inspection, entries: list[dict]) -> 
         )
 
     current = {a.item_id: a for a in inspection.answers}
-    outcomes, changed = [], False
+    outcomes, inserts, history = [], [], []
     for entry, answer in parsed:
         at = as_utc(entry.get("answered_at") or utcnow())
-        outcome = _apply(actor, inspection, current, entry, answer, at)
-        changed |= outcome == "saved"
+        outcome, change = _apply(actor, inspection, current, entry, answer, at, inserts)
+        if change:
+            history.append(change)
         outcomes.append({"item_id": entry["item_id"], "outcome": outcome})
-    if changed:
+    if history:
         inspection.version += 1
         inspection.updated_at = utcnow()
     db.session.flush()
+    # New answers and the history go in as two multi-row inserts, not one object each.
+    if inserts:
+        db.session.execute(insert(Answer), inserts)
+        db.session.expire(inspection, ["answers"])
+    if history:
+        db.session.execute(insert(AnswerChange), history)
     return outcomes
 
 
-def _apply(actor, inspection, current, entry, answer, at: datetime) -> str:
+def _apply(actor, inspection, current, entry, answer, at: datetime, inserts: list):
+    """Decide one answer: returns (outcome, history row or None); updates or queues it."""
     new = {
         "value": None if answer.not_applicable else answer.value,
         "not_applicable": answer.not_applicable,
@@ -223,31 +231,40 @@ def _apply(actor, inspection, current, entry, answer, at: datetime) -> str:
         "carried_over": False,
     }
     row = current.get(entry["item_id"])
+    old = None
     if row is not None:
         if as_utc(row.answered_at) > at:
-            return "stale"  # an older write never overwrites a newer one
+            return "stale", None  # an older write never overwrites a newer one
         old = answer_state(row)
         if old == new:
-            return "unchanged"
+            return "unchanged", None
+        row.value, row.not_applicable, row.note = new["value"], new["not_applicable"], new["note"]
+        row.carried_over, row.source = False, "inspector"
+        row.answered_at, row.answered_by_id = at, actor.id
     else:
-        old = None
-        row = Answer(item_id=entry["item_id"])
-        inspection.answers.append(row)
-        current[row.item_id] = row
-    row.value, row.not_applicable, row.note = new["value"], new["not_applicable"], new["note"]
-    row.carried_over, row.source = False, "inspector"
-    row.answered_at, row.answered_by_id = at, actor.id
-    db.session.add(
-        AnswerChange(
-            inspection_id=inspection.id,
-            item_id=row.item_id,
-            old=old,
-            new=new,
-            changed_by_id=actor.id,
-            answered_at=at,
+        inserts.append(
+            {
+                "inspection_id": inspection.id,
+                "item_id": entry["item_id"],
+                "value": new["value"],
+                "not_applicable": new["not_applicable"],
+                "note": new["note"],
+                "answered_at": at,
+                "answered_by_id": actor.id,
+                "source": "inspector",
+                "carried_over": False,
+            }
         )
-    )
-    return "saved"
+    change = {
+        "inspection_id": inspection.id,
+        "item_id": entry["item_id"],
+        "old": old,
+        "new": new,
+        "changed_by_id": actor.id,
+        "changed_at": utcnow(),
+        "answered_at": at,
+    }
+    return "saved", change
 
 
 # -- lifecycle ---------------------------------------------------------------------------
