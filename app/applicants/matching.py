@@ -1,4 +1,4 @@
-"""Which units suit a household: filters in SQL on the stored classes, ranking in Python.
+"""Which units suit a household: filtered and ranked in SQL on the stored scores.
 
 A unit matches when its stored class is `suitable` for every required need (or `adaptable`
 too, when asked), it has enough bedrooms, its status is allowed, and it lies in a must-district
@@ -10,7 +10,8 @@ they can be listed separately.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
 
 from app.applicants.models import Applicant
 from app.assessments.models import CLASS_RANK, UnitAssessment, UnitScore
@@ -49,92 +50,100 @@ def household_weights(applicant: Applicant) -> dict[str, float]:
     return weights
 
 
-def _candidates(applicant: Applicant, statuses: list[str], allow_adaptable: bool):
-    required = [n["limitation"] for n in applicant.needs if n["level"] == "required"]
+def _filtered(applicant: Applicant, stmt, statuses: list[str], allow_adaptable: bool):
+    """The match conditions on a statement over units and buildings: status, bedrooms,
+    must-districts, and for each required need a stored class of at least suitable (or
+    adaptable), joined on the score index."""
     rank = CLASS_RANK["adaptable" if allow_adaptable else "suitable"]
-    stmt = (
-        select(
-            Unit.id,
-            Unit.unit_number,
-            Unit.bedrooms,
-            Unit.status,
-            Building.address,
-            Building.district,
-        )
-        .join(Unit.building)
-        .join(UnitAssessment, UnitAssessment.unit_id == Unit.id)
-        .where(Unit.status.in_(statuses))
-    )
+    stmt = stmt.where(Unit.status.in_(statuses))
     if applicant.min_bedrooms:
         stmt = stmt.where(Unit.bedrooms >= applicant.min_bedrooms)
     if applicant.districts_required and applicant.districts:
         stmt = stmt.where(Building.district.in_(applicant.districts))
-    for key in required:
-        stmt = stmt.where(
-            select(UnitScore.unit_id)
-            .where(UnitScore.unit_id == Unit.id, UnitScore.key == key, UnitScore.class_rank >= rank)
-            .exists()
-        )
-    return db.session.execute(stmt).all()
-
-
-def _scores(unit_ids: list[int], keys: list[str]) -> dict[int, dict[str, tuple[float, str]]]:
-    scores: dict[int, dict[str, tuple[float, str]]] = {}
-    if not keys or not unit_ids:
-        return scores
-    for start in range(0, len(unit_ids), 5000):
-        rows = db.session.execute(
-            select(UnitScore.unit_id, UnitScore.key, UnitScore.score, UnitScore.suitability).where(
-                UnitScore.unit_id.in_(unit_ids[start : start + 5000]), UnitScore.key.in_(keys)
+    for need in applicant.needs:
+        if need["level"] == "required":
+            score = aliased(UnitScore)
+            stmt = stmt.join(
+                score,
+                (score.unit_id == Unit.id)
+                & (score.key == need["limitation"])
+                & (score.class_rank >= rank),
             )
-        )
-        for unit_id, key, score, suitability in rows:
-            scores.setdefault(unit_id, {})[key] = (score, suitability)
-    return scores
+    return stmt
+
+
+def _ranked_page(applicant: Applicant, query: dict, weights: dict[str, float]):
+    """One page of candidates ranked in the database by the weighted profile score (plus
+    the district bonus), and the number of candidates."""
+    weights = weights or {"general": 1.0}
+    total_weight = sum(weights.values())
+    weighted = aliased(UnitScore)
+    profile = func.sum(case(weights, value=weighted.key, else_=0.0) * weighted.score) / total_weight
+    wished = [] if applicant.districts_required else list(applicant.districts or [])
+    bonus = case((Building.district.in_(wished), DISTRICT_BONUS), else_=0.0) if wished else 0.0
+    columns = (
+        Unit.id,
+        Unit.unit_number,
+        Unit.bedrooms,
+        Unit.status,
+        Building.address,
+        Building.district,
+    )
+    # The weighted scores join also proves the unit was assessed (every assessment stores all
+    # keys), so units never inspected cannot appear.
+    stmt = _filtered(
+        applicant,
+        select(*columns, profile.label("profile"))
+        .select_from(Unit)
+        .join(Unit.building)
+        .join(weighted, (weighted.unit_id == Unit.id) & weighted.key.in_(list(weights))),
+        query["status"],
+        query["allow_adaptable"],
+    ).group_by(*columns)
+    page, size = query["page"], query["page_size"]
+    rows = db.session.execute(
+        stmt.order_by((profile + bonus).desc(), Building.address, Unit.unit_number)
+        .limit(size)
+        .offset((page - 1) * size)
+    ).all()
+    assessed = aliased(UnitScore)  # one row per assessed unit: counts without the weights
+    count = _filtered(
+        applicant,
+        select(func.count())
+        .select_from(Unit)
+        .join(Unit.building)
+        .join(assessed, (assessed.unit_id == Unit.id) & (assessed.key == "general")),
+        query["status"],
+        query["allow_adaptable"],
+    )
+    return rows, db.session.scalar(count)
 
 
 def matches(applicant: Applicant, query: dict) -> dict:
-    weights = household_weights(applicant)
-    needs = [n["limitation"] for n in applicant.needs]
-    candidates = _candidates(applicant, query["status"], query["allow_adaptable"])
-    ids = [c.id for c in candidates]
-    scores = _scores(ids, sorted(set(weights) | set(needs) | {"general"}))
-    wished = set(applicant.districts) if not applicant.districts_required else set()
-    ranked = []
-    for c in candidates:
-        unit_scores = scores.get(c.id, {})
-        total = sum(weights.values())
-        if total:
-            profile = sum(w * unit_scores.get(k, (0.0, ""))[0] for k, w in weights.items()) / total
-        else:
-            profile = unit_scores.get("general", (0.0, ""))[0]
-        bonus = DISTRICT_BONUS if c.district in wished else 0.0
-        ranked.append((profile + bonus, profile, c))
-    ranked.sort(key=lambda r: (-r[0], r[2].address, r[2].unit_number))
-    page, size = query["page"], query["page_size"]
-    chosen = ranked[(page - 1) * size : page * size]
-    results = _explain(applicant, chosen, scores, (page - 1) * size)
-    body = {"applicant_id": applicant.id, "total": len(ranked), "page": page, "matches": results}
+    rows, total = _ranked_page(applicant, query, household_weights(applicant))
+    offset = (query["page"] - 1) * query["page_size"]
+    results = _explain(applicant, rows, offset)
+    body = {"applicant_id": applicant.id, "total": total, "page": query["page"], "matches": results}
     if query["include_unassessed"]:
         body["not_assessed"] = _unassessed(applicant, query["status"])
     return body
 
 
-def _explain(applicant, chosen, scores, offset) -> list[dict]:
+def _explain(applicant, chosen, offset) -> list[dict]:
     if not chosen:
         return []
     stored = {
         row.unit_id: row
         for row in db.session.execute(
             select(UnitAssessment.unit_id, UnitAssessment.result, UnitAssessment.plan_input).where(
-                UnitAssessment.unit_id.in_([c.id for _, _, c in chosen])
+                UnitAssessment.unit_id.in_([c.id for c in chosen])
             )
         )
     }
     catalogue = {m.id: m for m in checklists.catalogue().measures.measures}
     labels = {x.key: x.label.nb for x in checklists.catalogue().limitations}
     out = []
-    for position, (_, profile, c) in enumerate(chosen, start=offset + 1):
+    for position, c in enumerate(chosen, start=offset + 1):
         result = stored[c.id].result
         per_need, reasons, remaining, measures = {}, [], [], {}
         for need in applicant.needs:
@@ -170,7 +179,7 @@ def _explain(applicant, chosen, scores, offset) -> list[dict]:
                 "district": c.district,
                 "bedrooms": c.bedrooms,
                 "status": c.status,
-                "profile_score": round(profile, 1),
+                "profile_score": round(c.profile, 1),
                 "needs": per_need,
                 "reasons": reasons,
                 "remaining_barriers": remaining,
