@@ -53,7 +53,7 @@ class Unit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    unit_number: Mapped[str] = mapped_column(String(5))  # bruksenhetsnummer, e.g. H0201
+    unit_number: Mapped[str] = mapped_column(String(5), index=True)  # bruksenhetsnummer, H0201
     floor: Mapped[int | None]
     rooms: Mapped[int | None]
     bedrooms: Mapped[int | None]

@@ -13,7 +13,7 @@ from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
 from app.units.importing import normalise_address
 from app.units.models import Building, Unit
-from app.units.numbering import normalise_unit_number, parse_unit_number
+from app.units.numbering import InvalidUnitNumber, normalise_unit_number, parse_unit_number
 
 
 def get_building(building_id: int) -> Building:
@@ -106,6 +106,15 @@ def address_starts_with(text: str):
     return (Building.address_key >= prefix) & (Building.address_key < prefix + "\uffff")
 
 
+def search(text: str):
+    """A unit number ("H0201") finds that number; anything else the start of the address.
+    Either way one index serves it (an OR across both tables would scan them)."""
+    try:
+        return Unit.unit_number == str(parse_unit_number(text))
+    except InvalidUnitNumber:
+        return address_starts_with(text)
+
+
 UNIT_FILTERS = ("district", "status", "building_id", "min_bedrooms", "q")
 
 
@@ -122,9 +131,7 @@ def unit_query(query: dict) -> Listing:
     if "min_bedrooms" in query:
         stmt = stmt.where(Unit.bedrooms >= query["min_bedrooms"])
     if query.get("q"):
-        stmt = stmt.where(
-            or_(address_starts_with(query["q"]), Unit.unit_number == query["q"].strip().upper())
-        )
+        stmt = stmt.where(search(query["q"]))
     scores = []
     if "suitable_for" in query:
         stmt, scores = with_suitability(stmt, query)
