@@ -103,8 +103,8 @@ def test_submit_lists_what_is_missing_with_links(phone, live_app):  # noqa: F811
     target = re.search(r"#/befaring/[\w-]+/(\d+)", link.get_attribute("href")).group(1)
     link.click()
     expect(page).to_have_url(re.compile(f"/{target}$"))
-    focused = page.evaluate("document.activeElement.id")
-    assert focused.startswith("q-"), focused
+    # the item is focused once its section has rendered: wait for it, do not sample once
+    expect(page.locator(":focus")).to_have_attribute("id", re.compile(r"^q-"))
 
     page.goto(f"{live_app.url}/#/befaringer")
     page.get_by_role("button", name=re.compile("Last ned Storgata 12")).click()
