@@ -23,14 +23,16 @@ def _suppress(count: int) -> int | None:
     return count if count >= SUPPRESS_BELOW else None
 
 
-def waiting_counts() -> Counter:
+def waiting_counts(unwished_in: list[str] | None = None) -> Counter:
+    """Waiting households per (need, district). A household without district wishes counts
+    under "alle", or in each of `unwished_in` when given (the planner spreads it)."""
     counts: Counter = Counter()
     rows = db.session.execute(
         select(Applicant.needs, Applicant.districts).where(Applicant.status == "waiting")
     )
     for needs, districts in rows:
         for need in needs:
-            for district in districts or [ANY]:
+            for district in districts or unwished_in or [ANY]:
                 counts[(need["limitation"], district)] += 1
     return counts
 

@@ -57,14 +57,9 @@ def score_inspection(
         prepared,
         answers_of(inspection.answers),
         facts_of(inspection.unit),
-        feasibility=feasibility_for(inspection.unit),
+        feasibility=overrides_for(inspection.unit),
         explain=explain,
     )
-
-
-def feasibility_for(unit) -> dict[str, bool]:
-    """Per-unit measure feasibility: the overrides facility managers set."""
-    return overrides_for(unit)
 
 
 def _score_rows(unit_id: int, result: Result) -> list[dict]:
@@ -104,10 +99,12 @@ def _row(unit_id, key, kind, r) -> dict:
 def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None) -> UnitAssessment:
     """Score the inspection and make it the unit's current assessment."""
     catalogue = catalogue or checklists.catalogue()
-    result = score_inspection(inspection, catalogue=catalogue)
+    # Answers, facts and overrides are read once, for the result and the planner's input.
+    prepared = prepared_for(catalogue, inspection)
     answers, facts = answers_of(inspection.answers), facts_of(inspection.unit)
-    feasibility = feasibility_for(inspection.unit)
-    planner = plan_input(prepared_for(catalogue, inspection), answers, facts, feasibility)
+    feasibility = overrides_for(inspection.unit)
+    result = score(prepared, answers, facts, feasibility=feasibility)
+    planner = plan_input(prepared, answers, facts, feasibility)
     assessment = db.session.get(UnitAssessment, inspection.unit_id) or UnitAssessment(
         unit_id=inspection.unit_id
     )

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from app.assessments.services import facts_of, score_inspection, store_assessment
 from app.audit import services as audit
 from app.auth.models import User
-from app.auth.roles import ADMIN, FACILITY_MANAGER, INSPECTOR
+from app.auth.roles import ADMIN, INSPECTOR
 from app.checklists import services as checklists
 from app.checklists.model import Checklist
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -25,8 +25,6 @@ from app.scoring import validate_answer
 from app.scoring.conditions import evaluate
 from app.timeutil import as_utc, utcnow
 from app.units.models import Unit
-
-MANAGERS = (ADMIN, FACILITY_MANAGER)
 
 
 def checklist_of(inspection: Inspection) -> Checklist:

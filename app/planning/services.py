@@ -8,11 +8,10 @@ reads one small JSON per unit and runs the pure planner on it.
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 
 from sqlalchemy import func, select
 
-from app.applicants.models import Applicant
+from app.applicants.demand import waiting_counts
 from app.assessments.feasibility import FeasibilityOverride
 from app.assessments.models import UnitAssessment
 from app.audit import services as audit
@@ -39,7 +38,8 @@ from app.units.models import Building, Unit
 
 def unit_upgrade_options(unit: Unit, key: str) -> dict:
     """The cheapest feasible measures that make the unit suitable for `key` (exact search)."""
-    from app.assessments.services import answers_of, facts_of, feasibility_for, prepared_for
+    from app.assessments.feasibility import overrides_for
+    from app.assessments.services import answers_of, facts_of, prepared_for
 
     assessment = db.session.get(UnitAssessment, unit.id)
     if assessment is None:
@@ -51,7 +51,7 @@ def unit_upgrade_options(unit: Unit, key: str) -> dict:
         prepared,
         answers_of(inspection.answers),
         facts_of(unit),
-        feasibility_for(unit),
+        overrides_for(unit),
         key,
     )
     measures = {m.id: m for m in catalogue.measures.measures}
@@ -120,26 +120,10 @@ def _candidates(districts=None, unit_ids=None) -> tuple[list[UnitCandidate], dic
     return candidates, labels
 
 
-def _waiting() -> Counter:
-    districts = None
-    waiting: Counter = Counter()
-    for needs, wished in db.session.execute(
-        select(Applicant.needs, Applicant.districts).where(Applicant.status == "waiting")
-    ):
-        if not wished:  # no wish: the household counts in every district
-            districts = districts or [
-                d for (d,) in db.session.execute(select(Building.district).distinct())
-            ]
-            wished = districts
-        for need in needs:
-            for district in wished:
-                waiting[(need["limitation"], district)] += 1
-    return waiting
-
-
 def _weights(priorities, candidates) -> dict:
     if priorities == "demand":
-        return demand_weights(_waiting(), suitable_supply(candidates))
+        districts = [d for (d,) in db.session.execute(select(Building.district).distinct())]
+        return demand_weights(waiting_counts(districts), suitable_supply(candidates))
     known = {x.key for x in checklists.catalogue().limitations}
     known |= {p.key for p in checklists.catalogue().profiles.profiles} | {"general"}
     unknown = sorted(set(priorities) - known)
