@@ -7,10 +7,13 @@
    143 answer_changes + the inspection's version) into a twin inspection, and for the replay
    a Core read of the inspection and its answers.
 5. rebuild: `rebuild_all()` (what `flask scores rebuild` runs, committing per batch) over
-   `--units` units, each with an approved inspection of about 140 answers (bulk-loaded: COPY
-   on PostgreSQL, executemany on SQLite). Baselines in the same run: the bare-driver I/O
-   floor (read every answer of the current inspections, rewrite every unit_scores row) and
-   the scoring core alone (score + result_to_dict on the same answers, in memory).
+   `--units` units, each with an approved inspection of about 140 answers and a current
+   assessment storing those answers as its inputs, scored under an older profiles version
+   (the realistic case: new definitions were published), so every score row is rewritten
+   and every planner input marked stale. Bulk-loaded: COPY on PostgreSQL, executemany on
+   SQLite. Baselines in the same run: the bare-driver I/O floor (read every assessment's
+   inputs, rewrite every unit_scores row) and the scoring core alone (`score` on the same
+   inputs, decoded in memory).
 
     .venv/bin/python bench/inspections_db.py [--db sqlite,postgresql] [--units 20000]
         [--rounds 30] [--parts sync,rebuild] [--profile]
@@ -34,12 +37,13 @@ from scoring import inspection as answer_set
 from sqlalchemy import delete, func, select, update
 
 from app.assessments.models import UnitAssessment, UnitScore
-from app.assessments.services import rebuild_all
+from app.assessments.services import _facts, answers_from, inputs_of, rebuild_all, vacuum_scores
 from app.checklists import services as checklists
 from app.extensions import db
 from app.inspections.models import Answer, AnswerChange, Inspection
 from app.scoring import Answer as ScoringAnswer
-from app.scoring import prepare, result_to_dict, score
+from app.scoring import prepare, score
+from app.units.models import Building, Unit
 
 POOL = 2000  # distinct generated answer sets; the units cycle through them
 ANSWER_COLUMNS = [
@@ -188,16 +192,20 @@ def _sqlite_time(value: datetime.datetime) -> str:
 
 
 def seed_inspections(units: int, user_id: int) -> None:
-    """An approved inspection per unit, its answers, and a (stale) current assessment."""
+    """An approved inspection per unit, its answers, and a current assessment that stores
+    them as its inputs, scored under an older profiles version."""
     checklist = uu_bolig()
     rng = random.Random(11)
-    pool = []
-    for _ in range(POOL):
-        answers, _ = answer_set(checklist, rng)
-        pool.append([(k, json.dumps(a.value), a.not_applicable) for k, a in answers.items()])
+    pool = [answer_set(checklist, rng)[0] for _ in range(POOL)]
     now = datetime.datetime.now(datetime.UTC)
     ids = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(units)]
     common = {"checklist_key": "uu-bolig", "checklist_version": 1}
+    facts = {
+        unit_id: _facts(floor, lift)
+        for unit_id, floor, lift in db.session.execute(
+            select(Unit.id, Unit.floor, Building.has_lift).join(Unit.building)
+        )
+    }
     inspections = [
         {
             "id": ids[u],
@@ -214,8 +222,8 @@ def seed_inspections(units: int, user_id: int) -> None:
         for u in range(units)
     ]
     assessments = [
-        {"unit_id": u + 1, "inspection_id": ids[u], "profiles_version": 1, "measures_version": 1}
-        | {"scored_at": now, "result": {}, **common}
+        {"unit_id": u + 1, "inspection_id": ids[u], "profiles_version": 0, "measures_version": 1}
+        | {"scored_at": now, "inputs": inputs_of(pool[u % POOL], facts[u + 1], {}), **common}
         for u in range(units)
     ]
     for table, rows in (
@@ -228,11 +236,12 @@ def seed_inspections(units: int, user_id: int) -> None:
 
     sqlite = db.engine.dialect.name == "sqlite"
     at = _sqlite_time(now) if sqlite else now
+    encoded = [[(k, json.dumps(a.value), a.not_applicable) for k, a in p.items()] for p in pool]
 
     def answer_rows():
         for u, inspection_id in enumerate(ids):
             key = inspection_id.hex if sqlite else inspection_id
-            for item_id, value, na in pool[u % POOL]:
+            for item_id, value, na in encoded[u % POOL]:
                 yield (
                     key,
                     item_id,
@@ -248,12 +257,9 @@ def seed_inspections(units: int, user_id: int) -> None:
 
 
 def io_floor(raw, sqlite: bool, score_rows: list[tuple]) -> int:
-    """Bare driver: read every current answer, then rewrite all unit_scores rows."""
+    """Bare driver: read every assessment's inputs, then rewrite all unit_scores rows."""
     cur = raw.cursor()
-    cur.execute(
-        "SELECT a.inspection_id, a.item_id, a.value, a.not_applicable FROM answers a "
-        "JOIN unit_assessments ua ON ua.inspection_id = a.inspection_id"
-    )
+    cur.execute("SELECT unit_id, inputs FROM unit_assessments")
     count = 0
     while chunk := cur.fetchmany(10_000):
         count += len(chunk)
@@ -272,29 +278,17 @@ def io_floor(raw, sqlite: bool, score_rows: list[tuple]) -> int:
 
 
 def scoring_only(raw, sqlite: bool) -> tuple[int, float]:
-    """The pure-Python part of a rebuild on the same answers, loaded up front (untimed)."""
+    """The pure-Python part of a rebuild on the same inputs, decoded up front (untimed)."""
     catalogue = checklists.catalogue()
     prepared = prepare(uu_bolig(), catalogue.profiles, catalogue.measures, catalogue.limitations)
     cur = raw.cursor()
-    cur.execute(
-        "SELECT ua.unit_id, a.item_id, a.value, a.not_applicable FROM answers a "
-        "JOIN unit_assessments ua ON ua.inspection_id = a.inspection_id"
-    )
-    by_unit: dict[int, dict] = {}
-    for unit_id, item_id, value, na in cur:
-        if sqlite and isinstance(value, str):  # JSON text; numbers come back as numbers
-            value = json.loads(value)
-        by_unit.setdefault(unit_id, {})[item_id] = (
-            ScoringAnswer(None, True) if na else ScoringAnswer(value)
-        )
-    cur.execute(
-        "SELECT u.id, u.floor, b.has_lift FROM units u JOIN buildings b ON b.id = u.building_id"
-    )
-    facts = {uid: {"floor": floor, "has_lift": bool(lift)} for uid, floor, lift in cur}
+    cur.execute("SELECT unit_id, inputs FROM unit_assessments")
+    stored = [(u, json.loads(i) if isinstance(i, str) else i) for u, i in cur]
+    decoded = [(answers_from(i), i["facts"]) for _, i in stored]
     start = time.perf_counter()
-    for unit_id, answers in by_unit.items():
-        result_to_dict(score(prepared, answers, facts[unit_id], feasibility={}))
-    return len(by_unit), time.perf_counter() - start
+    for answers, facts in decoded:
+        score(prepared, answers, facts, explain=False)
+    return len(decoded), time.perf_counter() - start
 
 
 def bench_rebuild(app, url: str, units: int, profile: bool) -> None:
@@ -319,17 +313,24 @@ def bench_rebuild(app, url: str, units: int, profile: bool) -> None:
         if profiler:
             profiler.enable()
         start = time.perf_counter()
-        done = rebuild_all(500, progress)
+        done = rebuild_all(1000, progress)
         db.session.commit()
+        vacuum_scores()
         rebuild = time.perf_counter() - start
         if profiler:
             profiler.disable()
         assert done == units, done
+        stale = db.session.scalar(
+            select(func.count())
+            .select_from(UnitAssessment)
+            .where(UnitAssessment.plan_input.is_(None))
+        )
+        assert stale == units, stale  # new definitions: every planner input is stale
         classes = dict(
             db.session.execute(
-                select(UnitScore.suitability, func.count())
+                select(UnitScore.class_rank, func.count())
                 .where(UnitScore.key == "wheelchair_manual")
-                .group_by(UnitScore.suitability)
+                .group_by(UnitScore.class_rank)
             ).all()
         )
         columns = [c.name for c in UnitScore.__table__.columns]
@@ -347,11 +348,11 @@ def bench_rebuild(app, url: str, units: int, profile: bool) -> None:
             scored, cpu = scoring_only(raw, sqlite)
     finally:
         raw.close()
-    assert read == answers and scored == units, (read, scored)
+    assert read == units and scored == units, (read, scored)
     print(f"  wheelchair_manual classes after rebuild: {classes}")
     print(
         f"  rebuild_all: {rebuild:.1f} s ({rebuild / units * 1e6:.0f} µs/unit) | bare I/O floor "
-        f"(read {read} answers, rewrite {len(rows)} score rows): {floor:.1f} s, ratio "
+        f"(read {read} inputs, rewrite {len(rows)} score rows): {floor:.1f} s, ratio "
         f"{rebuild / floor:.1f}x | scoring core alone: {cpu:.1f} s ({cpu / units * 1e6:.0f} "
         f"µs/unit), ratio {rebuild / cpu:.1f}x"
     )

@@ -47,7 +47,7 @@ INSPECTION_COLUMNS = [
 ]  # fmt: skip
 ASSESSMENT_COLUMNS = [
     "unit_id", "inspection_id", "checklist_key", "checklist_version", "profiles_version",
-    "measures_version", "scored_at", "result", "plan_input",
+    "measures_version", "scored_at", "plan_input", "inputs",
 ]  # fmt: skip
 SCORE_COLUMNS = [c.name for c in UnitScore.__table__.columns]
 
@@ -146,7 +146,7 @@ def _score_pool(pool_ids: list[int], inspector_id: int) -> dict:
     ).scalars():
         stored[row.unit_id] = {
             "versions": (row.profiles_version, row.measures_version),
-            "result": json.dumps(row.result),
+            "inputs": json.dumps(row.inputs),
             "plan_input": json.dumps(row.plan_input),
             "scores": [],
         }
@@ -193,7 +193,7 @@ def seed_scored(units: int, pool: int, inspector_id: int) -> dict:
     def assessments():
         for u, p in chosen.items():
             yield (u, key(ids[u]), "uu-bolig", 1, *stored[p]["versions"], at,
-                   stored[p]["result"], stored[p]["plan_input"])  # fmt: skip
+                   stored[p]["plan_input"], stored[p]["inputs"])  # fmt: skip
 
     def scores():
         for u, p in chosen.items():
@@ -209,7 +209,7 @@ def seed_scored(units: int, pool: int, inspector_id: int) -> dict:
         "units": units,
         "pool": len(stored),
         "vacant": vacant,
-        "result_bytes": statistics.median(len(s["result"]) for s in stored.values()),
+        "input_bytes": statistics.median(len(s["inputs"]) for s in stored.values()),
         "seconds": time.perf_counter() - started,
     }
 
@@ -247,7 +247,7 @@ def bench(kind: str, args) -> list[dict]:
             db.session.remove()
         print(
             f"  seeded {seeded['units']:,} units ({seeded['vacant']:,} vacant), pool "
-            f"{seeded['pool']} scored, result JSON median {seeded['result_bytes'] / 1000:.1f} kB,"
+            f"{seeded['pool']} scored, inputs JSON median {seeded['input_bytes'] / 1000:.1f} kB,"
             f" in {seeded['seconds']:.0f} s"
         )
         client = app.test_client()

@@ -167,11 +167,11 @@ def profile_requests(app, headers: dict, variants, requests: int) -> None:
 def score_rows(units: int, seed: int = 7):
     """unit_scores rows for every unit and key, with a plausible class spread per key."""
     catalogue = checklists.catalogue()
-    keys = [(x.key, "limitation") for x in catalogue.limitations]
-    keys += [(p.key, "profile") for p in catalogue.profiles.profiles] + [("general", "general")]
+    keys = [x.key for x in catalogue.limitations]
+    keys += [p.key for p in catalogue.profiles.profiles] + ["general"]
     rng = random.Random(seed)
     for unit_id in range(1, units + 1):
-        for key, kind in keys:
+        for key in keys:
             share = SUITABLE_SHARE.get(key, 0.25 + 0.2 * (zlib.crc32(key.encode()) % 5) / 4)
             draw = rng.random()
             if draw < share:
@@ -182,13 +182,12 @@ def score_rows(units: int, seed: int = 7):
                 cls, score = "unsuitable", rng.uniform(10, 80)
             else:
                 cls, score = "unknown", rng.uniform(50, 100)
-            yield (unit_id, key, kind, round(score, 2), cls, CLASS_RANK[cls], 0.95, 3)
+            yield (unit_id, key, CLASS_RANK[cls], round(score, 2))
 
 
 def seed_scores(units: int) -> None:
     columns = [c.name for c in UnitScore.__table__.columns]
-    expected = ["unit_id", "key", "kind", "score", "suitability", "class_rank", "coverage"]
-    assert columns[:7] == expected, columns
+    assert columns == ["unit_id", "key", "class_rank", "score"], columns
     setup.copy_or_executemany("unit_scores", columns, score_rows(units))
 
 

@@ -50,3 +50,32 @@ def test_upgrade_matches_models_and_downgrade_to_base(scratch_url, tmp_path):
 def _tables() -> list[str]:
     with db.engine.connect() as connection:
         return inspect(connection).get_table_names()
+
+
+def test_upgrade_to_0011_fills_assessment_inputs_from_the_approved_answers(scratch_url, tmp_path):
+    from pathlib import Path
+
+    from app.assessments.models import UnitAssessment
+    from app.auth.models import User
+    from app.checklists.services import publish
+    from tests.factories import STEP_FREE_BARRIERS, assessed_unit
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": scratch_url, "TESTING": True, "PHOTO_STORAGE_PATH": tmp_path}
+    )
+    with app.app_context(), app.test_request_context():
+        upgrade()
+        publish(Path(app.config["CHECKLISTS_PATH"]))
+        inspector = User(email="i@test.kommune.no", role="inspector", name="I", password_hash="x")
+        db.session.add(inspector)
+        db.session.commit()
+        changes = {**STEP_FREE_BARRIERS, "hearing.doorbell_visual_signal": False}
+        unit_id = assessed_unit(inspector, changes).id
+        expected = db.session.get(UnitAssessment, unit_id).inputs
+        assert expected["answers"]["entrance.steps_count"] == 4
+        db.session.remove()
+        downgrade(revision="0010")  # drops the inputs
+        upgrade()  # recomputes them from the answers, facts and overrides
+        assert db.session.get(UnitAssessment, unit_id).inputs == expected
+        db.session.remove()
+        db.engine.dispose()

@@ -11,7 +11,8 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from app.applicants.models import Applicant
-from app.assessments.models import UnitScore
+from app.assessments.models import CLASS_RANK, UnitScore
+from app.checklists import services as checklists
 from app.extensions import db
 from app.units.models import Building, Unit
 
@@ -38,11 +39,12 @@ def waiting_counts(unwished_in: list[str] | None = None) -> Counter:
 
 
 def supply_counts() -> tuple[Counter, Counter]:
+    limitations = [x.key for x in checklists.catalogue().limitations]
     stmt = (
         select(UnitScore.key, Building.district, Unit.status, func.count())
         .join(Unit, Unit.id == UnitScore.unit_id)
         .join(Unit.building)
-        .where(UnitScore.kind == "limitation", UnitScore.suitability == "suitable")
+        .where(UnitScore.key.in_(limitations), UnitScore.class_rank == CLASS_RANK["suitable"])
         .where(Unit.status != "inactive")
         .group_by(UnitScore.key, Building.district, Unit.status)
     )

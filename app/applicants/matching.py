@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from app.applicants.models import Applicant
 from app.assessments.models import CLASS_RANK, UnitAssessment, UnitScore
+from app.assessments.services import assessment_result
 from app.checklists import services as checklists
 from app.checklists.serialize import measure_to_dict
 from app.extensions import db
@@ -133,38 +134,31 @@ def _explain(applicant, chosen, offset) -> list[dict]:
     if not chosen:
         return []
     stored = {
-        row.unit_id: row
-        for row in db.session.execute(
-            select(UnitAssessment.unit_id, UnitAssessment.result, UnitAssessment.plan_input).where(
-                UnitAssessment.unit_id.in_([c.id for c in chosen])
-            )
+        a.unit_id: a
+        for a in db.session.scalars(
+            select(UnitAssessment).where(UnitAssessment.unit_id.in_([c.id for c in chosen]))
         )
     }
     catalogue = {m.id: m for m in checklists.catalogue().measures.measures}
     labels = {x.key: x.label.nb for x in checklists.catalogue().limitations}
     out = []
     for position, c in enumerate(chosen, start=offset + 1):
-        result = stored[c.id].result
+        results = assessment_result(stored[c.id]).limitations
         per_need, reasons, remaining, measures = {}, [], [], {}
         for need in applicant.needs:
             key = need["limitation"]
-            r = result["limitations"].get(key, {})
-            per_need[key] = {
-                "class": r.get("class"),
-                "score": r.get("score"),
-                "level": need["level"],
-            }
+            r = results[key]
+            score = round(r.score, 1)
+            per_need[key] = {"class": r.suitability, "score": score, "level": need["level"]}
             if need["level"] == "required":
                 label = labels.get(key, key)
-                score = f"{r.get('score', 0):.0f}".replace(".", ",")
-                reasons.append(f"{label}: {CLASS_NB.get(r.get('class'), '')} ({score} poeng)")
-                if r.get("class") == "adaptable":
+                reasons.append(f"{label}: {CLASS_NB[r.suitability]} ({score:.0f} poeng)")
+                if r.suitability == "adaptable":
                     for measure_id in _cheapest(stored[c.id].plan_input, key, catalogue):
                         measures[measure_id] = measure_to_dict(catalogue[measure_id])
             else:
                 remaining.extend(
-                    {"need": key, "item_id": b["item_id"], "severity": b["severity"]}
-                    for b in r.get("barriers", [])
+                    {"need": key, "item_id": b.item_id, "severity": b.severity} for b in r.barriers
                 )
         if c.district in (applicant.districts or []):
             reasons.append(f"I ønsket område ({c.district})")

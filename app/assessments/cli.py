@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from app.assessments import services
 from app.extensions import db
+from app.planning.services import ON_THE_FLY
 
 
 @click.group("scores", help="Vurderinger.")
@@ -20,9 +21,12 @@ def _progress(done, total):
 
 
 @scores_cli.command("rebuild")
-@click.option("--batch-size", default=500, show_default=True)
+@click.option("--batch-size", default=1000, show_default=True)
 @click.option(
-    "--plans/--no-plans", default=True, show_default=True, help="Refresh plan inputs too."
+    "--plans/--no-plans",
+    default=False,
+    show_default=True,
+    help="Refresh the planning input the rebuild made stale right away.",
 )
 @with_appcontext
 def rebuild_command(batch_size, plans):
@@ -30,9 +34,17 @@ def rebuild_command(batch_size, plans):
     started = time.perf_counter()
     count = services.rebuild_all(batch_size, _progress)
     db.session.commit()
+    services.vacuum_scores()
     click.echo(f"\nOmberegnet {count} boliger på {time.perf_counter() - started:.1f} s.")
     if plans:
         refresh_plans.callback()
+        return
+    stale = services.stale_plan_inputs()
+    if stale:
+        click.echo(
+            f"Tiltaksgrunnlaget for {stale} boliger er utdatert. Porteføljeplanen beregner opptil "
+            f"{ON_THE_FLY} selv; kjør `flask scores refresh-plans` for flere (ca. 2 ms per bolig)."
+        )
 
 
 @scores_cli.command("refresh-plans")

@@ -1,7 +1,11 @@
 """A unit's current assessment: the scored result of its newest approved inspection.
 
-`unit_scores` holds one row per unit and limitation/profile key ("general" too), indexed so
-that `GET /units?suitable_for=...&class=...` is answered from it.
+The assessment keeps the scoring inputs (the approved answers, the unit facts and the
+feasibility overrides it was scored with) and the definition versions; the explained result
+is recomputed from them on read (about 0.1 ms), so it always matches the stored scores and a
+rebuild rewrites no explanations. `unit_scores` holds one narrow row per unit and
+limitation/profile key ("general" too), indexed so that `GET /units?suitable_for=...&class=...`
+and matching are answered from it.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.scoring.results import CLASS_ORDER, CLASS_RANK
 from app.timeutil import UTCDateTime, utcnow
 
-# Order used for "at least this class": higher is better.
-CLASS_RANK = {"unsuitable": 0, "unknown": 1, "adaptable": 2, "suitable": 3}
+# "At least this class" compares ranks: higher is better; CLASS_ORDER[rank] is the class.
+__all__ = ["CLASS_ORDER", "CLASS_RANK", "UnitAssessment", "UnitBarrier", "UnitScore"]
 
 
 class UnitAssessment(db.Model):
@@ -32,9 +37,10 @@ class UnitAssessment(db.Model):
     profiles_version: Mapped[int]
     measures_version: Mapped[int]
     scored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    result: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The planner's compact input: needs suitable today and the cheapest upgrade options.
     plan_input: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # {"answers": {item: value}, "not_applicable": [item], "facts": {...}, "feasibility": {...}}
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class UnitScore(db.Model):
@@ -48,12 +54,8 @@ class UnitScore(db.Model):
         ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
     )
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # limitation, profile, general
+    class_rank: Mapped[int]  # CLASS_RANK of the class
     score: Mapped[float]
-    suitability: Mapped[str] = mapped_column(String(16))
-    class_rank: Mapped[int]
-    coverage: Mapped[float]
-    problem_score: Mapped[int]
 
 
 class UnitBarrier(db.Model):

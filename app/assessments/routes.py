@@ -5,6 +5,7 @@ from flask.views import MethodView
 from app.api.smorest import Blueprint
 from app.assessments import services, stats
 from app.photos.services import photo_ids_by_item
+from app.scoring import result_to_dict
 from app.units.services import get_unit
 
 blp = Blueprint("assessments", __name__, url_prefix="/api/v1", description="Tilgjengelighet")
@@ -33,7 +34,10 @@ class Accessibility(MethodView):
                 "assessed": False,
                 "detail": "Boligen er ikke vurdert ennå.",
             }
-        result = _with_photos(dict(assessment.result), photo_ids_by_item(assessment.inspection_id))
+        result = _with_photos(
+            result_to_dict(services.assessment_result(assessment)),
+            photo_ids_by_item(assessment.inspection_id),
+        )
         return {
             "unit_id": unit.id,
             "assessed": True,

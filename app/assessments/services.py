@@ -1,40 +1,69 @@
-"""Score approved inspections into each unit's current assessment, and read it back."""
+"""Score approved inspections into each unit's current assessment, and read it back.
+
+An assessment stores its scoring inputs (answers, facts, feasibility) and the definition
+versions; the explained result is recomputed from them when read. The filterable numbers live
+in `unit_scores` (one narrow row per unit and key) and `unit_barriers`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import load_only
+from sqlalchemy import bindparam, delete, func, select, text, update
 
 from app.assessments.feasibility import load_index, overrides_for
 from app.assessments.models import CLASS_RANK, UnitAssessment, UnitBarrier, UnitScore
+from app.bulk import insert_rows
 from app.checklists import services as checklists
 from app.checklists.model import Catalogue
 from app.extensions import db
 from app.inspections.models import Answer, Inspection
 from app.planning import unit_candidate, upgrade_options
 from app.scoring import Answer as ScoringAnswer
-from app.scoring import Result, prepare, result_to_dict, score
+from app.scoring import Result, prepare, score
 from app.timeutil import utcnow
+from app.units.models import Building, Unit
+
+_ASSESSMENTS = UnitAssessment.__table__  # bulk writes go past the ORM
+_NOT_APPLICABLE = ScoringAnswer(None, True)
+_YES = ScoringAnswer(True)  # most answers: one shared record instead of a hundred new ones
 
 
 def answers_of(rows: Iterable[Answer]) -> dict[str, ScoringAnswer]:
     """Stored answers as the scoring core takes them; unconfirmed carried-over ones count."""
     return {
-        a.item_id: ScoringAnswer(None, True) if a.not_applicable else ScoringAnswer(a.value)
-        for a in rows
+        a.item_id: _NOT_APPLICABLE if a.not_applicable else ScoringAnswer(a.value) for a in rows
     }
 
 
 def facts_of(unit) -> dict:
-    facts = {"floor": unit.floor, "has_lift": unit.building.has_lift}
+    return _facts(unit.floor, unit.building.has_lift)
+
+
+def _facts(floor, has_lift) -> dict:
+    facts = {"floor": floor, "has_lift": has_lift}
     return {k: v for k, v in facts.items() if v is not None}
 
 
-def prepared_for(catalogue: Catalogue, inspection: Inspection):
-    """The impact table of the checklist version the inspection pinned."""
-    checklist = catalogue.checklists[(inspection.checklist_key, inspection.checklist_version)]
+def inputs_of(answers: Mapping[str, ScoringAnswer], facts: dict, feasibility: dict) -> dict:
+    """What an assessment is scored from, as stored JSON (see `answers_from`)."""
+    return {
+        "answers": {k: a.value for k, a in answers.items() if not a.not_applicable},
+        "not_applicable": sorted(k for k, a in answers.items() if a.not_applicable),
+        "facts": facts,
+        "feasibility": feasibility,
+    }
+
+
+def answers_from(inputs: dict) -> dict[str, ScoringAnswer]:
+    answers = {k: _YES if v is True else ScoringAnswer(v) for k, v in inputs["answers"].items()}
+    answers.update(dict.fromkeys(inputs["not_applicable"], _NOT_APPLICABLE))
+    return answers
+
+
+def prepared_for(catalogue: Catalogue, pinned):
+    """The impact table of the checklist version an inspection or assessment pinned."""
+    checklist = catalogue.checklists[(pinned.checklist_key, pinned.checklist_version)]
     return prepare(checklist, catalogue.profiles, catalogue.measures, catalogue.limitations)
 
 
@@ -62,49 +91,43 @@ def score_inspection(
     )
 
 
-def _score_rows(unit_id: int, result: Result) -> list[dict]:
-    rows = []
-    for kind, results in (("limitation", result.limitations), ("profile", result.profiles)):
-        for key, r in results.items():
-            rows.append(_row(unit_id, key, kind, r))
-    rows.append(_row(unit_id, "general", "general", result.general))
+SCORE_COLUMNS = ("unit_id", "key", "class_rank", "score")
+
+
+def _score_rows(unit_id: int, result: Result) -> list[tuple]:
+    """unit_scores rows (SCORE_COLUMNS) of one result: every limitation, profile, general."""
+    rows = [
+        (unit_id, key, CLASS_RANK[r.suitability], round(r.score, 2))
+        for results in (result.limitations, result.profiles)
+        for key, r in results.items()
+    ]
+    general = result.general
+    rows.append((unit_id, "general", CLASS_RANK[general.suitability], round(general.score, 2)))
     return rows
 
 
-def _barrier_rows(unit_id: int, result: Result) -> list[dict]:
-    return [{"unit_id": unit_id, "item_id": b.item_id} for b in result.general.barriers]
+BARRIER_COLUMNS = ("unit_id", "item_id")
 
 
-def _replace_rows(unit_ids: list[int], score_rows: list[dict], barrier_rows: list[dict]) -> None:
-    """Swap the filterable rows of these units for the new ones (one statement each)."""
-    for model, rows in ((UnitScore, score_rows), (UnitBarrier, barrier_rows)):
+def _barrier_rows(unit_id: int, result: Result) -> list[tuple]:
+    return [(unit_id, b.item_id) for b in result.general.barriers]
+
+
+def _replace(model, unit_ids: list[int], rows: list[tuple], columns: tuple[str, ...]) -> None:
+    """Swap these units' rows of `model` for the new ones (a delete and a bulk insert)."""
+    if unit_ids:
         db.session.execute(delete(model).where(model.unit_id.in_(unit_ids)))
-        if rows:
-            db.session.execute(model.__table__.insert(), rows)
-
-
-def _row(unit_id, key, kind, r) -> dict:
-    return {
-        "unit_id": unit_id,
-        "key": key,
-        "kind": kind,
-        "score": round(r.score, 2),
-        "suitability": r.suitability,
-        "class_rank": CLASS_RANK[r.suitability],
-        "coverage": round(r.coverage, 4),
-        "problem_score": r.problem_score,
-    }
+        insert_rows(model.__table__, columns, rows)
 
 
 def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None) -> UnitAssessment:
     """Score the inspection and make it the unit's current assessment."""
     catalogue = catalogue or checklists.catalogue()
-    # Answers, facts and overrides are read once, for the result and the planner's input.
+    # Answers, facts and overrides are read once, for the scores and the planner's input.
     prepared = prepared_for(catalogue, inspection)
     answers, facts = answers_of(inspection.answers), facts_of(inspection.unit)
     feasibility = overrides_for(inspection.unit)
     result = score(prepared, answers, facts, feasibility=feasibility)
-    planner = plan_input(prepared, answers, facts, feasibility)
     assessment = db.session.get(UnitAssessment, inspection.unit_id) or UnitAssessment(
         unit_id=inspection.unit_id
     )
@@ -113,21 +136,32 @@ def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None)
     assessment.checklist_version = inspection.checklist_version
     assessment.profiles_version = catalogue.profiles.version
     assessment.measures_version = catalogue.measures.version
-    assessment.result = result_to_dict(result)
-    assessment.plan_input = planner
+    assessment.inputs = inputs_of(answers, facts, feasibility)
+    assessment.plan_input = plan_input(prepared, answers, facts, feasibility)
     assessment.scored_at = utcnow()
     db.session.add(assessment)
-    _replace_rows(
-        [inspection.unit_id],
-        _score_rows(inspection.unit_id, result),
-        _barrier_rows(inspection.unit_id, result),
-    )
+    unit_ids = [inspection.unit_id]
+    _replace(UnitScore, unit_ids, _score_rows(inspection.unit_id, result), SCORE_COLUMNS)
+    _replace(UnitBarrier, unit_ids, _barrier_rows(inspection.unit_id, result), BARRIER_COLUMNS)
     db.session.flush()
     return assessment
 
 
 def current_assessment(unit_id: int) -> UnitAssessment | None:
     return db.session.get(UnitAssessment, unit_id)
+
+
+def assessment_result(assessment: UnitAssessment) -> Result:
+    """The explained result of a stored assessment: its inputs scored again under the
+    definition versions it was scored with, so it matches its stored scores exactly."""
+    catalogue = checklists.catalogue(assessment.profiles_version, assessment.measures_version)
+    inputs = assessment.inputs
+    return score(
+        prepared_for(catalogue, assessment),
+        answers_from(inputs),
+        inputs["facts"],
+        feasibility=inputs["feasibility"],
+    )
 
 
 def suits(result: dict) -> dict:
@@ -140,103 +174,145 @@ def suits(result: dict) -> dict:
     }
 
 
-def _batches(unit_ids: list[int], batch_size: int):
-    """Inspections with their answers, a chunk of units at a time (no query per unit)."""
-    for start in range(0, len(unit_ids), batch_size):
-        chunk = unit_ids[start : start + batch_size]
-        assessments = {
-            a.unit_id: a
-            for a in db.session.scalars(
-                select(UnitAssessment)
-                .options(load_only(UnitAssessment.unit_id, UnitAssessment.inspection_id))
-                .where(UnitAssessment.unit_id.in_(chunk))
-            )
-        }  # the stored results are replaced, never read: not loading them halves the work
-        inspections = (
-            db.session.scalars(
-                select(Inspection).where(
-                    Inspection.id.in_([a.inspection_id for a in assessments.values()])
-                )
-            )
-            .unique()
-            .all()
+# -- bulk: rescore every assessment, refresh the planner's inputs -------------------------
+
+
+def _stored_inputs(unit_ids: list[int]):
+    """Per unit: the pinned checklist, the stored inputs and today's facts (one query)."""
+    return db.session.execute(
+        select(
+            UnitAssessment.unit_id,
+            UnitAssessment.checklist_key,
+            UnitAssessment.checklist_version,
+            UnitAssessment.inputs,
+            UnitAssessment.profiles_version,
+            UnitAssessment.measures_version,
+            Unit.building_id,
+            Unit.floor,
+            Building.has_lift,
         )
-        answers: dict = {}
-        for row in db.session.execute(
-            select(Answer.inspection_id, Answer.item_id, Answer.value, Answer.not_applicable).where(
-                Answer.inspection_id.in_([i.id for i in inspections])
-            )
-        ):
-            answers.setdefault(row.inspection_id, []).append(row)
-        yield (
-            chunk,
-            [
-                (
-                    inspection,
-                    assessments[inspection.unit_id],
-                    answers_of(answers.get(inspection.id, [])),
-                )
-                for inspection in inspections
-            ],
-        )
+        .join(Unit, Unit.id == UnitAssessment.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .where(UnitAssessment.unit_id.in_(unit_ids))
+    ).all()
 
 
-def rebuild_all(batch_size: int = 500, progress=None) -> int:
-    """Rescore every current assessment under the newest profiles and measures (bulk).
+def _chunks(unit_ids: list[int], size: int):
+    for start in range(0, len(unit_ids), size):
+        yield unit_ids[start : start + size]
 
-    The planner's inputs depend on the same definitions; they are marked stale here and
-    recomputed by `refresh_plan_inputs` (much slower per unit, so a separate step)."""
+
+def rebuild_all(batch_size: int = 1000, progress=None) -> int:
+    """Rescore every current assessment under the newest profiles and measures, with today's
+    unit facts and feasibility overrides (bulk, from the stored inputs).
+
+    A unit's barriers depend only on its answers and facts, so they are rewritten only where
+    the facts changed. The planner's inputs depend on the definitions too: where either
+    changed they are marked stale, for `refresh_plan_inputs` (about 2 ms per unit, so a
+    separate step: `flask scores refresh-plans`).
+    """
     catalogue = checklists.catalogue()
     overrides = load_index()
     unit_ids = db.session.scalars(
         select(UnitAssessment.unit_id).order_by(UnitAssessment.unit_id)
     ).all()
+    versions = {
+        "profiles_version": catalogue.profiles.version,
+        "measures_version": catalogue.measures.version,
+    }
     done = 0
-    for chunk, rows in _batches(unit_ids, batch_size):
-        score_rows, barrier_rows = [], []
-        for inspection, assessment, answers in rows:
-            feasibility = overrides.effective(inspection.unit_id, inspection.unit.building_id)
+    for chunk in _chunks(unit_ids, batch_size):
+        score_rows, barrier_rows, moved, stale = [], [], [], []
+        for row in _stored_inputs(chunk):
+            inputs = row.inputs
+            facts = _facts(row.floor, row.has_lift)
+            feasibility = overrides.effective(row.unit_id, row.building_id)
+            changed = facts != inputs["facts"] or feasibility != inputs["feasibility"]
             result = score(
-                prepared_for(catalogue, inspection),
-                answers,
-                facts_of(inspection.unit),
+                prepared_for(catalogue, row),
+                answers_from(inputs),
+                facts,
                 feasibility=feasibility,
+                explain=changed,
             )
-            assessment.result = result_to_dict(result)
-            assessment.plan_input = None
-            assessment.scored_at = utcnow()
-            assessment.profiles_version = catalogue.profiles.version
-            assessment.measures_version = catalogue.measures.version
-            score_rows.extend(_score_rows(inspection.unit_id, result))
-            barrier_rows.extend(_barrier_rows(inspection.unit_id, result))
-        _replace_rows(chunk, score_rows, barrier_rows)
-        db.session.flush()
-        db.session.expunge_all()
-        done += len(rows)
+            score_rows.extend(_score_rows(row.unit_id, result))
+            if changed:
+                moved.append(
+                    {
+                        "id": row.unit_id,
+                        "new": {**inputs, "facts": facts, "feasibility": feasibility},
+                    }
+                )
+                barrier_rows.extend(_barrier_rows(row.unit_id, result))
+            if changed or (row.profiles_version, row.measures_version) != tuple(versions.values()):
+                stale.append(row.unit_id)
+        _replace(UnitScore, chunk, score_rows, SCORE_COLUMNS)
+        _replace(UnitBarrier, [m["id"] for m in moved], barrier_rows, BARRIER_COLUMNS)
+        _update(moved, "inputs")
+        in_ = _ASSESSMENTS.c.unit_id.in_
+        db.session.execute(
+            update(_ASSESSMENTS).where(in_(chunk)).values(scored_at=utcnow(), **versions)
+        )
+        if stale:
+            db.session.execute(update(_ASSESSMENTS).where(in_(stale)).values(plan_input=None))
+        done += len(chunk)
         if progress:
             progress(done, len(unit_ids))
+    db.session.expire_all()  # the rows were written past the ORM
     return done
+
+
+def _update(rows: list[dict], column: str) -> None:
+    """Set `column` of each assessment {"id": unit id, "new": value} (one executemany)."""
+    if rows:
+        db.session.execute(
+            update(_ASSESSMENTS)
+            .where(_ASSESSMENTS.c.unit_id == bindparam("id"))
+            .values({column: bindparam("new")}),
+            rows,
+        )
+
+
+def vacuum_scores() -> None:
+    """After a rebuild on PostgreSQL: fresh statistics, and a visibility map that lets the
+    suitability filters count from the score index alone (what autovacuum does later)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE unit_scores"))
+
+
+def stale_plan_inputs() -> int:
+    """How many assessments lack the planner's input (after a rebuild)."""
+    return db.session.scalar(
+        select(func.count()).select_from(UnitAssessment).where(UnitAssessment.plan_input.is_(None))
+    )
 
 
 def refresh_plan_inputs(batch_size: int = 200, progress=None, limit: int | None = None) -> int:
     """Compute the planner's input for every assessment that lacks it (after a rebuild)."""
     catalogue = checklists.catalogue()
-    overrides = load_index()
     stmt = select(UnitAssessment.unit_id).where(UnitAssessment.plan_input.is_(None))
     unit_ids = db.session.scalars(stmt.order_by(UnitAssessment.unit_id).limit(limit)).all()
     done = 0
-    for _chunk, rows in _batches(unit_ids, batch_size):
-        for inspection, assessment, answers in rows:
-            feasibility = overrides.effective(inspection.unit_id, inspection.unit.building_id)
-            prepared = prepared_for(catalogue, inspection)
-            assessment.plan_input = plan_input(
-                prepared, answers, facts_of(inspection.unit), feasibility
-            )
-        db.session.flush()
-        db.session.expunge_all()
+    for chunk in _chunks(unit_ids, batch_size):
+        rows = [
+            {
+                "id": row.unit_id,
+                "new": plan_input(
+                    prepared_for(catalogue, row),
+                    answers_from(row.inputs),
+                    row.inputs["facts"],
+                    row.inputs["feasibility"],
+                ),
+            }
+            for row in _stored_inputs(chunk)
+        ]
+        _update(rows, "plan_input")
         done += len(rows)
         if progress:
             progress(done, len(unit_ids))
+    db.session.expire_all()
     return done
 
 

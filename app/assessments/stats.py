@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.assessments.models import UnitBarrier, UnitScore
+from app.assessments.models import CLASS_ORDER, UnitBarrier, UnitScore
 from app.checklists import services as checklists
 from app.checklists.serialize import text_to_dict
 from app.extensions import db
@@ -31,14 +31,15 @@ def portfolio() -> dict:
         ).all()
     )
     rows = db.session.execute(
-        select(UnitScore.key, Building.district, UnitScore.suitability, func.count())
+        select(UnitScore.key, Building.district, UnitScore.class_rank, func.count())
         .join(Unit, Unit.id == UnitScore.unit_id)
         .join(Unit.building)
         .where(active)
-        .group_by(UnitScore.key, Building.district, UnitScore.suitability)
+        .group_by(UnitScore.key, Building.district, UnitScore.class_rank)
     ).all()
     keys: dict[str, dict] = {}
-    for key, district, suitability, count in rows:
+    for key, district, rank, count in rows:
+        suitability = CLASS_ORDER[rank]
         entry = keys.setdefault(key, {"classes": dict.fromkeys(CLASSES, 0), "districts": {}})
         entry["classes"][suitability] += count
         per = entry["districts"].setdefault(district, dict.fromkeys(CLASSES, 0))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.applicants.demand import waiting_counts
 from app.assessments.feasibility import FeasibilityOverride
@@ -160,11 +160,9 @@ ON_THE_FLY = 1000  # stale plan inputs computed within a request (about 2 ms eac
 def _ensure_plan_inputs() -> None:
     """After `flask scores rebuild` the planner inputs are stale until refreshed: a few are
     computed here, many are refused with the command that computes them."""
-    from app.assessments.services import refresh_plan_inputs
+    from app.assessments.services import refresh_plan_inputs, stale_plan_inputs
 
-    stale = db.session.scalar(
-        select(func.count()).select_from(UnitAssessment).where(UnitAssessment.plan_input.is_(None))
-    )
+    stale = stale_plan_inputs()
     if stale > ON_THE_FLY:
         raise Conflict(
             f"Tiltaksgrunnlaget for {stale} boliger er ikke beregnet etter siste omberegning. "

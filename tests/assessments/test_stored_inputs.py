@@ -1,0 +1,135 @@
+"""An assessment keeps its scoring inputs; the explained result is recomputed from them and
+always agrees with the stored score rows, before and after `rebuild_all`."""
+
+import shutil
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.assessments.models import CLASS_ORDER, UnitAssessment, UnitBarrier, UnitScore
+from app.assessments.services import rebuild_all
+from app.checklists import services as checklists
+from app.extensions import db
+from app.units.models import Building
+from tests.factories import STEP_FREE_BARRIERS, assessed_unit
+
+
+def _stored(unit_id: int) -> dict[str, tuple[str, float]]:
+    rows = db.session.scalars(select(UnitScore).where(UnitScore.unit_id == unit_id))
+    return {r.key: (CLASS_ORDER[r.class_rank], r.score) for r in rows}
+
+
+def _explained(caller, unit_id: int) -> dict[str, tuple[str, float]]:
+    body = caller.get(f"/api/v1/units/{unit_id}/accessibility").get_json()
+    results = {**body["limitations"], **body["profiles"], "general": body["general"]}
+    return {key: (r["class"], r["score"]) for key, r in results.items()}
+
+
+def _assert_agree(caller, unit_id: int) -> None:
+    stored, explained = _stored(unit_id), _explained(caller, unit_id)
+    assert stored.keys() == explained.keys() and len(stored) == 18
+    for key, (cls, score) in explained.items():
+        assert stored[key][0] == cls, key
+        assert abs(stored[key][1] - score) <= 0.05, key
+
+
+def _publish_heavier_hearing_weights(app, tmp_path) -> None:
+    target = tmp_path / "checklists"
+    shutil.copytree(Path(app.config["CHECKLISTS_PATH"]), target)
+    profiles = (target / "profiles.yaml").read_text(encoding="utf-8")
+    profiles = profiles.replace("version: 1", "version: 2", 1).replace(
+        "hard_of_hearing: 0.3", "hard_of_hearing: 1.0"
+    )
+    (target / "profiles.yaml").write_text(profiles, encoding="utf-8")
+    checklists.publish(target)
+    db.session.commit()
+
+
+def test_the_explained_result_agrees_with_the_stored_scores(make_user, as_role):
+    unit = assessed_unit(
+        make_user("inspector"), {**STEP_FREE_BARRIERS, "hearing.doorbell_visual_signal": False}
+    )
+    officer = as_role("allocation_officer")
+    _assert_agree(officer, unit.id)
+    body = officer.get(f"/api/v1/units/{unit.id}/accessibility").get_json()
+    barriers = {b["item_id"] for b in body["general"]["barriers"]}
+    assert {"entrance.steps_count", "hearing.doorbell_visual_signal"} <= barriers
+    stored = db.session.scalars(select(UnitBarrier.item_id).where(UnitBarrier.unit_id == unit.id))
+    assert set(stored) == barriers
+
+
+def test_inputs_hold_the_approved_answers_facts_and_overrides(make_user):
+    unit = assessed_unit(make_user("inspector"), {"hearing.doorbell_visual_signal": False})
+    inputs = db.session.get(UnitAssessment, unit.id).inputs
+    assert inputs["answers"]["hearing.doorbell_visual_signal"] is False
+    assert inputs["facts"] == {"floor": unit.floor, "has_lift": unit.building.has_lift}
+    assert inputs["feasibility"] == {}
+    assert set(inputs["answers"]).isdisjoint(inputs["not_applicable"])
+
+
+def test_rebuild_with_new_weights_rewrites_scores_and_explains_with_the_new_version(
+    app, make_user, as_role, tmp_path
+):
+    unit = assessed_unit(make_user("inspector"), {"hearing.doorbell_visual_signal": False})
+    officer = as_role("allocation_officer")
+    before = _stored(unit.id)
+    _publish_heavier_hearing_weights(app, tmp_path)
+    assert rebuild_all() == 1
+    db.session.commit()
+    after = _stored(unit.id)
+    assert after["senior"][1] < before["senior"][1]
+    assert after["hard_of_hearing"] == before["hard_of_hearing"]  # limitations unchanged
+    body = officer.get(f"/api/v1/units/{unit.id}/accessibility").get_json()
+    assert body["profiles_version"] == 2
+    _assert_agree(officer, unit.id)
+    assert db.session.get(UnitAssessment, unit.id).plan_input is None  # new definitions
+
+
+def test_rebuild_without_changes_keeps_scores_and_planner_inputs(make_user, as_role):
+    unit = assessed_unit(make_user("inspector"), STEP_FREE_BARRIERS)
+    before = _stored(unit.id)
+    plan_input = db.session.get(UnitAssessment, unit.id).plan_input
+    assert rebuild_all() == 1
+    db.session.commit()
+    assert _stored(unit.id) == before
+    assert db.session.get(UnitAssessment, unit.id).plan_input == plan_input
+    _assert_agree(as_role("allocation_officer"), unit.id)
+
+
+def test_rebuild_takes_todays_facts_into_the_inputs_barriers_and_explanation(make_user, as_role):
+    unit = assessed_unit(make_user("inspector"), floor=3)
+    building = db.session.get(Building, unit.building.id)
+    lift_before = building.has_lift
+    building.has_lift = not lift_before
+    db.session.commit()
+    assert rebuild_all() == 1
+    db.session.commit()
+    assessment = db.session.get(UnitAssessment, unit.id)
+    assert assessment.inputs["facts"]["has_lift"] is (not lift_before)
+    assert assessment.plan_input is None  # the facts changed: upgrade options are stale
+    officer = as_role("allocation_officer")
+    _assert_agree(officer, unit.id)
+    body = officer.get(f"/api/v1/units/{unit.id}/accessibility").get_json()
+    stored = db.session.scalars(select(UnitBarrier.item_id).where(UnitBarrier.unit_id == unit.id))
+    assert set(stored) == {b["item_id"] for b in body["general"]["barriers"]}
+
+
+def test_scores_rebuild_command_reports_stale_planner_inputs_and_refreshes_them(
+    app, make_user, tmp_path
+):
+    from app.assessments.cli import scores_cli
+
+    unit = assessed_unit(make_user("inspector"), STEP_FREE_BARRIERS)
+    _publish_heavier_hearing_weights(app, tmp_path)
+    runner = app.test_cli_runner()
+    result = runner.invoke(scores_cli, ["rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Omberegnet 1 boliger" in result.output
+    assert "Tiltaksgrunnlaget for 1 boliger er utdatert" in result.output
+    assert db.session.get(UnitAssessment, unit.id).plan_input is None
+    refreshed = runner.invoke(scores_cli, ["refresh-plans"])
+    assert refreshed.exit_code == 0, refreshed.output
+    assert db.session.get(UnitAssessment, unit.id).plan_input is not None
+    again = runner.invoke(scores_cli, ["rebuild"])  # nothing changed since: nothing stale
+    assert "utdatert" not in again.output
+    assert db.session.get(UnitAssessment, unit.id).plan_input is not None
