@@ -32,7 +32,7 @@ import uuid
 import _dbsetup as setup  # first: puts the repository on sys.path
 from sqlalchemy import select
 
-from app.assessments.models import UnitAssessment, UnitScore
+from app.assessments.models import UnitAssessment, UnitScore, unit_match_scores
 from app.assessments.services import store_assessment
 from app.checklists import services as checklists
 from app.demo.inspections import OLD_BUILDING, _answers
@@ -50,6 +50,7 @@ ASSESSMENT_COLUMNS = [
     "measures_version", "scored_at", "plan_input", "inputs",
 ]  # fmt: skip
 SCORE_COLUMNS = [c.name for c in UnitScore.__table__.columns]
+MATCH_COLUMNS = [c.name for c in unit_match_scores.columns]
 
 HOUSEHOLDS = [
     (
@@ -154,6 +155,10 @@ def _score_pool(pool_ids: list[int], inspector_id: int) -> dict:
         select(UnitScore.__table__).where(UnitScore.unit_id.in_(pool_ids))
     ):
         stored[row.unit_id]["scores"].append(tuple(row)[1:])
+    for row in db.session.execute(
+        select(unit_match_scores).where(unit_match_scores.c.unit_id.in_(pool_ids))
+    ):
+        stored[row.unit_id]["match"] = tuple(row)[1:]
     return stored
 
 
@@ -200,9 +205,14 @@ def seed_scored(units: int, pool: int, inspector_id: int) -> dict:
             for score in stored[p]["scores"]:
                 yield (u, *score)
 
+    def match_rows():
+        for u, p in chosen.items():
+            yield (u, *stored[p]["match"])
+
     setup.copy_or_executemany("inspections", INSPECTION_COLUMNS, inspections())
     setup.copy_or_executemany("unit_assessments", ASSESSMENT_COLUMNS, assessments())
     setup.copy_or_executemany("unit_scores", SCORE_COLUMNS, scores())
+    setup.copy_or_executemany("unit_match_scores", MATCH_COLUMNS, match_rows())
     setup.analyze()
     vacant = sum(r["status"] == "vacant" for r in rows)
     return {

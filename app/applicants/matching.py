@@ -1,4 +1,5 @@
-"""Which units suit a household: filtered and ranked in SQL on the stored scores.
+"""Which units suit a household: filtered and ranked in SQL on each unit's row of stored
+limitation scores (`unit_match_scores`).
 
 A unit matches when its stored class is `suitable` for every required need (or `adaptable`
 too, when asked), it has enough bedrooms, its status is allowed, and it lies in a must-district
@@ -11,10 +12,10 @@ they can be listed separately.
 from __future__ import annotations
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import aliased
 
 from app.applicants.models import Applicant
-from app.assessments.models import CLASS_RANK, UnitAssessment, UnitScore
+from app.assessments.models import CLASS_RANK, UnitAssessment
+from app.assessments.models import unit_match_scores as match_scores
 from app.assessments.services import assessment_result
 from app.checklists import services as checklists
 from app.checklists.serialize import measure_to_dict
@@ -51,25 +52,24 @@ def household_weights(applicant: Applicant) -> dict[str, float]:
     return weights
 
 
-def _filtered(applicant: Applicant, stmt, statuses: list[str], allow_adaptable: bool):
-    """The match conditions on a statement over units and buildings: status, bedrooms,
-    must-districts, and for each required need a stored class of at least suitable (or
-    adaptable), joined on the score index."""
+def _candidates(applicant: Applicant, stmt, statuses: list[str], allow_adaptable: bool):
+    """The match conditions on a statement over units: status, bedrooms, must-districts, and
+    for each required need a stored class of at least suitable (or adaptable). The join to
+    the unit's score row also proves it was assessed: units never inspected cannot appear."""
     rank = CLASS_RANK["adaptable" if allow_adaptable else "suitable"]
-    stmt = stmt.where(Unit.status.in_(statuses))
+    stmt = (
+        stmt.select_from(Unit)
+        .join(Unit.building)
+        .join(match_scores, match_scores.c.unit_id == Unit.id)
+        .where(Unit.status.in_(statuses))
+    )
     if applicant.min_bedrooms:
         stmt = stmt.where(Unit.bedrooms >= applicant.min_bedrooms)
     if applicant.districts_required and applicant.districts:
         stmt = stmt.where(Building.district.in_(applicant.districts))
     for need in applicant.needs:
         if need["level"] == "required":
-            score = aliased(UnitScore)
-            stmt = stmt.join(
-                score,
-                (score.unit_id == Unit.id)
-                & (score.key == need["limitation"])
-                & (score.class_rank >= rank),
-            )
+            stmt = stmt.where(match_scores.c[f"{need['limitation']}_rank"] >= rank)
     return stmt
 
 
@@ -77,9 +77,8 @@ def _ranked_page(applicant: Applicant, query: dict, weights: dict[str, float]):
     """One page of candidates ranked in the database by the weighted profile score (plus
     the district bonus), and the number of candidates."""
     weights = weights or {"general": 1.0}
-    total_weight = sum(weights.values())
-    weighted = aliased(UnitScore)
-    profile = func.sum(case(weights, value=weighted.key, else_=0.0) * weighted.score) / total_weight
+    profile = sum(weight * match_scores.c[f"{key}_score"] for key, weight in weights.items())
+    profile = profile / sum(weights.values())
     wished = [] if applicant.districts_required else list(applicant.districts or [])
     bonus = case((Building.district.in_(wished), DISTRICT_BONUS), else_=0.0) if wished else 0.0
     columns = (
@@ -89,34 +88,17 @@ def _ranked_page(applicant: Applicant, query: dict, weights: dict[str, float]):
         Unit.status,
         Building.address,
         Building.district,
+        profile.label("profile"),
     )
-    # The weighted scores join also proves the unit was assessed (every assessment stores all
-    # keys), so units never inspected cannot appear.
-    stmt = _filtered(
-        applicant,
-        select(*columns, profile.label("profile"))
-        .select_from(Unit)
-        .join(Unit.building)
-        .join(weighted, (weighted.unit_id == Unit.id) & weighted.key.in_(list(weights))),
-        query["status"],
-        query["allow_adaptable"],
-    ).group_by(*columns)
+    statuses, allow_adaptable = query["status"], query["allow_adaptable"]
     page, size = query["page"], query["page_size"]
     rows = db.session.execute(
-        stmt.order_by((profile + bonus).desc(), Building.address, Unit.unit_number)
+        _candidates(applicant, select(*columns), statuses, allow_adaptable)
+        .order_by((profile + bonus).desc(), Building.address, Unit.unit_number)
         .limit(size)
         .offset((page - 1) * size)
     ).all()
-    assessed = aliased(UnitScore)  # one row per assessed unit: counts without the weights
-    count = _filtered(
-        applicant,
-        select(func.count())
-        .select_from(Unit)
-        .join(Unit.building)
-        .join(assessed, (assessed.unit_id == Unit.id) & (assessed.key == "general")),
-        query["status"],
-        query["allow_adaptable"],
-    )
+    count = _candidates(applicant, select(func.count()), statuses, allow_adaptable)
     return rows, db.session.scalar(count)
 
 

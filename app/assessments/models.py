@@ -14,15 +14,24 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Uuid
+from sqlalchemy import JSON, Column, Float, ForeignKey, Index, SmallInteger, String, Table, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.checklists.model import LIMITATION_KEYS
 from app.extensions import db
 from app.scoring.results import CLASS_ORDER, CLASS_RANK
 from app.timeutil import UTCDateTime, utcnow
 
 # "At least this class" compares ranks: higher is better; CLASS_ORDER[rank] is the class.
-__all__ = ["CLASS_ORDER", "CLASS_RANK", "UnitAssessment", "UnitBarrier", "UnitScore"]
+__all__ = [
+    "CLASS_ORDER",
+    "CLASS_RANK",
+    "MATCH_KEYS",
+    "UnitAssessment",
+    "UnitBarrier",
+    "UnitScore",
+    "unit_match_scores",
+]
 
 
 class UnitAssessment(db.Model):
@@ -67,3 +76,16 @@ class UnitBarrier(db.Model):
         ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
     )
     item_id: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+# Matching ranks every candidate by a weighted sum over limitation scores: one row per unit with
+# a class rank and a score column per stable limitation key (and general) lets it read one
+# narrow row per candidate instead of one score row per candidate and weighted key.
+MATCH_KEYS = (*LIMITATION_KEYS, "general")
+unit_match_scores = Table(
+    "unit_match_scores",
+    db.metadata,
+    Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    *(Column(f"{key}_rank", SmallInteger, nullable=False) for key in MATCH_KEYS),
+    *(Column(f"{key}_score", Float, nullable=False) for key in MATCH_KEYS),
+)

@@ -12,7 +12,14 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import bindparam, delete, func, select, text, update
 
 from app.assessments.feasibility import load_index, overrides_for
-from app.assessments.models import CLASS_RANK, UnitAssessment, UnitBarrier, UnitScore
+from app.assessments.models import (
+    CLASS_RANK,
+    MATCH_KEYS,
+    UnitAssessment,
+    UnitBarrier,
+    UnitScore,
+    unit_match_scores,
+)
 from app.bulk import insert_rows
 from app.checklists import services as checklists
 from app.checklists.model import Catalogue
@@ -113,11 +120,26 @@ def _barrier_rows(unit_id: int, result: Result) -> list[tuple]:
     return [(unit_id, b.item_id) for b in result.general.barriers]
 
 
-def _replace(model, unit_ids: list[int], rows: list[tuple], columns: tuple[str, ...]) -> None:
-    """Swap these units' rows of `model` for the new ones (a delete and a bulk insert)."""
+MATCH_COLUMNS = tuple(c.name for c in unit_match_scores.columns)
+
+
+def _match_row(unit_id: int, result: Result) -> tuple:
+    """The unit_match_scores row (MATCH_COLUMNS) of one result."""
+    found = {**result.limitations, "general": result.general}
+    ranks = [CLASS_RANK[found[key].suitability] for key in MATCH_KEYS]
+    return (unit_id, *ranks, *(round(found[key].score, 2) for key in MATCH_KEYS))
+
+
+def _replace(table, unit_ids: list[int], rows: list[tuple], columns: tuple[str, ...]) -> None:
+    """Swap these units' rows of `table` for the new ones (a delete and a bulk insert)."""
     if unit_ids:
-        db.session.execute(delete(model).where(model.unit_id.in_(unit_ids)))
-        insert_rows(model.__table__, columns, rows)
+        db.session.execute(delete(table).where(table.c.unit_id.in_(unit_ids)))
+        insert_rows(table, columns, rows)
+
+
+def _replace_scores(unit_ids: list[int], score_rows: list[tuple], match_rows: list[tuple]):
+    _replace(UnitScore.__table__, unit_ids, score_rows, SCORE_COLUMNS)
+    _replace(unit_match_scores, unit_ids, match_rows, MATCH_COLUMNS)
 
 
 def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None) -> UnitAssessment:
@@ -141,8 +163,9 @@ def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None)
     assessment.scored_at = utcnow()
     db.session.add(assessment)
     unit_ids = [inspection.unit_id]
-    _replace(UnitScore, unit_ids, _score_rows(inspection.unit_id, result), SCORE_COLUMNS)
-    _replace(UnitBarrier, unit_ids, _barrier_rows(inspection.unit_id, result), BARRIER_COLUMNS)
+    unit_id = inspection.unit_id
+    _replace_scores(unit_ids, _score_rows(unit_id, result), [_match_row(unit_id, result)])
+    _replace(UnitBarrier.__table__, unit_ids, _barrier_rows(unit_id, result), BARRIER_COLUMNS)
     db.session.flush()
     return assessment
 
@@ -222,7 +245,7 @@ def rebuild_all(batch_size: int = 1000, progress=None) -> int:
     }
     done = 0
     for chunk in _chunks(unit_ids, batch_size):
-        score_rows, barrier_rows, moved, stale = [], [], [], []
+        score_rows, match_rows, barrier_rows, moved, stale = [], [], [], [], []
         for row in _stored_inputs(chunk):
             inputs = row.inputs
             facts = _facts(row.floor, row.has_lift)
@@ -236,6 +259,7 @@ def rebuild_all(batch_size: int = 1000, progress=None) -> int:
                 explain=changed,
             )
             score_rows.extend(_score_rows(row.unit_id, result))
+            match_rows.append(_match_row(row.unit_id, result))
             if changed:
                 moved.append(
                     {
@@ -246,8 +270,8 @@ def rebuild_all(batch_size: int = 1000, progress=None) -> int:
                 barrier_rows.extend(_barrier_rows(row.unit_id, result))
             if changed or (row.profiles_version, row.measures_version) != tuple(versions.values()):
                 stale.append(row.unit_id)
-        _replace(UnitScore, chunk, score_rows, SCORE_COLUMNS)
-        _replace(UnitBarrier, [m["id"] for m in moved], barrier_rows, BARRIER_COLUMNS)
+        _replace_scores(chunk, score_rows, match_rows)
+        _replace(UnitBarrier.__table__, [m["id"] for m in moved], barrier_rows, BARRIER_COLUMNS)
         _update(moved, "inputs")
         in_ = _ASSESSMENTS.c.unit_id.in_
         db.session.execute(

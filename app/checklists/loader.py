@@ -17,6 +17,7 @@ import yaml
 
 from app.checklists.items import parse_item
 from app.checklists.model import (
+    LIMITATION_KEYS,
     Catalogue,
     Checklist,
     Cost,
@@ -143,8 +144,8 @@ def _limitations(c: Collector, text: str) -> tuple[Limitation, ...]:
     for data, line in _entries(r, "limitations", "funksjonsnedsettelser"):
         lr = Reader(c, data, None, ("key", "label", "group"), "funksjonsnedsettelsen", line)
         key, label, group = lr.str("key"), lr.text("label"), lr.str("group")
-        if key is not None and not KEY.match(key):
-            lr.problem("key", f"nøkkelen «{key}» kan bare ha små bokstaver, tall og _")
+        if key is not None and key not in LIMITATION_KEYS:
+            lr.problem("key", f"ukjent nøkkel «{key}»; kjente: {', '.join(LIMITATION_KEYS)}")
         if group is not None and group not in GROUPS:
             lr.problem("group", f"ukjent gruppe «{group}»; kjente: {', '.join(GROUPS)}")
         if not _duplicate(c, seen, key, lr.line("key")) and key and label and group:

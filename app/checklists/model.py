@@ -134,6 +134,25 @@ class Checklist:
         return {item.id: item for section in self.sections for item in section.items}
 
 
+# The stable limitation keys of SCORING.md, in its order: limitations.yaml may label and group
+# them, not add others (results always cover all of them, and matching keeps one column each).
+LIMITATION_KEYS: tuple[str, ...] = (
+    "wheelchair_manual",
+    "wheelchair_electric",
+    "walking_aid",
+    "balance",
+    "stamina",
+    "arm_hand",
+    "blind",
+    "low_vision",
+    "deaf",
+    "hard_of_hearing",
+    "cognitive",
+    "asthma_allergy",
+    "young_child",
+)
+
+
 @dataclass(frozen=True)
 class Limitation:
     key: str

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.checklists.model import (
+    LIMITATION_KEYS,
     Checklist,
     Condition,
     Item,
@@ -28,22 +29,6 @@ from app.scoring.results import Barrier, MeasureOption, Unanswered
 
 BLOCKING = 4
 
-# The limitation keys of SCORING.md, in its order; results always cover all of them.
-LIMITATION_KEYS: tuple[str, ...] = (
-    "wheelchair_manual",
-    "wheelchair_electric",
-    "walking_aid",
-    "balance",
-    "stamina",
-    "arm_hand",
-    "blind",
-    "low_vision",
-    "deaf",
-    "hard_of_hearing",
-    "cognitive",
-    "asthma_allergy",
-    "young_child",
-)
 
 # Judge: answer value -> None (pass) or severities aligned with PreparedItem.rated.
 Judge = Callable[[Any], tuple[int, ...] | None]

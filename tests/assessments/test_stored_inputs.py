@@ -6,7 +6,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.assessments.models import CLASS_ORDER, UnitAssessment, UnitBarrier, UnitScore
+from app.assessments.models import (
+    CLASS_ORDER,
+    MATCH_KEYS,
+    UnitAssessment,
+    UnitBarrier,
+    UnitScore,
+    unit_match_scores,
+)
 from app.assessments.services import rebuild_all
 from app.checklists import services as checklists
 from app.extensions import db
@@ -26,11 +33,17 @@ def _explained(caller, unit_id: int) -> dict[str, tuple[str, float]]:
 
 
 def _assert_agree(caller, unit_id: int) -> None:
+    """The explanation, the score rows and the matching row say the same."""
     stored, explained = _stored(unit_id), _explained(caller, unit_id)
     assert stored.keys() == explained.keys() and len(stored) == 18
     for key, (cls, score) in explained.items():
         assert stored[key][0] == cls, key
         assert abs(stored[key][1] - score) <= 0.05, key
+    row = db.session.execute(
+        select(unit_match_scores).where(unit_match_scores.c.unit_id == unit_id)
+    ).one()._mapping
+    for key in MATCH_KEYS:
+        assert (CLASS_ORDER[row[f"{key}_rank"]], row[f"{key}_score"]) == stored[key], key
 
 
 def _publish_heavier_hearing_weights(app, tmp_path) -> None:

@@ -12,10 +12,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import _dbsetup as setup
 from matching_db import HOUSEHOLDS, create_households, seed_scored
 
-from app.assessments.models import UnitAssessment, UnitScore
+from app.assessments.models import UnitAssessment, UnitScore, unit_match_scores
 from app.extensions import db
 from app.inspections.models import Inspection
 from app.planning import services as planning
+from app.units.models import Unit
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +44,8 @@ def test_every_unit_has_an_assessment_scores_and_an_approved_inspection(seeded):
             select(UnitScore.unit_id, func.count()).group_by(UnitScore.unit_id)
         ).all()
         assert len(per_unit) == 400 and {n for _, n in per_unit} == {18}
+        match_rows = select(func.count()).select_from(unit_match_scores)
+        assert db.session.scalar(match_rows) == 400
         statuses = db.session.scalars(select(Inspection.status).distinct()).all()
         assert statuses == ["approved"]
         linked = (
@@ -67,7 +70,15 @@ def test_matches_and_plans_are_answered_from_the_copied_rows(seeded):
         )
         assert response.status_code == 200, response.get_json()
         totals.append(response.get_json()["total"])
-    assert max(totals) > 0
+    # the household without needs matches every vacant or let unit with 2+ bedrooms
+    no_needs = [i for i, (label, *_) in enumerate(HOUSEHOLDS) if label.startswith("ingen behov")]
+    with app.app_context():
+        expected = db.session.scalar(
+            select(func.count())
+            .select_from(Unit)
+            .where(Unit.status.in_(["vacant", "let"]), Unit.bedrooms >= 2)
+        )
+    assert totals[no_needs[0]] == expected > 40  # far more than the 40 scored pool units
     response = client.post(
         "/api/v1/planning/portfolio",
         json={"budget": 2_000_000, "priorities": {"wheelchair_manual": 1}},

@@ -296,6 +296,14 @@ def test_limitations_are_checked():
     only(info.value.problems, "ukjent gruppe «fart»")
 
 
+def test_limitation_keys_are_the_stable_keys_of_the_scoring_model():
+    entries = LIMITATIONS["limitations"]
+    bad = {"version": 1, "limitations": [*entries, {**entries[0], "key": "tinnitus"}]}
+    with pytest.raises(CatalogueError) as info:
+        parse_limitations(dump(bad), "limitations.yaml")
+    only(info.value.problems, "ukjent nøkkel «tinnitus»")
+
+
 def test_measures_are_checked_even_when_the_checklist_has_problems():
     bad_checklist = checklist([*items()[:5], measurement(severity={"deaf": 9})])
     files = sources(
