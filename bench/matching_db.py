@@ -270,8 +270,8 @@ def bench(kind: str, args) -> list[dict]:
             with app.app_context(), setup.captured_sql(db.engine) as statements:
                 first = client.get(path, headers=headers)
             assert first.status_code == 200, first.get_json()
-            # the ranked page: the one grouped SELECT (filters, scores and ranking in one query)
-            candidate = [s for s in statements if "GROUP BY" in s[0]]
+            # the ranked page: the one SELECT with filters, scores and ranking
+            candidate = [s for s in statements if "unit_match_scores" in s[0] and "LIMIT" in s[0]]
             assert len(candidate) == 1, [s[0][:80] for s in statements]
             if args.explain:
                 explain(raw, kind, *candidate[0])

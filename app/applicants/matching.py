@@ -123,9 +123,13 @@ def _explain(applicant, chosen, offset) -> list[dict]:
     }
     catalogue = {m.id: m for m in checklists.catalogue().measures.measures}
     labels = {x.key: x.label.nb for x in checklists.catalogue().limitations}
+    versions = {(a.profiles_version, a.measures_version) for a in stored.values()}
+    scored_with = {v: checklists.catalogue(*v) for v in versions}  # usually one
     out = []
     for position, c in enumerate(chosen, start=offset + 1):
-        results = assessment_result(stored[c.id]).limitations
+        assessment = stored[c.id]
+        definitions = scored_with[(assessment.profiles_version, assessment.measures_version)]
+        results = assessment_result(assessment, definitions).limitations
         per_need, reasons, remaining, measures = {}, [], [], {}
         for need in applicant.needs:
             key = need["limitation"]
@@ -136,7 +140,7 @@ def _explain(applicant, chosen, offset) -> list[dict]:
                 label = labels.get(key, key)
                 reasons.append(f"{label}: {CLASS_NB[r.suitability]} ({score:.0f} poeng)")
                 if r.suitability == "adaptable":
-                    for measure_id in _cheapest(stored[c.id].plan_input, key, catalogue):
+                    for measure_id in _cheapest(assessment.plan_input, key, catalogue):
                         measures[measure_id] = measure_to_dict(catalogue[measure_id])
             else:
                 remaining.extend(

@@ -174,10 +174,13 @@ def current_assessment(unit_id: int) -> UnitAssessment | None:
     return db.session.get(UnitAssessment, unit_id)
 
 
-def assessment_result(assessment: UnitAssessment) -> Result:
+def assessment_result(assessment: UnitAssessment, catalogue: Catalogue | None = None) -> Result:
     """The explained result of a stored assessment: its inputs scored again under the
-    definition versions it was scored with, so it matches its stored scores exactly."""
-    catalogue = checklists.catalogue(assessment.profiles_version, assessment.measures_version)
+    definition versions it was scored with (`catalogue`, if given, must be of those versions),
+    so it matches its stored scores exactly."""
+    catalogue = catalogue or checklists.catalogue(
+        assessment.profiles_version, assessment.measures_version
+    )
     inputs = assessment.inputs
     return score(
         prepared_for(catalogue, assessment),

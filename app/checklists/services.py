@@ -104,12 +104,19 @@ def catalogue(
 ) -> Catalogue:
     """The published catalogue: every checklist version, with the newest (or the given)
     limitations, profiles and measures versions. Cached by content hashes."""
-    rows = db.session.scalars(
-        select(PublishedDefinition).order_by(PublishedDefinition.version)
+    # The light columns decide which files and hashes; sources are read only to build.
+    rows = db.session.execute(
+        select(
+            PublishedDefinition.id,
+            PublishedDefinition.kind,
+            PublishedDefinition.file_name,
+            PublishedDefinition.version,
+            PublishedDefinition.content_hash,
+        ).order_by(PublishedDefinition.version)
     ).all()
     if not rows:
         raise NotFound("Ingen sjekkliste er publisert ennå (kjør `flask checklists publish`).")
-    chosen: dict[str, PublishedDefinition] = {}
+    chosen = {}
     wanted = {"profiles": profiles_version, "measures": measures_version}
     for row in rows:
         name = row.file_name if row.kind == "checklist" else f"{row.kind}.yaml"
@@ -119,7 +126,13 @@ def catalogue(
     key = tuple(sorted((name, row.content_hash) for name, row in chosen.items()))
     with _cache_lock:
         if key not in _cache:
-            _cache[key] = build_catalogue({name: row.source for name, row in chosen.items()})
+            names = {row.id: name for name, row in chosen.items()}
+            sources = db.session.execute(
+                select(PublishedDefinition.id, PublishedDefinition.source).where(
+                    PublishedDefinition.id.in_(names)
+                )
+            )
+            _cache[key] = build_catalogue({names[i]: source for i, source in sources})
         return _cache[key]
 
 
