@@ -89,6 +89,7 @@ def _ranked_page(applicant: Applicant, query: dict, weights: dict[str, float]):
         Building.address,
         Building.district,
         profile.label("profile"),
+        func.count().over().label("total"),  # counted in the same pass as the ranking
     )
     statuses, allow_adaptable = query["status"], query["allow_adaptable"]
     page, size = query["page"], query["page_size"]
@@ -98,8 +99,10 @@ def _ranked_page(applicant: Applicant, query: dict, weights: dict[str, float]):
         .limit(size)
         .offset((page - 1) * size)
     ).all()
+    if rows or page == 1:
+        return rows, rows[0].total if rows else 0
     count = _candidates(applicant, select(func.count()), statuses, allow_adaptable)
-    return rows, db.session.scalar(count)
+    return rows, db.session.scalar(count)  # a page past the end
 
 
 def matches(applicant: Applicant, query: dict) -> dict:

@@ -165,6 +165,17 @@ def test_matching_respects_needs_bedrooms_status_and_assessment(officer, portfol
     assert portfolio["unassessed"].id in [u["unit_id"] for u in widened["not_assessed"]]
 
 
+def test_matches_are_paged_with_the_total_on_every_page(officer, portfolio):
+    applicant = officer.post("/api/v1/applicants", json=household()).get_json()
+    url = f"/api/v1/applicants/{applicant['id']}/matches?page_size=1"
+    pages = [officer.get(f"{url}&page={n}").get_json() for n in (1, 2, 3)]
+    assert [p["total"] for p in pages] == [2, 2, 2]
+    assert [len(p["matches"]) for p in pages] == [1, 1, 0]  # page 3 lies past the end
+    assert [p["matches"][0]["rank"] for p in pages[:2]] == [1, 2]
+    found = {p["matches"][0]["unit_id"] for p in pages[:2]}
+    assert found == {portfolio["accessible_idd"].id, portfolio["accessible_sentrum"].id}
+
+
 def test_adaptable_units_only_when_asked_with_measures(officer, portfolio):
     applicant = officer.post("/api/v1/applicants", json=household()).get_json()
     url = f"/api/v1/applicants/{applicant['id']}/matches"
