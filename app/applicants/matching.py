@@ -14,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy import case, func, select
 
 from app.applicants.models import Applicant
-from app.assessments.models import CLASS_RANK, UnitAssessment
+from app.assessments.models import CLASS_ORDER, CLASS_RANK, UnitAssessment
 from app.assessments.models import unit_match_scores as match_scores
 from app.assessments.services import assessment_result
 from app.checklists import services as checklists
@@ -90,6 +90,11 @@ def _ranked_page(applicant: Applicant, query: dict, weights: dict[str, float]):
         Building.district,
         profile.label("profile"),
         func.count().over().label("total"),  # counted in the same pass as the ranking
+        *(  # each need's stored class and score, for the reasons
+            match_scores.c[f"{need['limitation']}_{part}"]
+            for need in applicant.needs
+            for part in ("rank", "score")
+        ),
     )
     statuses, allow_adaptable = query["status"], query["allow_adaptable"]
     page, size = query["page"], query["page_size"]
@@ -116,38 +121,46 @@ def matches(applicant: Applicant, query: dict) -> dict:
 
 
 def _explain(applicant, chosen, offset) -> list[dict]:
+    """Reasons for each shown unit: every need's stored class and score (from the ranking
+    row), the cheapest stored upgrade where a required need is only adaptable, and the
+    barriers left for preferred needs (recomputed from the stored inputs, only then)."""
     if not chosen:
         return []
+    preferred = [n["limitation"] for n in applicant.needs if n["level"] != "required"]
+    adaptable = CLASS_RANK["adaptable"]
+    wanted = [
+        c.id
+        for c in chosen
+        if preferred
+        or any(c._mapping[f"{n['limitation']}_rank"] == adaptable for n in applicant.needs)
+    ]
     stored = {
         a.unit_id: a
         for a in db.session.scalars(
-            select(UnitAssessment).where(UnitAssessment.unit_id.in_([c.id for c in chosen]))
+            select(UnitAssessment).where(UnitAssessment.unit_id.in_(wanted))
         )
     }
     catalogue = {m.id: m for m in checklists.catalogue().measures.measures}
     labels = {x.key: x.label.nb for x in checklists.catalogue().limitations}
-    versions = {(a.profiles_version, a.measures_version) for a in stored.values()}
-    scored_with = {v: checklists.catalogue(*v) for v in versions}  # usually one
+    catalogues: dict = {}  # per definition versions scored with: usually one
     out = []
     for position, c in enumerate(chosen, start=offset + 1):
-        assessment = stored[c.id]
-        definitions = scored_with[(assessment.profiles_version, assessment.measures_version)]
-        results = assessment_result(assessment, definitions).limitations
+        row, assessment = c._mapping, stored.get(c.id)
+        left = _barriers(assessment, preferred, catalogues) if preferred else {}
         per_need, reasons, remaining, measures = {}, [], [], {}
         for need in applicant.needs:
             key = need["limitation"]
-            r = results[key]
-            score = round(r.score, 1)
-            per_need[key] = {"class": r.suitability, "score": score, "level": need["level"]}
+            cls, score = CLASS_ORDER[row[f"{key}_rank"]], round(row[f"{key}_score"], 1)
+            per_need[key] = {"class": cls, "score": score, "level": need["level"]}
             if need["level"] == "required":
                 label = labels.get(key, key)
-                reasons.append(f"{label}: {CLASS_NB[r.suitability]} ({score:.0f} poeng)")
-                if r.suitability == "adaptable":
+                reasons.append(f"{label}: {CLASS_NB[cls]} ({score:.0f} poeng)")
+                if cls == "adaptable":
                     for measure_id in _cheapest(assessment.plan_input, key, catalogue):
                         measures[measure_id] = measure_to_dict(catalogue[measure_id])
             else:
                 remaining.extend(
-                    {"need": key, "item_id": b.item_id, "severity": b.severity} for b in r.barriers
+                    {"need": key, "item_id": b.item_id, "severity": b.severity} for b in left[key]
                 )
         if c.district in (applicant.districts or []):
             reasons.append(f"I ønsket område ({c.district})")
@@ -171,6 +184,15 @@ def _explain(applicant, chosen, offset) -> list[dict]:
             }
         )
     return out
+
+
+def _barriers(assessment: UnitAssessment, keys: list[str], catalogues: dict) -> dict[str, tuple]:
+    """The barriers of these limitations in the unit's current assessment."""
+    versions = (assessment.profiles_version, assessment.measures_version)
+    if versions not in catalogues:
+        catalogues[versions] = checklists.catalogue(*versions)
+    results = assessment_result(assessment, catalogues[versions]).limitations
+    return {key: results[key].barriers for key in keys}
 
 
 def _cheapest(plan_input: dict | None, need: str, catalogue: dict) -> tuple[str, ...]:

@@ -176,6 +176,26 @@ def test_matches_are_paged_with_the_total_on_every_page(officer, portfolio):
     assert found == {portfolio["accessible_idd"].id, portfolio["accessible_sentrum"].id}
 
 
+def test_preferred_needs_rank_and_name_the_barriers_left(officer, make_user):
+    inspector = make_user("inspector")
+    quiet = assessed_unit(inspector, {"hearing.doorbell_visual_signal": False}, bedrooms=2)
+    fine = assessed_unit(inspector, bedrooms=2)
+    needs = [
+        {"limitation": "wheelchair_manual", "level": "required"},
+        {"limitation": "deaf", "level": "preferred"},
+    ]
+    applicant = officer.post("/api/v1/applicants", json=household(needs=needs)).get_json()
+    found = officer.get(f"/api/v1/applicants/{applicant['id']}/matches").get_json()["matches"]
+    assert [m["unit_id"] for m in found] == [fine.id, quiet.id]  # the barrier costs rank
+    first, second = found
+    assert first["remaining_barriers"] == []
+    assert first["needs"]["deaf"] == {"class": "suitable", "score": 100.0, "level": "preferred"}
+    left = {(b["need"], b["item_id"]) for b in second["remaining_barriers"]}
+    assert ("deaf", "hearing.doorbell_visual_signal") in left
+    assert second["needs"]["deaf"]["score"] < 100
+    assert second["reasons"][0].startswith("Manuell rullestol: egnet (")
+
+
 def test_adaptable_units_only_when_asked_with_measures(officer, portfolio):
     applicant = officer.post("/api/v1/applicants", json=household()).get_json()
     url = f"/api/v1/applicants/{applicant['id']}/matches"
