@@ -7,9 +7,10 @@ reads one small JSON per unit and runs the pure planner on it.
 
 from __future__ import annotations
 
+import json
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from app.applicants.demand import waiting_counts
 from app.assessments.feasibility import FeasibilityOverride
@@ -90,7 +91,7 @@ def _candidates(districts=None, unit_ids=None) -> tuple[list[UnitCandidate], dic
     stmt = (
         select(
             UnitAssessment.unit_id,
-            UnitAssessment.plan_input,
+            cast(UnitAssessment.plan_input, Text),  # decoded here, once, from str
             Unit.building_id,
             Unit.unit_number,
             Building.district,
@@ -105,18 +106,29 @@ def _candidates(districts=None, unit_ids=None) -> tuple[list[UnitCandidate], dic
     if unit_ids:
         stmt = stmt.where(Unit.id.in_(unit_ids))
     candidates, labels = [], {}
-    for row in db.session.execute(stmt):
-        data = row.plan_input or {"suitable": [], "options": []}
+    options: dict[tuple, Option] = {}  # the same few measure sets recur across the stock
+
+    def option(measures, needs) -> Option:
+        key = (tuple(measures), tuple(needs))
+        found = options.get(key)
+        if found is None:
+            found = options[key] = Option(*key)
+        return found
+
+    # Core rows through the session's connection: no ORM row processing for 100,000 rows.
+    rows = db.session.connection().execute(stmt)
+    for unit_id, plan, building_id, unit_number, district, address in rows:
+        plan = json.loads(plan) if plan else {"suitable": [], "options": []}
         candidates.append(
             UnitCandidate(
-                unit_id=row.unit_id,
-                building_id=row.building_id,
-                district=row.district,
-                suitable=frozenset(data["suitable"]),
-                options=tuple(Option(tuple(m), tuple(n)) for m, n in data["options"]),
+                unit_id,
+                building_id,
+                district,
+                frozenset(plan["suitable"]),
+                tuple([option(m, n) for m, n in plan["options"]]),
             )
         )
-        labels[row.unit_id] = (row.address, row.unit_number)
+        labels[unit_id] = (address, unit_number)
     return candidates, labels
 
 
