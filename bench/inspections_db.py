@@ -37,7 +37,8 @@ from scoring import inspection as answer_set
 from sqlalchemy import delete, func, select, update
 
 from app.assessments.models import UnitAssessment, UnitScore
-from app.assessments.services import _facts, answers_from, inputs_of, rebuild_all, vacuum_scores
+from app.assessments.rebuild import rebuild_all, vacuum_scores
+from app.assessments.services import answers_from, facts_from, inputs_of
 from app.checklists import services as checklists
 from app.extensions import db
 from app.inspections.models import Answer, AnswerChange, Inspection
@@ -201,7 +202,7 @@ def seed_inspections(units: int, user_id: int) -> None:
     ids = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(units)]
     common = {"checklist_key": "uu-bolig", "checklist_version": 1}
     facts = {
-        unit_id: _facts(floor, lift)
+        unit_id: facts_from(floor, lift)
         for unit_id, floor, lift in db.session.execute(
             select(Unit.id, Unit.floor, Building.has_lift).join(Unit.building)
         )

@@ -5,7 +5,7 @@ import time
 import click
 from flask.cli import with_appcontext
 
-from app.assessments import services
+from app.assessments import rebuild
 from app.extensions import db
 from app.planning.services import ON_THE_FLY
 
@@ -32,14 +32,14 @@ def _progress(done, total):
 def rebuild_command(batch_size, plans):
     """Rescore every current assessment with the newest published definitions."""
     started = time.perf_counter()
-    count = services.rebuild_all(batch_size, _progress)
+    count = rebuild.rebuild_all(batch_size, _progress)
     db.session.commit()
-    services.vacuum_scores()
+    rebuild.vacuum_scores()
     click.echo(f"\nOmberegnet {count} boliger på {time.perf_counter() - started:.1f} s.")
     if plans:
         refresh_plans.callback()
         return
-    stale = services.stale_plan_inputs()
+    stale = rebuild.stale_plan_inputs()
     if stale:
         click.echo(
             f"Tiltaksgrunnlaget for {stale} boliger er utdatert. Porteføljeplanen beregner opptil "
@@ -52,7 +52,7 @@ def rebuild_command(batch_size, plans):
 def refresh_plans():
     """Compute the upgrade options (planning input) that a rebuild marked stale."""
     started = time.perf_counter()
-    count = services.refresh_plan_inputs(progress=_progress)
+    count = rebuild.refresh_plan_inputs(progress=_progress)
     db.session.commit()
     seconds = time.perf_counter() - started
     click.echo(f"\nOppdaterte tiltaksgrunnlaget for {count} boliger på {seconds:.1f} s.")

@@ -2,25 +2,18 @@
 
 An assessment stores its scoring inputs (answers, facts, feasibility) and the definition
 versions; the explained result is recomputed from them when read. The filterable numbers live
-in `unit_scores` (one narrow row per unit and key) and `unit_barriers`.
+in the derived rows (`rows.py`); bulk rescoring is in `rebuild.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy import select
 
-from app.assessments.feasibility import load_index, overrides_for
-from app.assessments.models import (
-    CLASS_RANK,
-    MATCH_KEYS,
-    UnitAssessment,
-    UnitBarrier,
-    UnitScore,
-    unit_match_scores,
-)
-from app.bulk import insert_rows
+from app.assessments import rows
+from app.assessments.feasibility import overrides_for
+from app.assessments.models import UnitAssessment
 from app.checklists import services as checklists
 from app.checklists.model import Catalogue
 from app.extensions import db
@@ -29,9 +22,7 @@ from app.planning import unit_candidate, upgrade_options
 from app.scoring import Answer as ScoringAnswer
 from app.scoring import Result, prepare, score
 from app.timeutil import utcnow
-from app.units.models import Building, Unit
 
-_ASSESSMENTS = UnitAssessment.__table__  # bulk writes go past the ORM
 _NOT_APPLICABLE = ScoringAnswer(None, True)
 _YES = ScoringAnswer(True)  # most answers: one shared record instead of a hundred new ones
 
@@ -44,10 +35,10 @@ def answers_of(rows: Iterable[Answer]) -> dict[str, ScoringAnswer]:
 
 
 def facts_of(unit) -> dict:
-    return _facts(unit.floor, unit.building.has_lift)
+    return facts_from(unit.floor, unit.building.has_lift)
 
 
-def _facts(floor, has_lift) -> dict:
+def facts_from(floor, has_lift) -> dict:
     facts = {"floor": floor, "has_lift": has_lift}
     return {k: v for k, v in facts.items() if v is not None}
 
@@ -98,50 +89,6 @@ def score_inspection(
     )
 
 
-SCORE_COLUMNS = ("unit_id", "key", "class_rank", "score")
-
-
-def _score_rows(unit_id: int, result: Result) -> list[tuple]:
-    """unit_scores rows (SCORE_COLUMNS) of one result: every limitation, profile, general."""
-    rows = [
-        (unit_id, key, CLASS_RANK[r.suitability], round(r.score, 2))
-        for results in (result.limitations, result.profiles)
-        for key, r in results.items()
-    ]
-    general = result.general
-    rows.append((unit_id, "general", CLASS_RANK[general.suitability], round(general.score, 2)))
-    return rows
-
-
-BARRIER_COLUMNS = ("unit_id", "item_id")
-
-
-def _barrier_rows(unit_id: int, result: Result) -> list[tuple]:
-    return [(unit_id, b.item_id) for b in result.general.barriers]
-
-
-MATCH_COLUMNS = tuple(c.name for c in unit_match_scores.columns)
-
-
-def _match_row(unit_id: int, result: Result) -> tuple:
-    """The unit_match_scores row (MATCH_COLUMNS) of one result."""
-    found = {**result.limitations, "general": result.general}
-    ranks = [CLASS_RANK[found[key].suitability] for key in MATCH_KEYS]
-    return (unit_id, *ranks, *(round(found[key].score, 2) for key in MATCH_KEYS))
-
-
-def _replace(table, unit_ids: list[int], rows: list[tuple], columns: tuple[str, ...]) -> None:
-    """Swap these units' rows of `table` for the new ones (a delete and a bulk insert)."""
-    if unit_ids:
-        db.session.execute(delete(table).where(table.c.unit_id.in_(unit_ids)))
-        insert_rows(table, columns, rows)
-
-
-def _replace_scores(unit_ids: list[int], score_rows: list[tuple], match_rows: list[tuple]):
-    _replace(UnitScore.__table__, unit_ids, score_rows, SCORE_COLUMNS)
-    _replace(unit_match_scores, unit_ids, match_rows, MATCH_COLUMNS)
-
-
 def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None) -> UnitAssessment:
     """Score the inspection and make it the unit's current assessment."""
     catalogue = catalogue or checklists.catalogue()
@@ -162,10 +109,7 @@ def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None)
     assessment.plan_input = plan_input(prepared, answers, facts, feasibility)
     assessment.scored_at = utcnow()
     db.session.add(assessment)
-    unit_ids = [inspection.unit_id]
-    unit_id = inspection.unit_id
-    _replace_scores(unit_ids, _score_rows(unit_id, result), [_match_row(unit_id, result)])
-    _replace(UnitBarrier.__table__, unit_ids, _barrier_rows(unit_id, result), BARRIER_COLUMNS)
+    rows.replace_unit(inspection.unit_id, result)
     db.session.flush()
     return assessment
 
@@ -198,149 +142,6 @@ def suits(result: dict) -> dict:
         ),
         "profiles": sorted(k for k, r in result["profiles"].items() if r["class"] == "suitable"),
     }
-
-
-# -- bulk: rescore every assessment, refresh the planner's inputs -------------------------
-
-
-def _stored_inputs(unit_ids: list[int]):
-    """Per unit: the pinned checklist, the stored inputs and today's facts (one query)."""
-    return db.session.execute(
-        select(
-            UnitAssessment.unit_id,
-            UnitAssessment.checklist_key,
-            UnitAssessment.checklist_version,
-            UnitAssessment.inputs,
-            UnitAssessment.profiles_version,
-            UnitAssessment.measures_version,
-            Unit.building_id,
-            Unit.floor,
-            Building.has_lift,
-        )
-        .join(Unit, Unit.id == UnitAssessment.unit_id)
-        .join(Building, Building.id == Unit.building_id)
-        .where(UnitAssessment.unit_id.in_(unit_ids))
-    ).all()
-
-
-def _chunks(unit_ids: list[int], size: int):
-    for start in range(0, len(unit_ids), size):
-        yield unit_ids[start : start + size]
-
-
-def rebuild_all(batch_size: int = 1000, progress=None) -> int:
-    """Rescore every current assessment under the newest profiles and measures, with today's
-    unit facts and feasibility overrides (bulk, from the stored inputs).
-
-    A unit's barriers depend only on its answers and facts, so they are rewritten only where
-    the facts changed. The planner's inputs depend on the definitions too: where either
-    changed they are marked stale, for `refresh_plan_inputs` (about 2 ms per unit, so a
-    separate step: `flask scores refresh-plans`).
-    """
-    catalogue = checklists.catalogue()
-    overrides = load_index()
-    unit_ids = db.session.scalars(
-        select(UnitAssessment.unit_id).order_by(UnitAssessment.unit_id)
-    ).all()
-    versions = {
-        "profiles_version": catalogue.profiles.version,
-        "measures_version": catalogue.measures.version,
-    }
-    done = 0
-    for chunk in _chunks(unit_ids, batch_size):
-        score_rows, match_rows, barrier_rows, moved, stale = [], [], [], [], []
-        for row in _stored_inputs(chunk):
-            inputs = row.inputs
-            facts = _facts(row.floor, row.has_lift)
-            feasibility = overrides.effective(row.unit_id, row.building_id)
-            changed = facts != inputs["facts"] or feasibility != inputs["feasibility"]
-            result = score(
-                prepared_for(catalogue, row),
-                answers_from(inputs),
-                facts,
-                feasibility=feasibility,
-                explain=changed,
-            )
-            score_rows.extend(_score_rows(row.unit_id, result))
-            match_rows.append(_match_row(row.unit_id, result))
-            if changed:
-                moved.append(
-                    {
-                        "id": row.unit_id,
-                        "new": {**inputs, "facts": facts, "feasibility": feasibility},
-                    }
-                )
-                barrier_rows.extend(_barrier_rows(row.unit_id, result))
-            if changed or (row.profiles_version, row.measures_version) != tuple(versions.values()):
-                stale.append(row.unit_id)
-        _replace_scores(chunk, score_rows, match_rows)
-        _replace(UnitBarrier.__table__, [m["id"] for m in moved], barrier_rows, BARRIER_COLUMNS)
-        _update(moved, "inputs")
-        in_ = _ASSESSMENTS.c.unit_id.in_
-        db.session.execute(
-            update(_ASSESSMENTS).where(in_(chunk)).values(scored_at=utcnow(), **versions)
-        )
-        if stale:
-            db.session.execute(update(_ASSESSMENTS).where(in_(stale)).values(plan_input=None))
-        done += len(chunk)
-        if progress:
-            progress(done, len(unit_ids))
-    db.session.expire_all()  # the rows were written past the ORM
-    return done
-
-
-def _update(rows: list[dict], column: str) -> None:
-    """Set `column` of each assessment {"id": unit id, "new": value} (one executemany)."""
-    if rows:
-        db.session.execute(
-            update(_ASSESSMENTS)
-            .where(_ASSESSMENTS.c.unit_id == bindparam("id"))
-            .values({column: bindparam("new")}),
-            rows,
-        )
-
-
-def vacuum_scores() -> None:
-    """After a rebuild on PostgreSQL: fresh statistics, and a visibility map that lets the
-    suitability filters count from the score index alone (what autovacuum does later)."""
-    if db.engine.dialect.name != "postgresql":
-        return
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE unit_scores"))
-
-
-def stale_plan_inputs() -> int:
-    """How many assessments lack the planner's input (after a rebuild)."""
-    return db.session.scalar(
-        select(func.count()).select_from(UnitAssessment).where(UnitAssessment.plan_input.is_(None))
-    )
-
-
-def refresh_plan_inputs(batch_size: int = 200, progress=None, limit: int | None = None) -> int:
-    """Compute the planner's input for every assessment that lacks it (after a rebuild)."""
-    catalogue = checklists.catalogue()
-    stmt = select(UnitAssessment.unit_id).where(UnitAssessment.plan_input.is_(None))
-    unit_ids = db.session.scalars(stmt.order_by(UnitAssessment.unit_id).limit(limit)).all()
-    done = 0
-    for chunk in _chunks(unit_ids, batch_size):
-        rows = [
-            {
-                "id": row.unit_id,
-                "new": plan_input(
-                    prepared_for(catalogue, row),
-                    answers_from(row.inputs),
-                    row.inputs["facts"],
-                    row.inputs["feasibility"],
-                ),
-            }
-            for row in _stored_inputs(chunk)
-        ]
-        _update(rows, "plan_input")
-        done += len(rows)
-        if progress:
-            progress(done, len(unit_ids))
-    db.session.expire_all()
-    return done
 
 
 def rescore_units(unit_ids: list[int]) -> None:

@@ -172,7 +172,7 @@ ON_THE_FLY = 1000  # stale plan inputs computed within a request (about 2 ms eac
 def _ensure_plan_inputs() -> None:
     """After `flask scores rebuild` the planner inputs are stale until refreshed: a few are
     computed here, many are refused with the command that computes them."""
-    from app.assessments.services import refresh_plan_inputs, stale_plan_inputs
+    from app.assessments.rebuild import refresh_plan_inputs, stale_plan_inputs
 
     stale = stale_plan_inputs()
     if stale > ON_THE_FLY:

@@ -14,7 +14,7 @@ from app.assessments.models import (
     UnitScore,
     unit_match_scores,
 )
-from app.assessments.services import rebuild_all
+from app.assessments.rebuild import rebuild_all
 from app.checklists import services as checklists
 from app.extensions import db
 from app.units.models import Building
@@ -39,9 +39,11 @@ def _assert_agree(caller, unit_id: int) -> None:
     for key, (cls, score) in explained.items():
         assert stored[key][0] == cls, key
         assert abs(stored[key][1] - score) <= 0.05, key
-    row = db.session.execute(
-        select(unit_match_scores).where(unit_match_scores.c.unit_id == unit_id)
-    ).one()._mapping
+    row = (
+        db.session.execute(select(unit_match_scores).where(unit_match_scores.c.unit_id == unit_id))
+        .one()
+        ._mapping
+    )
     for key in MATCH_KEYS:
         assert (CLASS_ORDER[row[f"{key}_rank"]], row[f"{key}_score"]) == stored[key], key
 

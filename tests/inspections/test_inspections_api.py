@@ -288,7 +288,7 @@ def test_scores_rebuild_follows_new_weights(app, make_user, tmp_path):
     from pathlib import Path
 
     from app.assessments.models import UnitAssessment, UnitScore
-    from app.assessments.services import rebuild_all, refresh_plan_inputs
+    from app.assessments.rebuild import rebuild_all, refresh_plan_inputs
     from app.checklists import services as checklists
     from tests.factories import assessed_unit
 

@@ -1,0 +1,159 @@
+"""Bulk work over every current assessment: rescore after new definitions are published
+(`flask scores rebuild`) and refresh the planner's inputs that made stale."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, select, text, update
+
+from app.assessments import rows
+from app.assessments.feasibility import load_index
+from app.assessments.models import UnitAssessment, UnitBarrier
+from app.assessments.services import answers_from, facts_from, plan_input, prepared_for
+from app.checklists import services as checklists
+from app.extensions import db
+from app.scoring import score
+from app.timeutil import utcnow
+from app.units.models import Building, Unit
+
+_ASSESSMENTS = UnitAssessment.__table__  # bulk writes go past the ORM
+
+
+def _stored_inputs(unit_ids: list[int]):
+    """Per unit: the pinned checklist, the stored inputs and today's facts (one query)."""
+    return db.session.execute(
+        select(
+            UnitAssessment.unit_id,
+            UnitAssessment.checklist_key,
+            UnitAssessment.checklist_version,
+            UnitAssessment.inputs,
+            UnitAssessment.profiles_version,
+            UnitAssessment.measures_version,
+            Unit.building_id,
+            Unit.floor,
+            Building.has_lift,
+        )
+        .join(Unit, Unit.id == UnitAssessment.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .where(UnitAssessment.unit_id.in_(unit_ids))
+    ).all()
+
+
+def _chunks(unit_ids: list[int], size: int):
+    for start in range(0, len(unit_ids), size):
+        yield unit_ids[start : start + size]
+
+
+def rebuild_all(batch_size: int = 1000, progress=None) -> int:
+    """Rescore every current assessment under the newest profiles and measures, with today's
+    unit facts and feasibility overrides (bulk, from the stored inputs).
+
+    A unit's barriers depend only on its answers and facts, so they are rewritten only where
+    the facts changed. The planner's inputs depend on the definitions too: where either
+    changed they are marked stale, for `refresh_plan_inputs` (about 2 ms per unit, so a
+    separate step: `flask scores refresh-plans`).
+    """
+    catalogue = checklists.catalogue()
+    overrides = load_index()
+    unit_ids = db.session.scalars(
+        select(UnitAssessment.unit_id).order_by(UnitAssessment.unit_id)
+    ).all()
+    versions = {
+        "profiles_version": catalogue.profiles.version,
+        "measures_version": catalogue.measures.version,
+    }
+    done = 0
+    for chunk in _chunks(unit_ids, batch_size):
+        score_rows, match_rows, barrier_rows, moved, stale = [], [], [], [], []
+        for row in _stored_inputs(chunk):
+            inputs = row.inputs
+            facts = facts_from(row.floor, row.has_lift)
+            feasibility = overrides.effective(row.unit_id, row.building_id)
+            changed = facts != inputs["facts"] or feasibility != inputs["feasibility"]
+            result = score(
+                prepared_for(catalogue, row),
+                answers_from(inputs),
+                facts,
+                feasibility=feasibility,
+                explain=changed,
+            )
+            score_rows.extend(rows.score_rows(row.unit_id, result))
+            match_rows.append(rows.match_row(row.unit_id, result))
+            if changed:
+                moved.append(
+                    {
+                        "id": row.unit_id,
+                        "new": {**inputs, "facts": facts, "feasibility": feasibility},
+                    }
+                )
+                barrier_rows.extend(rows.barrier_rows(row.unit_id, result))
+            if changed or (row.profiles_version, row.measures_version) != tuple(versions.values()):
+                stale.append(row.unit_id)
+        rows.replace_scores(chunk, score_rows, match_rows)
+        moved_ids = [m["id"] for m in moved]
+        rows.replace(UnitBarrier.__table__, moved_ids, barrier_rows, rows.BARRIER_COLUMNS)
+        _update(moved, "inputs")
+        in_ = _ASSESSMENTS.c.unit_id.in_
+        db.session.execute(
+            update(_ASSESSMENTS).where(in_(chunk)).values(scored_at=utcnow(), **versions)
+        )
+        if stale:
+            db.session.execute(update(_ASSESSMENTS).where(in_(stale)).values(plan_input=None))
+        done += len(chunk)
+        if progress:
+            progress(done, len(unit_ids))
+    db.session.expire_all()  # the rows were written past the ORM
+    return done
+
+
+def _update(rows: list[dict], column: str) -> None:
+    """Set `column` of each assessment {"id": unit id, "new": value} (one executemany)."""
+    if rows:
+        db.session.execute(
+            update(_ASSESSMENTS)
+            .where(_ASSESSMENTS.c.unit_id == bindparam("id"))
+            .values({column: bindparam("new")}),
+            rows,
+        )
+
+
+def vacuum_scores() -> None:
+    """After a rebuild on PostgreSQL: fresh statistics, and a visibility map that lets the
+    suitability filters count from the score index alone (what autovacuum does later)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE unit_scores"))
+
+
+def stale_plan_inputs() -> int:
+    """How many assessments lack the planner's input (after a rebuild)."""
+    return db.session.scalar(
+        select(func.count()).select_from(UnitAssessment).where(UnitAssessment.plan_input.is_(None))
+    )
+
+
+def refresh_plan_inputs(batch_size: int = 200, progress=None, limit: int | None = None) -> int:
+    """Compute the planner's input for every assessment that lacks it (after a rebuild)."""
+    catalogue = checklists.catalogue()
+    stmt = select(UnitAssessment.unit_id).where(UnitAssessment.plan_input.is_(None))
+    unit_ids = db.session.scalars(stmt.order_by(UnitAssessment.unit_id).limit(limit)).all()
+    done = 0
+    for chunk in _chunks(unit_ids, batch_size):
+        rows = [
+            {
+                "id": row.unit_id,
+                "new": plan_input(
+                    prepared_for(catalogue, row),
+                    answers_from(row.inputs),
+                    row.inputs["facts"],
+                    row.inputs["feasibility"],
+                ),
+            }
+            for row in _stored_inputs(chunk)
+        ]
+        _update(rows, "plan_input")
+        done += len(rows)
+        if progress:
+            progress(done, len(unit_ids))
+    db.session.expire_all()
+    return done

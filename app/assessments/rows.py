@@ -1,0 +1,67 @@
+"""The derived rows of an assessment, which the filters, matching and statistics read:
+`unit_scores` (one per unit and key), `unit_match_scores` (one per unit) and
+`unit_barriers` (the general barriers). Replaced as a whole per unit, in bulk."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+
+from app.assessments.models import (
+    CLASS_RANK,
+    MATCH_KEYS,
+    UnitBarrier,
+    UnitScore,
+    unit_match_scores,
+)
+from app.bulk import insert_rows
+from app.extensions import db
+from app.scoring import Result
+
+SCORE_COLUMNS = ("unit_id", "key", "class_rank", "score")
+
+
+def score_rows(unit_id: int, result: Result) -> list[tuple]:
+    """unit_scores rows (SCORE_COLUMNS) of one result: every limitation, profile, general."""
+    rows = [
+        (unit_id, key, CLASS_RANK[r.suitability], round(r.score, 2))
+        for results in (result.limitations, result.profiles)
+        for key, r in results.items()
+    ]
+    general = result.general
+    rows.append((unit_id, "general", CLASS_RANK[general.suitability], round(general.score, 2)))
+    return rows
+
+
+BARRIER_COLUMNS = ("unit_id", "item_id")
+
+
+def barrier_rows(unit_id: int, result: Result) -> list[tuple]:
+    return [(unit_id, b.item_id) for b in result.general.barriers]
+
+
+MATCH_COLUMNS = tuple(c.name for c in unit_match_scores.columns)
+
+
+def match_row(unit_id: int, result: Result) -> tuple:
+    """The unit_match_scores row (MATCH_COLUMNS) of one result."""
+    found = {**result.limitations, "general": result.general}
+    ranks = [CLASS_RANK[found[key].suitability] for key in MATCH_KEYS]
+    return (unit_id, *ranks, *(round(found[key].score, 2) for key in MATCH_KEYS))
+
+
+def replace(table, unit_ids: list[int], rows: list[tuple], columns: tuple[str, ...]) -> None:
+    """Swap these units' rows of `table` for the new ones (a delete and a bulk insert)."""
+    if unit_ids:
+        db.session.execute(delete(table).where(table.c.unit_id.in_(unit_ids)))
+        insert_rows(table, columns, rows)
+
+
+def replace_scores(unit_ids: list[int], score_rows: list[tuple], match_rows: list[tuple]):
+    replace(UnitScore.__table__, unit_ids, score_rows, SCORE_COLUMNS)
+    replace(unit_match_scores, unit_ids, match_rows, MATCH_COLUMNS)
+
+
+def replace_unit(unit_id: int, result: Result) -> None:
+    """All derived rows of one unit, from its (explained) result."""
+    replace_scores([unit_id], score_rows(unit_id, result), [match_row(unit_id, result)])
+    replace(UnitBarrier.__table__, [unit_id], barrier_rows(unit_id, result), BARRIER_COLUMNS)
