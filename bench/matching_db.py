@@ -158,7 +158,7 @@ def _score_pool(pool_ids: list[int], inspector_id: int) -> dict:
     for row in db.session.execute(
         select(unit_match_scores).where(unit_match_scores.c.unit_id.in_(pool_ids))
     ):
-        stored[row.unit_id]["match"] = tuple(row)[1:]
+        stored[row.unit_id]["match"] = tuple(row)[4:]  # the scores; the register facts vary
     return stored
 
 
@@ -205,9 +205,12 @@ def seed_scored(units: int, pool: int, inspector_id: int) -> dict:
             for score in stored[p]["scores"]:
                 yield (u, *score)
 
+    district = {b["id"]: b["district"] for b in buildings}
+    register = {r["id"]: (r["status"], r["bedrooms"], district[r["building_id"]]) for r in rows}
+
     def match_rows():
         for u, p in chosen.items():
-            yield (u, *stored[p]["match"])
+            yield (u, *register[u], *stored[p]["match"])
 
     setup.copy_or_executemany("inspections", INSPECTION_COLUMNS, inspections())
     setup.copy_or_executemany("unit_assessments", ASSESSMENT_COLUMNS, assessments())

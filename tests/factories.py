@@ -88,10 +88,14 @@ def upload_photo(caller, inspection_id, item_id=None, data=None, photo_id=None, 
 
 def assessed_unit(inspector, changes=None, **unit_fields) -> Unit:
     """A unit with an approved inspection (passing answers, with `changes`) scored and stored."""
+    return assess(inspector, make_unit(**unit_fields), changes)
+
+
+def assess(inspector, unit: Unit, changes=None) -> Unit:
+    """Give `unit` an approved inspection (passing answers, with `changes`), scored and stored."""
     from app.assessments.services import store_assessment
     from app.inspections import services as inspections
 
-    unit = make_unit(**unit_fields)
     inspection, _ = inspections.create_inspection(inspector, {"unit_id": unit.id})
     answers = with_values(passing_answers(), **(changes or {}))
     inspections.upsert_answers(inspector, inspection, answers)

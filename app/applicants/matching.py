@@ -53,45 +53,37 @@ def household_weights(applicant: Applicant) -> dict[str, float]:
 
 
 def _candidates(applicant: Applicant, stmt, statuses: list[str], allow_adaptable: bool):
-    """The match conditions on a statement over units: status, bedrooms, must-districts, and
-    for each required need a stored class of at least suitable (or adaptable). The join to
-    the unit's score row also proves it was assessed: units never inspected cannot appear."""
+    """The match conditions on a statement over the units' matching rows: status, bedrooms,
+    must-districts, and for each required need a stored class of at least suitable (or
+    adaptable). Only assessed units have such a row: units never inspected cannot appear."""
     rank = CLASS_RANK["adaptable" if allow_adaptable else "suitable"]
-    stmt = (
-        stmt.select_from(Unit)
-        .join(Unit.building)
-        .join(match_scores, match_scores.c.unit_id == Unit.id)
-        .where(Unit.status.in_(statuses))
-    )
+    m = match_scores.c
+    stmt = stmt.select_from(match_scores).where(m.status.in_(statuses))
     if applicant.min_bedrooms:
-        stmt = stmt.where(Unit.bedrooms >= applicant.min_bedrooms)
+        stmt = stmt.where(m.bedrooms >= applicant.min_bedrooms)
     if applicant.districts_required and applicant.districts:
-        stmt = stmt.where(Building.district.in_(applicant.districts))
+        stmt = stmt.where(m.district.in_(applicant.districts))
     for need in applicant.needs:
         if need["level"] == "required":
-            stmt = stmt.where(match_scores.c[f"{need['limitation']}_rank"] >= rank)
+            stmt = stmt.where(m[f"{need['limitation']}_rank"] >= rank)
     return stmt
 
 
 def _ranked_page(applicant: Applicant, query: dict, weights: dict[str, float]):
     """One page of candidates ranked in the database by the weighted profile score (plus
-    the district bonus), and the number of candidates."""
+    the district bonus; equal ranks by unit id), and the number of candidates."""
+    m = match_scores.c
     weights = weights or {"general": 1.0}
-    profile = sum(weight * match_scores.c[f"{key}_score"] for key, weight in weights.items())
+    profile = sum(weight * m[f"{key}_score"] for key, weight in weights.items())
     profile = profile / sum(weights.values())
     wished = [] if applicant.districts_required else list(applicant.districts or [])
-    bonus = case((Building.district.in_(wished), DISTRICT_BONUS), else_=0.0) if wished else 0.0
+    bonus = case((m.district.in_(wished), DISTRICT_BONUS), else_=0.0) if wished else 0.0
     columns = (
-        Unit.id,
-        Unit.unit_number,
-        Unit.bedrooms,
-        Unit.status,
-        Building.address,
-        Building.district,
+        m.unit_id,
         profile.label("profile"),
         func.count().over().label("total"),  # counted in the same pass as the ranking
         *(  # each need's stored class and score, for the reasons
-            match_scores.c[f"{need['limitation']}_{part}"]
+            m[f"{need['limitation']}_{part}"]
             for need in applicant.needs
             for part in ("rank", "score")
         ),
@@ -100,7 +92,7 @@ def _ranked_page(applicant: Applicant, query: dict, weights: dict[str, float]):
     page, size = query["page"], query["page_size"]
     rows = db.session.execute(
         _candidates(applicant, select(*columns), statuses, allow_adaptable)
-        .order_by((profile + bonus).desc(), Building.address, Unit.unit_number)
+        .order_by((profile + bonus).desc(), m.unit_id)
         .limit(size)
         .offset((page - 1) * size)
     ).all()
@@ -108,6 +100,17 @@ def _ranked_page(applicant: Applicant, query: dict, weights: dict[str, float]):
         return rows, rows[0].total if rows else 0
     count = _candidates(applicant, select(func.count()), statuses, allow_adaptable)
     return rows, db.session.scalar(count)  # a page past the end
+
+
+def _units(unit_ids: list[int]) -> dict:
+    """The register facts shown with each match, for one page of units."""
+    stmt = (
+        select(Unit.id, Unit.unit_number, Unit.bedrooms, Unit.status)
+        .add_columns(Building.address, Building.district)
+        .join(Unit.building)
+        .where(Unit.id.in_(unit_ids))
+    )
+    return {row.id: row for row in db.session.execute(stmt)}
 
 
 def matches(applicant: Applicant, query: dict) -> dict:
@@ -129,7 +132,7 @@ def _explain(applicant, chosen, offset) -> list[dict]:
     preferred = [n["limitation"] for n in applicant.needs if n["level"] != "required"]
     adaptable = CLASS_RANK["adaptable"]
     wanted = [
-        c.id
+        c.unit_id
         for c in chosen
         if preferred
         or any(c._mapping[f"{n['limitation']}_rank"] == adaptable for n in applicant.needs)
@@ -140,12 +143,13 @@ def _explain(applicant, chosen, offset) -> list[dict]:
             select(UnitAssessment).where(UnitAssessment.unit_id.in_(wanted))
         )
     }
+    units = _units([c.unit_id for c in chosen])
     catalogue = {m.id: m for m in checklists.catalogue().measures.measures}
     labels = {x.key: x.label.nb for x in checklists.catalogue().limitations}
     catalogues: dict = {}  # per definition versions scored with: usually one
     out = []
     for position, c in enumerate(chosen, start=offset + 1):
-        row, assessment = c._mapping, stored.get(c.id)
+        row, unit, assessment = c._mapping, units[c.unit_id], stored.get(c.unit_id)
         left = _barriers(assessment, preferred, catalogues) if preferred else {}
         per_need, reasons, remaining, measures = {}, [], [], {}
         for need in applicant.needs:
@@ -162,19 +166,19 @@ def _explain(applicant, chosen, offset) -> list[dict]:
                 remaining.extend(
                     {"need": key, "item_id": b.item_id, "severity": b.severity} for b in left[key]
                 )
-        if c.district in (applicant.districts or []):
-            reasons.append(f"I ønsket område ({c.district})")
+        if unit.district in (applicant.districts or []):
+            reasons.append(f"I ønsket område ({unit.district})")
         cost = {k: sum(m["cost"][k] for m in measures.values()) for k in ("low", "typical", "high")}
         reasons.extend(f"Tiltak: {m['name']['nb']}" for m in measures.values())
         out.append(
             {
                 "rank": position,
-                "unit_id": c.id,
-                "address": c.address,
-                "unit_number": c.unit_number,
-                "district": c.district,
-                "bedrooms": c.bedrooms,
-                "status": c.status,
+                "unit_id": unit.id,
+                "address": unit.address,
+                "unit_number": unit.unit_number,
+                "district": unit.district,
+                "bedrooms": unit.bedrooms,
+                "status": unit.status,
                 "profile_score": round(c.profile, 1),
                 "needs": per_need,
                 "reasons": reasons,

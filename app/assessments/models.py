@@ -14,7 +14,18 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Float, ForeignKey, Index, SmallInteger, String, Table, Uuid
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.checklists.model import LIMITATION_KEYS
@@ -78,14 +89,20 @@ class UnitBarrier(db.Model):
     item_id: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
 
 
-# Matching ranks every candidate by a weighted sum over limitation scores: one row per unit with
-# a class rank and a score column per stable limitation key (and general) lets it read one
-# narrow row per candidate instead of one score row per candidate and weighted key.
+# Matching filters on the unit's status, bedrooms and district and ranks every candidate by a
+# weighted sum over limitation scores. One row per unit with those register facts and a class
+# rank and score column per stable limitation key (and general) lets it read one narrow row per
+# candidate, with no join, instead of one score row per candidate and weighted key. The register
+# facts are copies, kept in step by the unit register's writes (`rows.sync_register`).
 MATCH_KEYS = (*LIMITATION_KEYS, "general")
 unit_match_scores = Table(
     "unit_match_scores",
     db.metadata,
     Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("bedrooms", Integer),
+    Column("district", String(100), nullable=False),
     *(Column(f"{key}_rank", SmallInteger, nullable=False) for key in MATCH_KEYS),
     *(Column(f"{key}_score", Float, nullable=False) for key in MATCH_KEYS),
+    Index("ix_unit_match_scores_status_bedrooms", "status", "bedrooms"),
 )

@@ -31,6 +31,9 @@ def _stored_inputs(unit_ids: list[int]):
             Unit.building_id,
             Unit.floor,
             Building.has_lift,
+            Unit.status,
+            Unit.bedrooms,
+            Building.district,
         )
         .join(Unit, Unit.id == UnitAssessment.unit_id)
         .join(Building, Building.id == Unit.building_id)
@@ -77,7 +80,8 @@ def rebuild_all(batch_size: int = 1000, progress=None) -> int:
                 explain=changed,
             )
             score_rows.extend(rows.score_rows(row.unit_id, result))
-            match_rows.append(rows.match_row(row.unit_id, result))
+            register = (row.status, row.bedrooms, row.district)
+            match_rows.append(rows.match_row(row.unit_id, register, result))
             if changed:
                 moved.append(
                     {

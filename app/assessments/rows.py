@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select, update
 
 from app.assessments.models import (
     CLASS_RANK,
@@ -16,6 +16,7 @@ from app.assessments.models import (
 from app.bulk import insert_rows
 from app.extensions import db
 from app.scoring import Result
+from app.units.models import Building, Unit
 
 SCORE_COLUMNS = ("unit_id", "key", "class_rank", "score")
 
@@ -42,11 +43,38 @@ def barrier_rows(unit_id: int, result: Result) -> list[tuple]:
 MATCH_COLUMNS = tuple(c.name for c in unit_match_scores.columns)
 
 
-def match_row(unit_id: int, result: Result) -> tuple:
-    """The unit_match_scores row (MATCH_COLUMNS) of one result."""
+def match_row(unit_id: int, register: tuple, result: Result) -> tuple:
+    """The unit_match_scores row (MATCH_COLUMNS) of one result; `register` is the unit's
+    (status, bedrooms, district)."""
     found = {**result.limitations, "general": result.general}
     ranks = [CLASS_RANK[found[key].suitability] for key in MATCH_KEYS]
-    return (unit_id, *ranks, *(round(found[key].score, 2) for key in MATCH_KEYS))
+    return (unit_id, *register, *ranks, *(round(found[key].score, 2) for key in MATCH_KEYS))
+
+
+def sync_register(unit_ids) -> None:
+    """Copy the units' status, bedrooms and district into their matching rows after the
+    register changed them (`unit_ids`: a list, or a select of ids; units never assessed have
+    no row)."""
+    if isinstance(unit_ids, list):
+        for start in range(0, len(unit_ids), 10_000):  # within every driver's parameter limit
+            _sync(unit_ids[start : start + 10_000])
+    else:
+        _sync(unit_ids)
+
+
+def _sync(unit_ids) -> None:
+    m = unit_match_scores
+    unit = select(Unit).where(Unit.id == m.c.unit_id)
+    district = select(Building.district).join(Unit, Unit.building_id == Building.id)
+    db.session.execute(
+        update(m)
+        .where(m.c.unit_id.in_(unit_ids))
+        .values(
+            status=unit.with_only_columns(Unit.status).scalar_subquery(),
+            bedrooms=unit.with_only_columns(Unit.bedrooms).scalar_subquery(),
+            district=district.where(Unit.id == m.c.unit_id).scalar_subquery(),
+        )
+    )
 
 
 def replace(table, unit_ids: list[int], rows: list[tuple], columns: tuple[str, ...]) -> None:
@@ -61,7 +89,9 @@ def replace_scores(unit_ids: list[int], score_rows: list[tuple], match_rows: lis
     replace(unit_match_scores, unit_ids, match_rows, MATCH_COLUMNS)
 
 
-def replace_unit(unit_id: int, result: Result) -> None:
+def replace_unit(unit, result: Result) -> None:
     """All derived rows of one unit, from its (explained) result."""
-    replace_scores([unit_id], score_rows(unit_id, result), [match_row(unit_id, result)])
+    register = (unit.status, unit.bedrooms, unit.building.district)
+    unit_id = unit.id
+    replace_scores([unit_id], score_rows(unit_id, result), [match_row(unit_id, register, result)])
     replace(UnitBarrier.__table__, [unit_id], barrier_rows(unit_id, result), BARRIER_COLUMNS)

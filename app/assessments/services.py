@@ -109,7 +109,7 @@ def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None)
     assessment.plan_input = plan_input(prepared, answers, facts, feasibility)
     assessment.scored_at = utcnow()
     db.session.add(assessment)
-    rows.replace_unit(inspection.unit_id, result)
+    rows.replace_unit(inspection.unit, result)
     db.session.flush()
     return assessment
 

@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from sqlalchemy import select, text
 
+from app.assessments import rows
 from app.audit import services as audit
 from app.errors import Unprocessable
 from app.extensions import db
@@ -113,6 +114,7 @@ def import_units(data: bytes, filename: str, districts: list[str], *, dry_run: b
     if dry_run:
         return report
 
+    moved = set()  # buildings whose district changed
     for row in parsed.buildings:
         building = buildings[row.key]
         if building.id is None:
@@ -121,16 +123,25 @@ def import_units(data: bytes, filename: str, districts: list[str], *, dry_run: b
             for name, value in changes.items():
                 setattr(building, name, value)
             building.version += 1
+            if "district" in changes:
+                moved.add(building.id)
     db.session.flush()
+    changed = set()  # existing units with a new status, bedrooms or building
     for existing, building, values in pending_units:
         if existing is None:
             db.session.add(Unit(building_id=building.id, **values))
         else:
-            for name, value in _changes(existing, values).items():
+            updates = _changes(existing, values)
+            if updates.keys() & {"status", "bedrooms"} or existing.building_id != building.id:
+                changed.add(existing.id)
+            for name, value in updates.items():
                 setattr(existing, name, value)
             existing.building_id = building.id
             existing.version += 1
     db.session.flush()
+    if moved:
+        changed.update(db.session.scalars(select(Unit.id).where(Unit.building_id.in_(moved))))
+    rows.sync_register(sorted(changed))
     audit.record(
         "units.imported", "import", None, details={"file_name": filename, **report["summary"]}
     )

@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from app.api.smorest import Listing
+from app.assessments import rows
 from app.assessments.models import CLASS_RANK, UnitScore
 from app.audit import services as audit
 from app.checklists import services as checklists
@@ -54,6 +55,7 @@ def save_building(data: dict, building: Building | None = None) -> Building:
     _apply(building, data)
     db.session.add(building)
     db.session.flush()
+    rows.sync_register(select(Unit.id).where(Unit.building_id == building.id))
     audit.record("building.saved", "building", building.id)
     return building
 
@@ -87,6 +89,7 @@ def save_unit(data: dict, unit: Unit | None = None) -> Unit:
     _apply(unit, data)
     db.session.add(unit)
     db.session.flush()
+    rows.sync_register([unit.id])
     audit.record("unit.saved", "unit", unit.id)
     return unit
 
