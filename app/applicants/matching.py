@@ -5,8 +5,8 @@ A unit matches when its stored class is `suitable` for every required need (or `
 too, when asked), it has enough bedrooms, its status is allowed, and it lies in a must-district
 if there are any. Ranking: the household's profile score (required needs weight 1, preferred
 0.5, plus the weights of the age groups its members imply, the higher weight winning),
-with 5 points added for a unit in a wished district. Units never assessed are never offered;
-they can be listed separately.
+with 5 points added for a unit in a wished district; equal ranks in unit id order. Units never
+assessed are never offered; they can be listed separately.
 """
 
 from __future__ import annotations
