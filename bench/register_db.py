@@ -49,6 +49,7 @@ LIST_VARIANTS = [
     ("sort=id, no filter", "sort=id&page_size=50"),
 ]
 SUITABLE_VARIANTS = [
+    ("issue 6 query, default page", "suitable_for=wheelchair_manual&class=suitable"),
     ("wheelchair_manual", "suitable_for=wheelchair_manual&class=suitable&page_size=50"),
     (
         "+ district, vacant",
