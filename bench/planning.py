@@ -9,6 +9,8 @@ districts. Every timing runs side by side with a baseline in the same rounds, so
 holds on a noisy shared machine:
 - plan_portfolio against a static greedy (sort every option once by value per krone, take
   while it fits: no re-evaluation, no shared costs, no totals), the least a planner can do;
+- the national-size plan as the API answers it (`plan_to_dict`, then JSON as Flask encodes
+  it), against the same static greedy;
 - upgrade_options (all 18 keys of one unit) against one full `score` of the same unit.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
+import json
 import platform
 import random
 import statistics
@@ -35,6 +38,7 @@ from app.planning import (
     unit_candidate,
     upgrade_options,
 )
+from app.planning.services import plan_to_dict
 from app.scoring import prepare, score
 from bench.scoring import inspection
 
@@ -110,7 +114,7 @@ def _timed(fn):
     return result, time.process_time() - c0, time.perf_counter() - w0
 
 
-def bench_plan(label, candidates, budget, weights, catalogue, rounds):
+def bench_plan(label, candidates, budget, weights, catalogue, rounds, keep=None):
     rows = {"plan": [], "static": []}
     plan = None
     for _ in range(rounds):
@@ -124,12 +128,39 @@ def bench_plan(label, candidates, budget, weights, catalogue, rounds):
     ratio = med(p[0] / s[0] for p, s in zip(rows["plan"], rows["static"], strict=True))
     actions = sum(len(u.options) for u in candidates)
     assert plan is not None and plan.spent.typical <= budget
+    if keep is not None:
+        keep.append(plan)
     return (
         f"| {label}: {len(candidates):,} units, {actions:,} options, budget "
         f"{budget / 1e6:,.0f} MNOK | {p_cpu * 1000:,.0f} ms / {p_wall * 1000:,.0f} ms | "
         f"{s_cpu * 1000:,.0f} ms | {ratio:.1f}x | {len(plan.steps):,} steps, "
         f"spent {plan.spent.typical / 1e6:,.1f} MNOK, value / upper bound "
         f"{plan.value / plan.upper_bound:.3f} |"
+    )
+
+
+def bench_response(plan, candidates, budget, weights, catalogue, rounds):
+    """`plan_to_dict` and the JSON encoding of a plan, as the API answers it."""
+    labels = {
+        u.unit_id: (f"Gate {u.building_id}", f"H{u.unit_id % 10_000:04d}") for u in candidates
+    }
+    measures = {m.id: m for m in catalogue.measures}
+    rows = []
+    for _ in range(rounds):
+        body, to_dict, _ = _timed(lambda: plan_to_dict(plan, labels, measures))
+        # Flask's JSON provider in production: sorted keys, ASCII, compact separators.
+        text, encode, _ = _timed(
+            lambda body=body: json.dumps(body, sort_keys=True, separators=(",", ":"))
+        )
+        _, static, _ = _timed(lambda: static_greedy(candidates, budget, weights, catalogue))
+        rows.append((to_dict, encode, static))
+    med = statistics.median
+    ratio = med((d + e) / s for d, e, s in rows)
+    return (
+        f"| `plan_to_dict` + JSON, national-size plan ({len(plan.steps):,} steps, "
+        f"{len(text) / 1e6:.1f} MB) | {med(d for d, _, _ in rows) * 1000:,.0f} ms + "
+        f"{med(e for _, e, _ in rows) * 1000:,.0f} ms | {med(s for _, _, s in rows) * 1000:,.0f} "
+        f"ms | {ratio:.1f}x |"
     )
 
 
@@ -165,12 +196,16 @@ def main() -> None:
     big = portfolio(options_pool, 110_000, 15, random.Random(1))
     small = portfolio(options_pool, 600, 4, random.Random(2))
     big_w, small_w = _demand(big, random.Random(3)), _demand(small, random.Random(4))
+    national: list = []
     rows = [
         bench_plan("municipality", small, 5_000_000, small_w, catalogue.measures, args.rounds),
         bench_plan("municipality, all", small, 10**10, small_w, catalogue.measures, args.rounds),
-        bench_plan("national-size", big, 500_000_000, big_w, catalogue.measures, args.rounds),
+        bench_plan(
+            "national-size", big, 500_000_000, big_w, catalogue.measures, args.rounds, national
+        ),
         bench_plan("national-size, all", big, 10**12, big_w, catalogue.measures, args.rounds),
     ]
+    response = bench_response(national[0], big, 500_000_000, big_w, catalogue.measures, args.rounds)
     lines = [
         "## Upgrade planning (`bench/planning.py`)",
         "",
@@ -191,6 +226,10 @@ def main() -> None:
         "| result |",
         "| --- | --- | --- | --- | --- |",
         *rows,
+        "",
+        "| plan response | CPU (median) | static greedy CPU | ratio |",
+        "| --- | --- | --- | --- |",
+        response,
         "",
         "Targets: <= 200 ms for a 600-unit municipality, <= 5 s for 110,000 units.",
         "",

@@ -16,6 +16,13 @@ COLUMNS = [
 
 
 def rows(plan: dict) -> list[list]:
+    """One row per measure bought, in the plan's order, named and priced from `measures`."""
+    described = {}
+    for measure_id, m in plan["measures"].items():
+        scope = "bygg" if m["scope"] == "building" else "bolig"
+        cost = m["cost"]
+        described[measure_id] = [m["id"], m["name"]["nb"], m["ns3451"], scope]
+        described[measure_id] += [cost["low"], cost["typical"], cost["high"]]
     out = []
     for step in plan["steps"]:
         place = [
@@ -25,12 +32,9 @@ def rows(plan: dict) -> list[list]:
             step["unit_number"],
             step["district"],
         ]
-        for m in step["measures"]:
-            scope = "bygg" if m["scope"] == "building" else "bolig"
-            cost = m["cost"]
-            measure = [m["id"], m["name"]["nb"], m["ns3451"], scope]
-            costs = [cost["low"], cost["typical"], cost["high"], step["cumulative_cost"]]
-            out.append([*place, *measure, *costs, ", ".join(step["needs"])])
+        needs = ", ".join(step["needs"])
+        for ref in step["measures"]:
+            out.append([*place, *described[ref["id"]], step["cumulative_cost"], needs])
     return out
 
 

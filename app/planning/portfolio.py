@@ -18,20 +18,25 @@ value is at least (1 - 1/e) / 2 (about 0.316) of the optimum. Shared keys (build
 one measure in two options of a unit) make the cost non-additive, where no constant bound is
 known; so every plan also carries a proven `upper_bound` on the optimum of its instance (see
 `_upper_bound`), and value / upper_bound states how far from optimal this plan can be.
+
+Code. `problem.py` flattens the candidates (with the bundles of shared building measures),
+`greedy.py` makes one run; this module adds the planned baseline, the bound, the step records
+and the totals.
 """
 
 from __future__ import annotations
 
 import gc
-import heapq
 import math
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import compress
 
 from app.checklists.model import MeasureCatalogue
 from app.errors import Unprocessable
+from app.planning.greedy import Base, Run, cover, greedy
 from app.planning.model import CostRange, MeasureKey, Plan, PlanStep, UnitCandidate
-from app.planning.problem import Problem, Weights, build_problem
+from app.planning.problem import Problem, Weights, bits_of, build_problem
 from app.planning.totals import need_totals
 
 METHOD = (
@@ -58,99 +63,10 @@ def _check(budget: float, weights: Weights) -> None:
         raise Unprocessable("Ugyldig planforespørsel", errors=errors)
 
 
-class _State:
-    """Bought keys, suitable pairs and taken actions of one greedy run."""
-
-    def __init__(self, pr: Problem, covered: bytearray, budget: float):
-        self.bought = bytearray(pr.planned)
-        self.covered = bytearray(covered)
-        self.done = bytearray(len(pr.act_unit))
-        self.remaining = budget
-        self.value = 0.0
-        # (action, new keys, newly suitable pairs, value, cost) per step, in order.
-        self.steps: list[tuple[int, list[int], list[int], float, int]] = []
+_OPEN = bytes.maketrans(b"\0\1\2", b"\1\0\0")  # an action's state to 1 when it is open
 
 
-def _value_cost(pr: Problem, st: _State, a: int) -> tuple[float, int]:
-    covered, bought, pair_w, key_cost = st.covered, st.bought, pr.pair_w, pr.key_cost
-    v = 0.0
-    for p in pr.act_pairs[a]:
-        if not covered[p]:
-            v += pair_w[p]
-    c = 0
-    for k in pr.act_keys[a]:
-        if not bought[k]:
-            c += key_cost[k]
-    return v, c
-
-
-def _take(pr: Problem, st: _State, heap: list, a: int, v: float, c: int) -> None:
-    members = pr.bundles.get(a)
-    if members is not None:
-        st.done[a] = 1
-        for member in members:  # best first; the first pays the shared key
-            if not st.done[member]:
-                mv, mc = _value_cost(pr, st, member)
-                if mv > 0:
-                    _take(pr, st, heap, member, mv, mc)
-        return
-    st.done[a] = 1
-    new_keys = [k for k in pr.act_keys[a] if not st.bought[k]]
-    newly = [p for p in pr.act_pairs[a] if not st.covered[p]]
-    for k in new_keys:
-        st.bought[k] = 1
-    for p in newly:
-        st.covered[p] = 1
-    st.remaining -= c
-    st.value += v
-    st.steps.append((a, new_keys, newly, v, c))
-    # Actions sharing a key just bought got cheaper: re-evaluate them (their ratio rose).
-    done = st.done
-    for k in new_keys:
-        for other in pr.key_actions[k]:
-            if not done[other]:
-                ov, oc = _value_cost(pr, st, other)
-                if ov > 0:
-                    heapq.heappush(heap, (-(ov / oc) if oc else -math.inf, other))
-                elif not oc:  # fully bought, worth nothing by weight: still counts in totals
-                    done[other] = 1
-                    for p in pr.act_pairs[other]:
-                        st.covered[p] = 1
-
-
-def _greedy(pr: Problem, base: bytearray, budget: float, order: list, seed: int | None) -> _State:
-    """One lazy greedy run over `order` (the initial ratios, best first) from `seed`."""
-    st = _State(pr, base, budget)
-    heap: list[tuple[float, int]] = []  # re-evaluated entries; `order` is only read
-    if seed is not None:
-        _take(pr, st, heap, seed, *_value_cost(pr, st, seed))
-    done, pop, push = st.done, heapq.heappop, heapq.heappush
-    i, n = 0, len(order)
-    while True:
-        if heap and (i == n or heap[0] < order[i]):
-            neg, a = pop(heap)
-        elif i < n:
-            neg, a = order[i]
-            i += 1
-        else:
-            break
-        if done[a]:
-            continue
-        v, c = _value_cost(pr, st, a)
-        if v <= 0:
-            done[a] = 1  # value never comes back: pairs only get covered
-            continue
-        ratio = v / c if c else math.inf
-        if ratio < -neg:  # stale: some of its pairs were made suitable meanwhile
-            push(heap, (-ratio, a))
-            continue
-        if c > st.remaining:
-            continue  # pushed again if a shared key it needs gets bought
-        _take(pr, st, heap, a, v, c)
-    return st
-
-
-def _upper_bound(pr: Problem, st: _State, budget: float) -> float:
+def _upper_bound(pr: Problem, run: Run, base: Base, budget: float) -> float:
     """A proven upper bound on the best value of any plan within `budget`.
 
     For the optimal action set T: value(T) <= value(S) + sum over a in T of gain_a(S) (the
@@ -160,89 +76,182 @@ def _upper_bound(pr: Problem, st: _State, budget: float) -> float:
     fractional knapsack of the gains under that cost bounds the sum.
     """
     # Over the unit actions only: a plan's value is a set of pairs, however it was bought.
-    planned, key_cost, users, bundles = pr.planned, pr.key_cost, pr.key_users, pr.bundles
-    share = [0.0 if planned[k] else key_cost[k] / users[k] for k in range(len(key_cost))]
+    share = [
+        0.0 if planned else cost / users
+        for planned, cost, users in zip(base.bought, pr.bkey_cost, pr.bkey_users, strict=True)
+    ]
+    owned, unit_users, overlap = base.owned, pr.unit_users, pr.unit_overlap
+    simple = not any(owned)
     items: list[tuple[float, float]] = []
     free = 0.0
-    covered, pair_w, done, act_keys = st.covered, pr.pair_w, st.done, pr.act_keys
-    for a, pairs in enumerate(pr.act_pairs):
-        if done[a] or a in bundles:
-            continue
-        gain = 0.0
-        for p in pairs:
-            if not covered[p]:
-                gain += pair_w[p]
+    stale, values, current = run.stale, run.value, run.current
+    act_combo, act_unit, act_bkeys = pr.act_combo, pr.act_unit, pr.act_bkeys
+    for a in compress(range(pr.n_unit_actions), run.done.translate(_OPEN)):
+        gain = current(pr, a) if stale[a] else values[a]
         if gain <= 0:
             continue
-        cost = 0.0
-        for k in act_keys[a]:
-            cost += share[k]
+        combo = act_combo[a]
+        u = act_unit[a]
+        if simple and combo.building_last and not overlap[u]:
+            # Each key's share, summed in the option's order: the unit measures' whole
+            # costs, then the one building measure's share.
+            bkeys = act_bkeys[a]
+            cost = combo.head + share[bkeys[0]] if bkeys else combo.head
+        else:
+            users = unit_users.get(u)
+            planned, bkeys = owned[u], iter(act_bkeys[a])
+            cost = 0.0
+            for bit, typical in zip(combo.bits, combo.typicals, strict=True):
+                if not bit:
+                    cost += share[next(bkeys)]
+                elif planned & bit:
+                    cost += 0.0
+                else:
+                    cost += typical / (users[bit] if users else 1)
         if cost <= 0:
             free += gain
         else:
             items.append((gain / cost, cost))
+    return run.total + _fractional_knapsack(items, float(budget), free)
+
+
+def _fractional_knapsack(items: list[tuple[float, float]], room: float, extra: float) -> float:
+    """`extra` plus the best fractional knapsack of (ratio, cost) items within `room`.
+
+    Items are taken best ratio first (dearest first among equals) until the room is used.
+    Usually a small share of them fills it: a sample of every 16th item gives a ratio above
+    which the items should fill it twice over; those are sorted alone, and only when they
+    do not fill it after all are all items sorted.
+    """
+    if len(items) > 4096:
+        need = 2 * room / 16
+        for ratio, cost in sorted(items[::16], reverse=True):
+            need -= cost
+            if need <= 0:
+                best = [item for item in items if item[0] >= ratio]
+                total, left = _fill(best, room, extra)
+                if left <= 0:
+                    return total
+                break
+    return _fill(items, room, extra)[0]
+
+
+def _fill(items: list[tuple[float, float]], room: float, total: float) -> tuple[float, float]:
+    """Take `items` best first into `room`: the value reached and the room left."""
     items.sort(reverse=True)
-    extra, room = free, float(budget)
     for ratio, cost in items:
         if room <= 0:
             break
         take = min(cost, room)
-        extra += ratio * take
+        total += ratio * take
         room -= take
-    return st.value + extra
+    return total, room
 
 
-def _steps(pr: Problem, st: _State) -> tuple[tuple[PlanStep, ...], CostRange]:
+def _steps(pr: Problem, run: Run) -> tuple[tuple[PlanStep, ...], CostRange]:
+    """The run's steps as records, with the costs paid (of the measures bought in them)."""
     steps = []
     low = typical = high = 0
-    key_objects: dict[int, MeasureKey] = {}
-    for rank, (a, new_keys, newly, value, _) in enumerate(st.steps, start=1):
-        unit = pr.units[pr.act_unit[a]]
+    building_keys: dict[int, MeasureKey] = {}
+    units, act_unit, act_combo, act_needs = pr.units, pr.act_unit, pr.act_combo, pr.act_needs
+    new = tuple.__new__  # the records' own constructors, without their keyword handling
+    free = CostRange(0, 0, 0)
+    for rank, (a, owned, before, new_bkeys, value) in enumerate(run.steps, start=1):
+        unit, combo, needs = units[act_unit[a]], act_combo[a], act_needs[a]
+        bkeys = iter(pr.act_bkeys[a])
         bought, reused = [], []
         step_low = step_typical = step_high = 0
-        for k in pr.act_keys[a]:
-            key = key_objects.get(k)
-            if key is None:
-                key = key_objects[k] = MeasureKey(*pr.keys[k])  # type: ignore[arg-type]
-            if k in new_keys:
-                price = pr.key_price[k]
-                step_low += price.low
-                step_typical += price.typical
-                step_high += price.high
+        for measure, bit in zip(combo.measures, combo.bits, strict=True):
+            if bit:
+                key = new(MeasureKey, ("unit", unit.unit_id, measure.id))
+                paid = not owned & bit
+            else:
+                k = next(bkeys)
+                key = building_keys.get(k)  # type: ignore[assignment]
+                if key is None:
+                    key = new(MeasureKey, ("building", unit.building_id, measure.id))
+                    building_keys[k] = key
+                paid = k in new_bkeys
+            if paid:
+                cost = measure.cost
+                step_low += cost.low
+                step_typical += cost.typical
+                step_high += cost.high
                 bought.append(key)
             else:
                 reused.append(key)
         low += step_low
         typical += step_typical
         high += step_high
-        steps.append(
-            PlanStep(
-                rank,
-                unit.unit_id,
-                unit.building_id,
-                unit.district,
-                tuple(bought),
-                tuple(reused),
-                CostRange(step_low, step_typical, step_high),
-                typical,
-                tuple([pr.pair_need[p] for p in newly]),
-                value,
-            )
+        made = tuple(
+            [n for n, bit in zip(needs.names, needs.bits, strict=True) if not before & bit]
         )
+        cost = new(CostRange, (step_low, step_typical, step_high)) if bought else free
+        step = (rank, unit.unit_id, unit.building_id, unit.district, tuple(bought))
+        steps.append(new(PlanStep, (*step, tuple(reused), cost, typical, made, value)))
     return tuple(steps), CostRange(low, typical, high)
 
 
-def _fully_bought(
-    pr: Problem, keys: Iterable[int], bought: bytearray, covered: bytearray
-) -> bytearray:
-    """`covered` plus the pairs of every action of `keys` whose keys are all bought."""
-    out = bytearray(covered)
-    for k in keys:
-        for a in pr.key_actions[k]:
-            if all(bought[j] for j in pr.act_keys[a]):
-                for p in pr.act_pairs[a]:
-                    out[p] = 1
-    return out
+def _planned_base(pr: Problem, already_planned: Collection[MeasureKey]) -> Base:
+    """Mark the already planned keys bought and make suitable what they fully buy.
+
+    The build's values and costs assumed nothing planned: they are summed again.
+    """
+    base = Base(pr)
+    if not already_planned:
+        return base
+    building = {
+        (owner, m.id): k
+        for k, (m, owner) in enumerate(zip(pr.bkey_measure, pr.bkey_owner, strict=True))
+    }
+    unit_index = {unit.unit_id: u for u, unit in enumerate(pr.units)}
+    bit_of = {m.id: 1 << j for j, m in enumerate(pr.measures) if m.scope == "unit"}
+    touched: dict[int, None] = {}  # the actions with a planned key
+    for scope, owner, measure_id in already_planned:
+        if scope == "building":
+            k = building.get((owner, measure_id))
+            if k is not None:
+                base.bought[k] = 1
+                touched.update(dict.fromkeys(pr.bkey_actions[k]))
+        elif scope == "unit":
+            u, bit = unit_index.get(owner), bit_of.get(measure_id)
+            if u is not None and bit is not None:
+                base.owned[u] |= bit
+                for a in range(pr.unit_first[u], pr.unit_first[u + 1]):
+                    if pr.act_combo[a].umask & bit:
+                        touched[a] = None
+                for b in pr.unit_bundles.get(u, ()):
+                    if pr.bundle_umasks[b - pr.n_unit_actions].get(u, 0) & bit:
+                        touched[b] = None
+    for a in touched:
+        if not _open_cost(pr, base, a):
+            cover(pr, base.covered, a)
+    n_unit = pr.n_unit_actions
+    for a in range(len(pr.act_cost)):
+        if a < n_unit:
+            needs, covered = pr.act_needs[a], base.covered[pr.act_unit[a]]
+            v = 0.0
+            for bit, w in zip(needs.worth_bits, needs.worth_weights, strict=True):
+                if not covered & bit:
+                    v += w
+            pr.act_value[a] = v
+        else:
+            pr.act_value[a] = pr.bundle_value(a, base.covered)
+        pr.act_cost[a] = _open_cost(pr, base, a)
+    return base
+
+
+def _open_cost(pr: Problem, base: Base, a: int) -> int:
+    """The typical cost of the keys of `a` that are not bought."""
+    if a < pr.n_unit_actions:
+        bkeys, umasks = pr.act_bkeys[a], {pr.act_unit[a]: pr.act_combo[a].umask}
+    else:
+        b = a - pr.n_unit_actions
+        bkeys, umasks = pr.bundle_bkeys[b], pr.bundle_umasks[b]
+    cost = sum(pr.bkey_cost[k] for k in bkeys if not base.bought[k])
+    for u, mask in umasks.items():
+        cost += sum(pr.bit_cost[bit] for bit in bits_of(mask & ~base.owned[u]))
+    return cost
 
 
 def plan_portfolio(
@@ -262,13 +271,13 @@ def plan_portfolio(
     baseline. `districts` and `unit_ids` restrict the plan to those units.
     """
     _check(budget, weights)
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return _plan(candidates, budget, weights, measures, already_planned, districts, unit_ids)
 
 
 @contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while planning.
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while planning (or writing a plan out).
 
     Planning a national-size stock creates a few million acyclic lists and tuples, which
     reference counting frees; meanwhile the cyclic collector would rescan every long-lived
@@ -294,36 +303,24 @@ def _plan(
 ) -> Plan:
     catalogue = {m.id: m for m in measures.measures}
     pr = build_problem(candidates, weights, catalogue, districts, unit_ids)
-    planned: list[int] = []
-    if already_planned:
-        index = {key: k for k, key in enumerate(pr.keys)}
-        planned = [k for k in map(index.get, map(tuple, already_planned)) if k is not None]
-    for k in planned:
-        pr.planned[k] = 1
-    base = _fully_bought(pr, planned, pr.planned, bytearray(len(pr.pair_w)))
-    if planned:  # the build's values and costs assumed nothing planned
-        probe = _State(pr, base, budget)
-        for a in range(len(pr.act_unit)):
-            pr.act_value[a], pr.act_cost[a] = _value_cost(pr, probe, a)
-    order = []
-    best_single, best_value = None, 0.0
-    for a, (v, c) in enumerate(zip(pr.act_value, pr.act_cost, strict=True)):
-        if v > 0:
-            order.append((-(v / c) if c else -math.inf, a))
-            if c <= budget and v > best_value:
-                best_single, best_value = a, v
-    order.sort()
-    state = _greedy(pr, base, budget, order, None)
-    if best_single is not None and best_value > state.value:
-        state = _greedy(pr, base, budget, order, best_single)
-    steps, spent = _steps(pr, state)
-    after = state.covered  # _take covered what the bought keys give for free
+    base = _planned_base(pr, already_planned)
+    act_value, act_cost, inf = pr.act_value, pr.act_cost, math.inf
+    neg = [-(v / c) if c else -inf for v, c in zip(act_value, act_cost, strict=True)]
+    # Stable: equal ratios stay in action order, as (minus ratio, action) pairs would sort.
+    order = sorted(compress(range(len(neg)), [v > 0 for v in act_value]), key=neg.__getitem__)
+    run = greedy(pr, base, budget, order, neg, None)
+    if max(act_value, default=0.0) > run.total:  # a single action might be worth more
+        affordable = [v if c <= budget else 0.0 for v, c in zip(act_value, act_cost, strict=True)]
+        best = max(range(len(affordable)), key=affordable.__getitem__)  # the first of equals
+        if affordable[best] > run.total:
+            run = greedy(pr, base, budget, order, neg, best)
+    steps, spent = _steps(pr, run)
     return Plan(
         budget=int(budget),
         spent=spent,
-        value=state.value,
-        upper_bound=max(_upper_bound(pr, state, budget), state.value),
+        value=run.total,
+        upper_bound=max(_upper_bound(pr, run, base, budget), run.total),
         steps=steps,
-        totals=need_totals(pr.units, pr.pair_unit, pr.pair_need, base, after, weights),
+        totals=need_totals(pr.units, pr.need_names, base.covered, run.covered, weights),
         method=METHOD,
     )

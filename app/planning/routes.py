@@ -1,6 +1,6 @@
 """Upgrade options per unit, portfolio plans with exports, scenarios, feasibility overrides."""
 
-from flask import Response, g
+from flask import Response, g, jsonify
 from flask.views import MethodView
 from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
@@ -62,6 +62,100 @@ class FormatSchema(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "xlsx"]))
 
 
+# The plan response. The service builds it JSON-ready; these schemas document it (a plan
+# over a national stock has tens of thousands of steps, too many to dump field by field).
+MONEY = validate.Range(min=0)  # NOK: beyond the 32-bit range of ids and counts
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE = {"type": "string", "format": "binary"}
+
+
+class CostSchema(Schema):
+    low = fields.Integer(validate=MONEY)
+    typical = fields.Integer(validate=MONEY)
+    high = fields.Integer(validate=MONEY)
+
+
+class TextSchema(Schema):
+    nb = fields.String()
+    en = fields.String()
+
+
+class MeasureCostSchema(CostSchema):
+    basis = fields.String()
+    currency = fields.String()
+
+
+class MeasureSchema(Schema):
+    id = fields.String()
+    name = fields.Nested(TextSchema)
+    removes = fields.List(fields.String(), metadata={"description": "Checklist items"})
+    cost = fields.Nested(MeasureCostSchema)
+    scope = fields.String(metadata={"description": '"unit" or "building"'})
+    feasible_by_default = fields.Boolean()
+    ns3451 = fields.String()
+
+
+class MeasureRefSchema(Schema):
+    id = fields.String(metadata={"description": "A key of the plan's `measures`"})
+    owner = fields.Integer(
+        metadata={"description": "The unit, or for a building measure the building"}
+    )
+
+
+class PlanStepSchema(Schema):
+    rank = fields.Integer()
+    unit_id = fields.Integer()
+    building_id = fields.Integer()
+    address = fields.String()
+    unit_number = fields.String()
+    district = fields.String()
+    measures = fields.List(
+        fields.Nested(MeasureRefSchema), metadata={"description": "Bought in this step"}
+    )
+    reused_measures = fields.List(
+        fields.Nested(MeasureRefSchema),
+        metadata={"description": "Also part of the upgrade, paid earlier or already planned"},
+    )
+    cost = fields.Nested(CostSchema, metadata={"description": "Paid in this step"})
+    cumulative_cost = fields.Integer(validate=MONEY, metadata={"description": "Typical"})
+    needs = fields.List(fields.String(), metadata={"description": "Made suitable by the step"})
+    value = fields.Float(metadata={"description": "Weight of the needs made suitable"})
+
+
+class NeedTotalSchema(Schema):
+    need = fields.String()
+    district = fields.String(allow_none=True, metadata={"description": "null: all districts"})
+    units = fields.Integer()
+    current = fields.Integer(metadata={"description": "Units suitable today"})
+    baseline = fields.Integer(metadata={"description": "With the already planned measures"})
+    after = fields.Integer(metadata={"description": "With the plan"})
+    spread_baseline = fields.Float()
+    spread_after = fields.Float(
+        metadata={"description": "Max minus min share of suitable units across districts"}
+    )
+
+
+class PlanTotalsSchema(Schema):
+    overall = fields.List(fields.Nested(NeedTotalSchema))
+    districts = fields.List(fields.Nested(NeedTotalSchema))
+
+
+class PlanSchema(Schema):
+    budget = fields.Integer(validate=MONEY)
+    spent = fields.Nested(CostSchema)
+    value = fields.Float()
+    upper_bound = fields.Float(metadata={"description": "No plan within the budget is worth more"})
+    method = fields.String()
+    measures = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(MeasureSchema),
+        metadata={"description": "Every measure the steps name, once, by id"},
+    )
+    steps = fields.List(fields.Nested(PlanStepSchema))
+    totals = fields.Nested(PlanTotalsSchema)
+
+
 class ScenarioCreateSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 200))
     request = fields.Nested(PlanRequestSchema, required=True)
@@ -115,16 +209,17 @@ class Portfolio(MethodView):
     @blp.auth_required(*PLANNERS)
     @blp.arguments(FormatSchema, location="query")
     @blp.arguments(PlanRequestSchema)
-    @blp.response(200)
+    @blp.response(200, PlanSchema)
+    @blp.alt_response(200, schema=FILE, content_type=CSV, success=True)
+    @blp.alt_response(200, schema=FILE, content_type=XLSX, success=True)
     def post(self, fmt, request):
         """A ranked plan of measures within the budget (JSON, or ?format=csv / xlsx)."""
         plan = services.portfolio_plan(request)
         if fmt["format"] == "csv":
-            return _download(exports.to_csv(plan), "text/csv; charset=utf-8", "tiltaksplan.csv")
+            return _download(exports.to_csv(plan), f"{CSV}; charset=utf-8", "tiltaksplan.csv")
         if fmt["format"] == "xlsx":
-            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            return _download(exports.to_xlsx(plan), mimetype, "tiltaksplan.xlsx")
-        return plan
+            return _download(exports.to_xlsx(plan), XLSX, "tiltaksplan.xlsx")
+        return jsonify(plan)  # already JSON-ready (see PlanSchema)
 
 
 def _download(data: bytes, mimetype: str, name: str) -> Response:

@@ -32,6 +32,7 @@ from app.planning import (
     suitable_supply,
 )
 from app.planning.models import DoneMeasure, Scenario
+from app.planning.portfolio import no_cyclic_gc
 from app.units.models import Building, Unit
 
 # -- per unit ----------------------------------------------------------------------------
@@ -200,40 +201,60 @@ def portfolio_plan(request: dict) -> dict:
 
 
 def plan_to_dict(plan, labels, measures) -> dict:
-    def measure(key):
-        m = measures[key.measure_id]
-        return {**measure_to_dict(m), "owner": key.owner}
+    """The plan as the API returns it (`PlanSchema`).
+
+    A step names the measures it buys and reuses by id and owner (the unit, or for a
+    building measure the building); each measure used is described once, in `measures`.
+    A national-size plan has tens of thousands of steps: they share one record per key and
+    per cost, and the cyclic garbage collector pauses while they are built (they are acyclic).
+    """
+    used: dict[str, dict] = {}
+    refs: dict[MeasureKey, dict] = {}
+    costs: dict[tuple, dict] = {}
+
+    def ref(key: MeasureKey) -> dict:
+        if key.measure_id not in used:
+            used[key.measure_id] = measure_to_dict(measures[key.measure_id])
+        refs[key] = {"id": key.measure_id, "owner": key.owner}
+        return refs[key]
 
     steps = []
-    for step in plan.steps:
-        address, unit_number = labels.get(step.unit_id, ("", ""))
-        steps.append(
-            {
-                "rank": step.rank,
-                "unit_id": step.unit_id,
-                "building_id": step.building_id,
-                "address": address,
-                "unit_number": unit_number,
-                "district": step.district,
-                "measures": [measure(k) for k in step.measures],
-                "reused_measures": [measure(k) for k in step.reused],
-                "cost": step.cost._asdict(),
-                "cumulative_cost": step.cumulative_cost,
-                "needs": list(step.needs),
-                "pairs": [{"unit_id": step.unit_id, "need": n} for n in step.needs],
-                "value": round(step.value, 3),
-            }
-        )
-    overall = [t._asdict() for t in plan.totals if t.district is None]
-    per_district = [t._asdict() for t in plan.totals if t.district is not None]
+    no_label = ("", "")
+    with no_cyclic_gc():
+        for step in plan.steps:
+            address, unit_number = labels.get(step.unit_id, no_label)
+            cost = costs.get(step.cost)
+            if cost is None:
+                low, typical, high = step.cost
+                cost = costs[step.cost] = {"low": low, "typical": typical, "high": high}
+            steps.append(
+                {
+                    "rank": step.rank,
+                    "unit_id": step.unit_id,
+                    "building_id": step.building_id,
+                    "address": address,
+                    "unit_number": unit_number,
+                    "district": step.district,
+                    "measures": [refs.get(k) or ref(k) for k in step.measures],
+                    "reused_measures": [refs.get(k) or ref(k) for k in step.reused],
+                    "cost": cost,
+                    "cumulative_cost": step.cumulative_cost,
+                    "needs": list(step.needs),
+                    "value": round(step.value, 3),
+                }
+            )
     return {
         "budget": plan.budget,
         "spent": plan.spent._asdict(),
         "value": round(plan.value, 3),
         "upper_bound": round(plan.upper_bound, 3),
         "method": plan.method,
+        "measures": used,
         "steps": steps,
-        "totals": {"overall": overall, "districts": per_district},
+        "totals": {
+            "overall": [t._asdict() for t in plan.totals if t.district is None],
+            "districts": [t._asdict() for t in plan.totals if t.district is not None],
+        },
     }
 
 

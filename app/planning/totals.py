@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from itertools import compress
+from operator import attrgetter
 
 from app.planning.model import NeedTotal, UnitCandidate
 
@@ -14,39 +16,45 @@ def _spread(counts: Counter[tuple[str, str]], need: str, units: Mapping[str, int
     return max(shares) - min(shares) if len(shares) > 1 else 0.0
 
 
+def _count(
+    districts: Sequence[str], masks: Sequence[int], names: Sequence[str]
+) -> Counter[tuple[str, str]]:
+    """Units per (need, district) whose mask has the need's bit (need i is bit 1 << i)."""
+    per_mask = Counter(zip(compress(districts, masks), filter(None, masks), strict=True))
+    counts: Counter[tuple[str, str]] = Counter()
+    for (district, mask), n in per_mask.items():
+        for i, need in enumerate(names):
+            if mask >> i & 1:
+                counts[(need, district)] += n
+    return counts
+
+
 def need_totals(
     units: Sequence[UnitCandidate],
-    pair_unit: Sequence[int],
-    pair_need: Sequence[str],
-    baseline: bytearray,
-    after: bytearray,
+    names: Sequence[str],
+    baseline: Sequence[int],
+    after: Sequence[int],
     weights: Mapping,
 ) -> tuple[NeedTotal, ...]:
     """Overall rows per need (with the district spread) first, then one row per need and district.
 
-    `baseline` and `after` flag the (unit, need) pairs suitable with the already planned
-    measures and with the plan; every need seen in the units or the weights gets rows.
+    `baseline` and `after` give per unit the needs (bit 1 << i for `names[i]`) made suitable
+    beyond today by the already planned measures and by the plan (`after` includes
+    `baseline`); every need seen in the units or the weights gets rows.
     """
-    per_district: Counter[str] = Counter()
+    unit_districts = list(map(attrgetter("district"), units))
+    per_district = Counter(unit_districts)
     # Many units share a district and the same set of suitable needs: count the sets.
-    sets: Counter[tuple[str, frozenset[str]]] = Counter()
-    for unit in units:
-        per_district[unit.district] += 1
-        sets[(unit.district, unit.suitable)] += 1
+    sets = Counter(zip(unit_districts, map(attrgetter("suitable"), units), strict=True))
     current: Counter[tuple[str, str]] = Counter()
-    needs: set[str] = set(pair_need)
+    needs: set[str] = set(names)
     for (district, suitable), n in sets.items():
         for need in suitable:
             current[(need, district)] += n
         needs |= suitable
     needs.update(k[0] if isinstance(k, tuple) else k for k in weights)
-    base, aft = Counter(current), Counter(current)
-    for p, flag in enumerate(after):
-        if flag:
-            key = (pair_need[p], units[pair_unit[p]].district)
-            aft[key] += 1
-            if baseline[p]:
-                base[key] += 1
+    base = current + _count(unit_districts, baseline, names)
+    aft = current + _count(unit_districts, after, names)
     districts = sorted(per_district)
     total_units = len(units)
     rows = [

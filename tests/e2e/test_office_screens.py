@@ -65,7 +65,14 @@ def test_manager_overview_and_plan_with_csv(phone, live_app, tmp_path):  # noqa:
     page.get_by_label("Budsjett (kr)").fill("5 000 000")
     page.get_by_role("button", name="Lag plan").click()
     expect(page.get_by_role("heading", name="Resultat")).to_be_visible()
-    expect(page.locator("table")).to_contain_text("Trappeveien 5")
+    table = page.get_by_role("table", name="Tiltak i prioritert rekkefølge")
+    expect(table).to_contain_text("Trappeveien 5")
+    # Steps name measures by id; the view shows the names the plan describes once.
+    first = table.locator("tbody tr").first.locator("td")
+    expect(first.nth(3)).to_have_text(re.compile(r"^[A-ZÆØÅ][^_]+$"))
+    expect(first.nth(6)).to_have_text(re.compile(r"^[1-9]\d* behov$"))
+    expect(first.nth(6)).to_have_attribute("title", re.compile("Manuell rullestol"))
+    expect(page.get_by_text(re.compile(r"før \d[\d\s]*, etter \d"))).to_be_visible()
     assert_no_axe_violations(page, "Plan")
     screenshot(page, "forvalter-plan")
     with page.expect_download() as info:

@@ -83,11 +83,44 @@ def test_portfolio_plan_within_budget_and_exports(manager, stock):
     table = list(csv.reader(io.StringIO(csv_response.data.decode("utf-8-sig")), delimiter=";"))
     assert table[0][:3] == ["Rang", "Bolig-ID", "Adresse"]
     assert len(table) - 1 == sum(len(s["measures"]) for s in plan["steps"])
+    bought = [(s, ref) for s in plan["steps"] for ref in s["measures"]]
+    for row, (step, ref) in zip(table[1:], bought, strict=True):  # names and costs per row
+        measure = plan["measures"][ref["id"]]
+        assert row[:2] == [str(step["rank"]), str(step["unit_id"])]
+        assert row[5:8] == [measure["id"], measure["name"]["nb"], measure["ns3451"]]
+        assert row[9:12] == [str(measure["cost"][k]) for k in ("low", "typical", "high")]
     xlsx = manager.post("/api/v1/planning/portfolio?format=xlsx", json=request)
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     assert [c.value for c in sheet[1]][:2] == ["Rang", "Bolig-ID"]
     assert sheet.max_row == len(table)
     assert sheet.cell(2, 8).value == table[1][7]  # NS 3451 code
+
+
+def test_plan_steps_name_measures_described_once(manager, stock):
+    request = {"budget": 10_000_000, "priorities": {"wheelchair_manual": 2, "general": 1}}
+    plan = manager.post("/api/v1/planning/portfolio", json=request).get_json()
+    refs = [ref for s in plan["steps"] for ref in (*s["measures"], *s["reused_measures"])]
+    assert refs and {ref["id"] for ref in refs} == set(plan["measures"])
+    units = {stock[k].id: stock[k] for k in stock}
+    for step in plan["steps"]:
+        unit = units[step["unit_id"]]
+        assert step["building_id"] == unit.building_id
+        for ref in (*step["measures"], *step["reused_measures"]):
+            building = plan["measures"][ref["id"]]["scope"] == "building"
+            assert ref["owner"] == (unit.building_id if building else unit.id)
+    paid = sum(
+        plan["measures"][r["id"]]["cost"]["typical"] for s in plan["steps"] for r in s["measures"]
+    )
+    assert paid == plan["spent"]["typical"] == plan["steps"][-1]["cumulative_cost"]
+    assert all(set(m) >= {"name", "cost", "ns3451", "scope"} for m in plan["measures"].values())
+    # The answer has exactly the fields its schema documents.
+    schemas = manager.get("/api/openapi.json").get_json()["components"]["schemas"]
+    fields = {name: set(schemas[name]["properties"]) for name in schemas}
+    assert set(plan) == fields["Plan"]
+    assert all(set(s) == fields["PlanStep"] for s in plan["steps"])
+    assert all(set(r) == fields["MeasureRef"] for r in refs)
+    assert all(set(m) == fields["Measure"] for m in plan["measures"].values())
+    assert all(set(t) == fields["NeedTotal"] for t in plan["totals"]["overall"])
 
 
 def test_zero_budget_buys_nothing_and_bad_priorities_are_named(manager, stock):

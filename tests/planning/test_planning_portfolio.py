@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from app.planning import (
     unit_candidate,
     upgrade_options,
 )
+from tests.planning import reference_plan
 from tests.planning.planning_builders import NEEDS, PORTFOLIO_CATALOGUE, portfolios
 from tests.planning.test_planning_options import _real_units
 
@@ -209,3 +211,74 @@ def test_infeasible_measures_never_appear_in_a_plan():
     used = {k.measure_id for s in plan.steps for k in (*s.measures, *s.reused)}
     assert used and not used & set(infeasible)
     assert plan.value == plan.upper_bound  # an unlimited budget buys every option
+
+
+def _agrees_with_reference(units, budget, weights, planned=frozenset()):
+    plan = plan_portfolio(units, budget, weights, PORTFOLIO_CATALOGUE, already_planned=planned)
+    ref = reference_plan.plan(units, budget, weights, PORTFOLIO_CATALOGUE, planned)
+    steps = [
+        (s.unit_id, list(s.measures), list(s.reused), list(s.needs), s.value) for s in plan.steps
+    ]
+    assert steps == ref.steps
+    assert (plan.value, plan.upper_bound) == (ref.value, ref.upper_bound)
+    after = {(t.need, t.district): t.after - t.current for t in plan.totals}
+    for district in {u.district for u in units}:
+        suitable = [
+            n for (uid, n) in ref.after if {u.unit_id: u.district for u in units}[uid] == district
+        ]
+        for need in {n for n, d in after if d == district}:
+            assert after[(need, district)] == suitable.count(need)
+
+
+@SETTINGS
+@given(portfolios(shared=True), st.integers(0, 60000), weight_maps, st.data())
+def test_the_plan_is_the_plainly_stated_method(units, budget, weights, data):
+    keys = sorted({_key(u, m) for u, o in _actions(units) for m in o.measures})
+    planned = (
+        frozenset(data.draw(st.lists(st.sampled_from(keys), max_size=2))) if keys else frozenset()
+    )
+    _agrees_with_reference(units, budget, weights, planned)
+
+
+def test_larger_plans_are_the_plainly_stated_method():
+    # Twenty to forty units in a few buildings, shared building measures, needs that weigh
+    # nothing, weights per district: bundles of bundles and ties come up.
+    rng = random.Random(7)
+    for _ in range(40):
+        units = []
+        for n in range(rng.randint(20, 40)):
+            options = []
+            for _ in range(rng.randint(0, 4)):
+                pool = [m.id for m in PORTFOLIO_CATALOGUE.measures]
+                measures = tuple(sorted(set(rng.sample(pool, rng.randint(1, 3)))))
+                needs = tuple(sorted(set(rng.choices((*NEEDS, "d"), k=rng.randint(1, 3)))))
+                options.append(Option(measures, needs))
+            suitable = frozenset(rng.sample(NEEDS, rng.randint(0, 1)))
+            district = rng.choice(["Nord", "Sør"])
+            units.append(UnitCandidate(n, rng.randrange(4), district, suitable, tuple(options)))
+        weights = {(n, d): rng.choice([0, 0, 1, 2.5]) for n in NEEDS for d in ("Nord", "Sør")}
+        budget = rng.choice([5000, 30000, 80000, 10**8])
+        _agrees_with_reference(units, budget, weights)
+
+
+def test_totals_count_what_the_bought_measures_make_suitable_even_unweighted():
+    # u0 makes "a" suitable first; the option (u1) for "a" and "b" is then worth nothing by
+    # weight, but buying u1 for "c" later makes the unit suitable for "b" all the same.
+    unit = UnitCandidate(
+        "H0101",
+        "B1",
+        "Nord",
+        frozenset(),
+        (Option(("u1",), ("a", "b")), Option(("u0",), ("a",)), Option(("u1", "u2"), ("c",))),
+    )
+    plan = plan_portfolio([unit], 10**6, {"a": 1, "c": 1}, PORTFOLIO_CATALOGUE)
+    assert [s.measures[0].measure_id for s in plan.steps] == ["u0", "u1"]
+    overall = {t.need: t.after for t in plan.totals if t.district is None}
+    assert overall == {"a": 1, "b": 1, "c": 1}
+
+
+def test_a_measure_named_twice_is_paid_once():
+    unit = UnitCandidate("H0101", "B1", "Nord", frozenset(), (Option(("u0", "u0"), ("a",)),))
+    plan = plan_portfolio([unit], COST["u0"].cost.typical, {"a": 1}, PORTFOLIO_CATALOGUE)
+    assert plan.value == 1 and plan.spent.typical == COST["u0"].cost.typical
+    assert len(plan.steps[0].measures) == 1

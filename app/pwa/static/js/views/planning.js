@@ -27,8 +27,8 @@ export async function render(main) {
     out.replaceChildren(h("p", { text: "Beregner plan …" }));
     try {
       body = await bodyOf();
-      const plan = await api("/planning/portfolio", { method: "POST", json: body });
-      out.replaceChildren(planView(plan, body), saveForm(body, scenarios));
+      const [plan, names] = await Promise.all([api("/planning/portfolio", { method: "POST", json: body }), needNames()]);
+      out.replaceChildren(planView(plan, body, names), saveForm(body, scenarios));
       announce(`Planen er klar: ${plan.steps.length} tiltak.`);
     } catch (error) {
       out.replaceChildren(errorBox(error));
@@ -79,8 +79,7 @@ async function drawScenarios(section) {
       ? h("form", { onsubmit: async (event) => {
           event.preventDefault();
           try {
-            const [data, { limitations, profiles }] = await Promise.all([api(`/planning/scenarios/compare?a=${a.value}&b=${b.value}`), labels()]);
-            const name = { general: "Samlet", ...Object.fromEntries([...limitations, ...profiles].map((x) => [x.key, nb(x.label)])) };
+            const [data, name] = await Promise.all([api(`/planning/scenarios/compare?a=${a.value}&b=${b.value}`), needNames()]);
             out.replaceChildren(compareTable(data, name));
           } catch (error) {
             out.replaceChildren(errorBox(error));
@@ -112,7 +111,11 @@ function compareTable(data, name) {
       needs.map((n) => row(`Egnede boliger etter plan: ${name[n] || n}`, num(data.a.after[n] ?? 0), num(data.b.after[n] ?? 0), signed(data.difference[n]))))));
 }
 
-function planView(plan, body) {
+// A national plan has tens of thousands of steps: the table shows the first ones, the
+// downloads hold them all.
+const SHOWN = 500;
+
+function planView(plan, body, names) {
   const save = (format) => async () => {
     try {
       await download(`/planning/portfolio?format=${format}`, { method: "POST", json: body, filename: `oppgraderingsplan.${format}` });
@@ -121,30 +124,39 @@ function planView(plan, body) {
       announce(error.message);
     }
   };
+  // Steps name their measures by id; the plan describes each measure once.
+  const measureNames = (refs) => refs.map((ref) => nb(plan.measures?.[ref.id]?.name) || ref.id).join(", ");
+  const overall = plan.totals?.overall || [];
+  const before = overall.reduce((n, t) => n + t.baseline, 0);
+  const after = overall.reduce((n, t) => n + t.after, 0);
+  const steps = plan.steps.slice(0, SHOWN);
   return h("section", { "aria-labelledby": "plan-h" },
     h("h2", { id: "plan-h", text: "Resultat" }),
-    h("p", { text: `Brukt ca. ${kr(typical(plan.spent))} av ${kr(plan.budget)}. Egnede kombinasjoner av bolig og behov: før ${num(sumOf(plan.totals?.before))}, etter ${num(sumOf(plan.totals?.after))}.` }),
+    h("p", { text: `Brukt ca. ${kr(typical(plan.spent))} av ${kr(plan.budget)}. Egnede kombinasjoner av bolig og behov: før ${num(before)}, etter ${num(after)}.` }),
     h("div", { class: "actions" }, button("Last ned CSV", save("csv")), button("Last ned Excel (XLSX)", save("xlsx"))),
     plan.steps.length
       ? h("div", { class: "table-wrap" }, h("table", {},
           h("caption", { text: "Tiltak i prioritert rekkefølge" }),
           h("thead", {}, h("tr", {}, ["Nr.", "Bolig", "Krets", "Tiltak", "Kostnad", "Sum så langt", "Blir egnet for"].map((t) => h("th", { scope: "col", text: t })))),
-          h("tbody", {}, plan.steps.map((s) => h("tr", {},
+          h("tbody", {}, steps.map((s) => h("tr", {},
             h("td", { class: "num", text: num(s.rank) }),
             h("td", {}, h("a", { href: `#/boliger/${s.unit_id}`, text: `${s.address}, ${s.unit_number}` })),
             h("td", { text: s.district }),
-            h("td", { text: (s.measures || []).map((m) => nb(m.name) || m.id || m).join(", ") }),
-            h("td", { class: "num", text: kr(typeof s.cost === "object" ? s.cost.typical : s.cost) }),
+            h("td", { text: s.measures.length ? measureNames(s.measures) : `${measureNames(s.reused_measures)} (betalt i et tidligere steg)` }),
+            h("td", { class: "num", text: kr(typical(s.cost)) }),
             h("td", { class: "num", text: kr(s.cumulative_cost) }),
-            h("td", { text: num((s.pairs || []).length) + " behov" }))))))
-      : h("p", { text: "Budsjettet rekker ikke til noe tiltak som gjør en bolig egnet." }));
+            h("td", { text: `${num(s.needs.length)} behov`, title: s.needs.map((n) => names[n] || n).join(", ") }))))))
+      : h("p", { text: "Budsjettet rekker ikke til noe tiltak som gjør en bolig egnet." }),
+    plan.steps.length > SHOWN
+      ? h("p", { text: `Tabellen viser de ${num(SHOWN)} første av ${num(plan.steps.length)} tiltak. Hele planen ligger i CSV- og Excel-filen.` })
+      : null);
 }
 
 /** A cost is a number or a {low, typical, high} range. */
 const typical = (cost) => (cost && typeof cost === "object" ? cost.typical : cost);
 
-function sumOf(value) {
-  if (typeof value === "number") return value;
-  if (value && typeof value === "object") return Object.values(value).reduce((n, v) => n + (typeof v === "number" ? v : 0), 0);
-  return null;
+/** Norwegian names of the needs: limitations, profiles and "general". */
+async function needNames() {
+  const { limitations, profiles } = await labels();
+  return { general: "Samlet", ...Object.fromEntries([...limitations, ...profiles].map((x) => [x.key, nb(x.label)])) };
 }
