@@ -11,6 +11,7 @@ from app.auth.roles import ADMIN, ALLOCATION_OFFICER, FACILITY_MANAGER
 from app.extensions import db
 from app.planning import exports, services
 from app.planning.models import Scenario
+from app.planning.portfolio import no_cyclic_gc
 from app.units.services import get_unit
 
 blp = Blueprint("planning", __name__, url_prefix="/api/v1", description="Tiltaksplanlegging")
@@ -214,12 +215,13 @@ class Portfolio(MethodView):
     @blp.alt_response(200, schema=FILE, content_type=XLSX, success=True)
     def post(self, fmt, request):
         """A ranked plan of measures within the budget (JSON, or ?format=csv / xlsx)."""
-        plan = services.portfolio_plan(request)
-        if fmt["format"] == "csv":
-            return _download(exports.to_csv(plan), f"{CSV}; charset=utf-8", "tiltaksplan.csv")
-        if fmt["format"] == "xlsx":
-            return _download(exports.to_xlsx(plan), XLSX, "tiltaksplan.xlsx")
-        return jsonify(plan)  # already JSON-ready (see PlanSchema)
+        with no_cyclic_gc():  # reading, planning and writing out create only acyclic data
+            plan = services.portfolio_plan(request)
+            if fmt["format"] == "csv":
+                return _download(exports.to_csv(plan), f"{CSV}; charset=utf-8", "tiltaksplan.csv")
+            if fmt["format"] == "xlsx":
+                return _download(exports.to_xlsx(plan), XLSX, "tiltaksplan.xlsx")
+            return jsonify(plan)  # already JSON-ready (see PlanSchema)
 
 
 def _download(data: bytes, mimetype: str, name: str) -> Response:
