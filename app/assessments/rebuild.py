@@ -1,5 +1,5 @@
 """Bulk work over every current assessment: rescore after new definitions are published
-(`flask scores rebuild`) and refresh the planner's inputs that made stale."""
+(`flask scores rebuild`) and refresh the planner's inputs that this made stale."""
 
 from __future__ import annotations
 
@@ -64,6 +64,7 @@ def rebuild_all(batch_size: int = 1000, progress=None) -> int:
         "profiles_version": catalogue.profiles.version,
         "measures_version": catalogue.measures.version,
     }
+    newest = tuple(versions.values())
     done = 0
     for chunk in _chunks(unit_ids, batch_size):
         score_rows, match_rows, barrier_rows, moved, stale = [], [], [], [], []
@@ -90,7 +91,7 @@ def rebuild_all(batch_size: int = 1000, progress=None) -> int:
                     }
                 )
                 barrier_rows.extend(rows.barrier_rows(row.unit_id, result))
-            if changed or (row.profiles_version, row.measures_version) != tuple(versions.values()):
+            if changed or (row.profiles_version, row.measures_version) != newest:
                 stale.append(row.unit_id)
         rows.replace_scores(chunk, score_rows, match_rows)
         moved_ids = [m["id"] for m in moved]
@@ -109,14 +110,14 @@ def rebuild_all(batch_size: int = 1000, progress=None) -> int:
     return done
 
 
-def _update(rows: list[dict], column: str) -> None:
+def _update(updates: list[dict], column: str) -> None:
     """Set `column` of each assessment {"id": unit id, "new": value} (one executemany)."""
-    if rows:
+    if updates:
         db.session.execute(
             update(_ASSESSMENTS)
             .where(_ASSESSMENTS.c.unit_id == bindparam("id"))
             .values({column: bindparam("new")}),
-            rows,
+            updates,
         )
 
 
@@ -126,7 +127,7 @@ def vacuum_scores() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE unit_scores"))
+        conn.execute(text("VACUUM ANALYZE unit_scores, unit_match_scores"))
 
 
 def stale_plan_inputs() -> int:
@@ -143,7 +144,7 @@ def refresh_plan_inputs(batch_size: int = 200, progress=None, limit: int | None 
     unit_ids = db.session.scalars(stmt.order_by(UnitAssessment.unit_id).limit(limit)).all()
     done = 0
     for chunk in _chunks(unit_ids, batch_size):
-        rows = [
+        updates = [
             {
                 "id": row.unit_id,
                 "new": plan_input(
@@ -155,8 +156,8 @@ def refresh_plan_inputs(batch_size: int = 200, progress=None, limit: int | None 
             }
             for row in _stored_inputs(chunk)
         ]
-        _update(rows, "plan_input")
-        done += len(rows)
+        _update(updates, "plan_input")
+        done += len(updates)
         if progress:
             progress(done, len(unit_ids))
     db.session.expire_all()
