@@ -104,12 +104,8 @@ def _ranked_page(applicant: Applicant, query: dict, weights: dict[str, float]):
 
 def _units(unit_ids: list[int]) -> dict:
     """The register facts shown with each match, for one page of units."""
-    stmt = (
-        select(Unit.id, Unit.unit_number, Unit.bedrooms, Unit.status)
-        .add_columns(Building.address, Building.district)
-        .join(Unit.building)
-        .where(Unit.id.in_(unit_ids))
-    )
+    columns = (Unit.id, Unit.unit_number, Unit.bedrooms, Unit.status, Building.address)
+    stmt = select(*columns, Building.district).join(Unit.building).where(Unit.id.in_(unit_ids))
     return {row.id: row for row in db.session.execute(stmt)}
 
 
