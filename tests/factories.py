@@ -106,3 +106,22 @@ def assess(inspector, unit: Unit, changes=None) -> Unit:
 
 
 STEP_FREE_BARRIERS = {"entrance.steps_count": 4, "access.step_free_route": False}
+
+
+def publish_heavier_hearing_weights(app, tmp_path) -> None:
+    """Publish profiles version 2: the shipped profiles with hard_of_hearing weighing 1.0
+    instead of 0.3 (a real definition change, for rebuild tests)."""
+    import shutil
+    from pathlib import Path
+
+    from app.checklists import services as checklists
+
+    target = tmp_path / "checklists"
+    shutil.copytree(Path(app.config["CHECKLISTS_PATH"]), target)
+    profiles = (target / "profiles.yaml").read_text(encoding="utf-8")
+    profiles = profiles.replace("version: 1", "version: 2", 1).replace(
+        "hard_of_hearing: 0.3", "hard_of_hearing: 1.0"
+    )
+    (target / "profiles.yaml").write_text(profiles, encoding="utf-8")
+    checklists.publish(target)
+    db.session.commit()

@@ -41,17 +41,16 @@ from app.units.models import Building, Unit
 def unit_upgrade_options(unit: Unit, key: str) -> dict:
     """The cheapest feasible measures that make the unit suitable for `key` (exact search)."""
     from app.assessments.feasibility import overrides_for
-    from app.assessments.services import answers_of, facts_of, prepared_for
+    from app.assessments.services import answers_from, facts_of, prepared_for
 
     assessment = db.session.get(UnitAssessment, unit.id)
     if assessment is None:
         raise Conflict("Boligen er ikke vurdert ennå; befar den først.")
-    inspection = db.session.get(Inspection, assessment.inspection_id)
     catalogue = checklists.catalogue()
-    prepared = prepared_for(catalogue, inspection)
+    prepared = prepared_for(catalogue, assessment)
     option = cheapest_upgrade(
         prepared,
-        answers_of(inspection.answers),
+        answers_from(assessment.inputs),  # the approved answers, stored with the assessment
         facts_of(unit),
         overrides_for(unit),
         key,

@@ -1,9 +1,6 @@
 """An assessment keeps its scoring inputs; the explained result is recomputed from them and
 always agrees with the stored score rows, before and after `rebuild_all`."""
 
-import shutil
-from pathlib import Path
-
 from sqlalchemy import select
 
 from app.assessments.models import (
@@ -15,10 +12,9 @@ from app.assessments.models import (
     unit_match_scores,
 )
 from app.assessments.rebuild import rebuild_all
-from app.checklists import services as checklists
 from app.extensions import db
 from app.units.models import Building
-from tests.factories import STEP_FREE_BARRIERS, assessed_unit
+from tests.factories import STEP_FREE_BARRIERS, assessed_unit, publish_heavier_hearing_weights
 
 
 def _stored(unit_id: int) -> dict[str, tuple[str, float]]:
@@ -46,18 +42,6 @@ def _assert_agree(caller, unit_id: int) -> None:
     )
     for key in MATCH_KEYS:
         assert (CLASS_ORDER[row[f"{key}_rank"]], row[f"{key}_score"]) == stored[key], key
-
-
-def _publish_heavier_hearing_weights(app, tmp_path) -> None:
-    target = tmp_path / "checklists"
-    shutil.copytree(Path(app.config["CHECKLISTS_PATH"]), target)
-    profiles = (target / "profiles.yaml").read_text(encoding="utf-8")
-    profiles = profiles.replace("version: 1", "version: 2", 1).replace(
-        "hard_of_hearing: 0.3", "hard_of_hearing: 1.0"
-    )
-    (target / "profiles.yaml").write_text(profiles, encoding="utf-8")
-    checklists.publish(target)
-    db.session.commit()
 
 
 def test_the_explained_result_agrees_with_the_stored_scores(make_user, as_role):
@@ -88,7 +72,7 @@ def test_rebuild_with_new_weights_rewrites_scores_and_explains_with_the_new_vers
     unit = assessed_unit(make_user("inspector"), {"hearing.doorbell_visual_signal": False})
     officer = as_role("allocation_officer")
     before = _stored(unit.id)
-    _publish_heavier_hearing_weights(app, tmp_path)
+    publish_heavier_hearing_weights(app, tmp_path)
     assert rebuild_all() == 1
     db.session.commit()
     after = _stored(unit.id)
@@ -135,7 +119,7 @@ def test_scores_rebuild_command_reports_stale_planner_inputs_and_refreshes_them(
     from app.assessments.cli import scores_cli
 
     unit = assessed_unit(make_user("inspector"), STEP_FREE_BARRIERS)
-    _publish_heavier_hearing_weights(app, tmp_path)
+    publish_heavier_hearing_weights(app, tmp_path)
     runner = app.test_cli_runner()
     result = runner.invoke(scores_cli, ["rebuild"])
     assert result.exit_code == 0, result.output

@@ -284,25 +284,14 @@ def test_a_draft_on_version_1_keeps_working_after_version_2(app, inspector, tmp_
 
 
 def test_scores_rebuild_follows_new_weights(app, make_user, tmp_path):
-    import shutil
-    from pathlib import Path
-
     from app.assessments.models import UnitAssessment, UnitScore
     from app.assessments.rebuild import rebuild_all, refresh_plan_inputs
-    from app.checklists import services as checklists
-    from tests.factories import assessed_unit
+    from tests.factories import assessed_unit, publish_heavier_hearing_weights
 
     unit = assessed_unit(make_user("inspector"), {"hearing.doorbell_visual_signal": False})
     senior = db.session.get(UnitScore, (unit.id, "senior"))
     before = senior.score
-    target = tmp_path / "checklists"
-    shutil.copytree(Path(app.config["CHECKLISTS_PATH"]), target)
-    profiles = (target / "profiles.yaml").read_text(encoding="utf-8")
-    profiles = profiles.replace("version: 1", "version: 2", 1).replace(
-        "hard_of_hearing: 0.3", "hard_of_hearing: 1.0"
-    )
-    (target / "profiles.yaml").write_text(profiles, encoding="utf-8")
-    checklists.publish(target)
+    publish_heavier_hearing_weights(app, tmp_path)
     assert rebuild_all() == 1
     db.session.commit()
     assert db.session.get(UnitScore, (unit.id, "senior")).score < before
