@@ -14,10 +14,19 @@ PhotoPolicy = Literal["required_on_barrier", "optional"]
 ReferenceKind = Literal["regulation", "guidance", "recommendation"]
 ConditionKind = Literal["item", "fact", "all", "any", "not"]
 ConditionOp = Literal["eq", "ne", "gt", "ge", "lt", "le", "in"]
-MeasureScope = Literal["unit", "building"]
+MeasureScope = Literal["unit", "building", "flight"]
 
 # Facts about a unit that come from the register, usable in conditions and register answers.
-FACTS = ("floor", "has_lift")
+# floor: H01 = 1 (street level), U/K floors 0 or lower; has_lift: the building has a lift;
+# building_type: one of BUILDING_TYPES; storeys: storeys of the building; area: the unit's
+# usable area (BRA) in m².
+FACTS = ("floor", "has_lift", "building_type", "storeys", "area")
+
+# Building types of the register (stable keys; Norwegian labels in the interface).
+BUILDING_TYPES = ("block", "terraced", "semi_detached", "detached", "care_housing", "other")
+
+# Items rated for this key matter for every resident (indoor climate, fire, security...).
+GENERAL = "general"
 
 # Severity per limitation key, 1 (minor) .. 4 (blocking).
 Severity = dict[str, int]
@@ -113,6 +122,9 @@ class Item:
     choices: tuple[Choice, ...] = ()
     register: str | None = None  # answered from a unit fact (see FACTS)
     no_measure_reason: str | None = None  # why a blocking item has no measure, on purpose
+    # When this holds (another item's passing answer meets the requirement another way, e.g.
+    # an automatic door opener makes the opening force irrelevant) the item counts as a pass.
+    satisfied_by: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -170,9 +182,12 @@ class Profile:
 @dataclass(frozen=True)
 class ProfileSet:
     version: int
-    suitable_threshold: float
+    suitable_threshold: float  # model version 1 only; kept so old files still load
     min_coverage: float
     profiles: tuple[Profile, ...]
+    # Model version 2: minor and moderate (1-2) barriers whose severities add up to more than
+    # this make a limitation "adaptable".
+    tolerance: int = 4
 
 
 @dataclass(frozen=True)
@@ -181,6 +196,7 @@ class Cost:
     typical: int
     high: int
     basis: str
+    year: int | None = None  # the price level (NOK of that year)
 
 
 @dataclass(frozen=True)
@@ -192,6 +208,14 @@ class Measure:
     scope: MeasureScope
     feasible_by_default: bool
     ns3451: str
+    # Feasible only for units whose facts meet this (facts only, e.g. {fact: area, ge: 35});
+    # an undecidable condition (a missing fact) leaves feasible_by_default in force.
+    feasible_when: Condition | None = None
+    # Item id -> the largest failing value this measure can fix (for a `max` requirement: the
+    # value must be at most this; for a `min` requirement: at least this). A ramp serves a
+    # small rise only.
+    limits: dict[str, float] = field(default_factory=dict)
+    annual_cost: Cost | None = None  # recurring cost per year, apart from the one-off cost
 
 
 @dataclass(frozen=True)
