@@ -11,7 +11,7 @@ from app.assessments.models import UnitAssessment, UnitBarrier
 from app.assessments.services import answers_from, facts_from, plan_input, prepared_for
 from app.checklists import services as checklists
 from app.extensions import db
-from app.scoring import score
+from app.scoring import MODEL_VERSION, score
 from app.timeutil import utcnow
 from app.units.models import Building, Unit
 
@@ -28,9 +28,13 @@ def _stored_inputs(unit_ids: list[int]):
             UnitAssessment.inputs,
             UnitAssessment.profiles_version,
             UnitAssessment.measures_version,
+            UnitAssessment.model_version,
             Unit.building_id,
             Unit.floor,
+            Unit.area,
             Building.has_lift,
+            Building.building_type,
+            Building.storeys,
             Unit.status,
             Unit.bedrooms,
             Building.district,
@@ -70,9 +74,16 @@ def rebuild_all(batch_size: int = 1000, progress=None) -> int:
         score_rows, match_rows, barrier_rows, moved, stale = [], [], [], [], []
         for row in _stored_inputs(chunk):
             inputs = row.inputs
-            facts = facts_from(row.floor, row.has_lift)
+            facts = facts_from(
+                row.floor, row.has_lift, row.building_type, row.storeys, row.area
+            )
             feasibility = overrides.effective(row.unit_id, row.building_id)
-            changed = facts != inputs["facts"] or feasibility != inputs["feasibility"]
+            # A new scoring model may apply items differently: the barriers are rewritten too.
+            changed = (
+                facts != inputs["facts"]
+                or feasibility != inputs["feasibility"]
+                or row.model_version != MODEL_VERSION
+            )
             result = score(
                 prepared_for(catalogue, row),
                 answers_from(inputs),
@@ -99,7 +110,9 @@ def rebuild_all(batch_size: int = 1000, progress=None) -> int:
         _update(moved, "inputs")
         in_ = _ASSESSMENTS.c.unit_id.in_
         db.session.execute(
-            update(_ASSESSMENTS).where(in_(chunk)).values(scored_at=utcnow(), **versions)
+            update(_ASSESSMENTS)
+            .where(in_(chunk))
+            .values(scored_at=utcnow(), model_version=MODEL_VERSION, **versions)
         )
         if stale:
             db.session.execute(update(_ASSESSMENTS).where(in_(stale)).values(plan_input=None))

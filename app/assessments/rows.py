@@ -1,6 +1,6 @@
 """The derived rows of an assessment, which the filters, matching and statistics read:
 `unit_scores` (one per unit and key), `unit_match_scores` (one per unit) and
-`unit_barriers` (the general barriers). Replaced as a whole per unit, in bulk."""
+`unit_barriers` (every failed item). Replaced as a whole per unit, in bulk."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ BARRIER_COLUMNS = ("unit_id", "item_id")
 
 
 def barrier_rows(unit_id: int, result: Result) -> list[tuple]:
-    return [(unit_id, b.item_id) for b in result.general.barriers]
+    return [(unit_id, b.item_id) for b in result.barriers]
 
 
 MATCH_COLUMNS = tuple(c.name for c in unit_match_scores.columns)

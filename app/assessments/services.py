@@ -35,11 +35,21 @@ def answers_of(rows: Iterable[Answer]) -> dict[str, ScoringAnswer]:
 
 
 def facts_of(unit) -> dict:
-    return facts_from(unit.floor, unit.building.has_lift)
+    building = unit.building
+    return facts_from(
+        unit.floor, building.has_lift, building.building_type, building.storeys, unit.area
+    )
 
 
-def facts_from(floor, has_lift) -> dict:
-    facts = {"floor": floor, "has_lift": has_lift}
+def facts_from(floor, has_lift, building_type=None, storeys=None, area=None) -> dict:
+    """The register facts the checklist reads (see FACTS), without the missing ones."""
+    facts = {
+        "floor": floor,
+        "has_lift": has_lift,
+        "building_type": building_type,
+        "storeys": storeys,
+        "area": None if area is None else float(area),
+    }
     return {k: v for k, v in facts.items() if v is not None}
 
 
@@ -105,6 +115,7 @@ def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None)
     assessment.checklist_version = inspection.checklist_version
     assessment.profiles_version = catalogue.profiles.version
     assessment.measures_version = catalogue.measures.version
+    assessment.model_version = result.model_version
     assessment.inputs = inputs_of(answers, facts, feasibility)
     assessment.plan_input = plan_input(prepared, answers, facts, feasibility)
     assessment.scored_at = utcnow()

@@ -11,7 +11,9 @@ from collections.abc import Collection
 from typing import Any, get_args
 
 from app.checklists.model import (
+    BUILDING_TYPES,
     FACTS,
+    GENERAL,
     AnswerType,
     Band,
     Choice,
@@ -36,7 +38,7 @@ ITEM_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 ITEM_KEYS = (
     "id", "type", "question", "help", "reference", "severity", "not_applicable_allowed",
     "condition", "photo", "unit", "bounds", "requirement", "bands", "choices", "register",
-    "no_measure_reason",
+    "no_measure_reason", "satisfied_by",
 )  # fmt: skip
 # Fields that only some answer types may carry.
 TYPE_FIELDS = {
@@ -46,7 +48,7 @@ TYPE_FIELDS = {
     "choice": {"choices"},
     "text": set(),
 }
-REGISTER_TYPES = {"floor": "count", "has_lift": "yes_no"}
+REGISTER_TYPES = {"floor": "count", "has_lift": "yes_no", "storeys": "count"}
 _EMPTY = Text("", "")
 
 
@@ -138,8 +140,22 @@ def _fact_value_ok(
     ):
         c.add(line, item_id, "has_lift kan bare sammenlignes med eq/ne og true/false")
         return False
-    if fact == "floor" and not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        c.add(line, item_id, "floor må sammenlignes med et heltall")
+    if fact in ("floor", "storeys") and not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in values
+    ):
+        c.add(line, item_id, f"{fact} må sammenlignes med et heltall")
+        return False
+    if fact == "area" and not all(is_number(v) for v in values):
+        c.add(line, item_id, "area må sammenlignes med et tall (m²)")
+        return False
+    if fact == "building_type" and (
+        op not in ("eq", "ne", "in") or not all(v in BUILDING_TYPES for v in values)
+    ):
+        c.add(
+            line,
+            item_id,
+            f"building_type sammenlignes med eq/ne/in og en av {', '.join(BUILDING_TYPES)}",
+        )
         return False
     return True
 
@@ -298,7 +314,11 @@ def parse_item(
     """One item, and the lines of the item and its condition for later cross-checks."""
     guessed = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
     r = Reader(c, data, guessed, ITEM_KEYS, "punktet", line)
-    lines = {"item": r.line() or line, "condition": r.line("condition")}
+    lines = {
+        "item": r.line() or line,
+        "condition": r.line("condition"),
+        "satisfied_by": r.line("satisfied_by"),
+    }
     if not r.ok:
         return None, lines
     before = len(c.problems)
@@ -313,6 +333,7 @@ def parse_item(
         answer_type = None
     question, help_text = r.text("question"), r.text("help")
     reference = _parse_reference(r)
+    limitations = {*limitations, GENERAL}  # "general": matters for every resident
     severity: Severity = {}
     if r.has("severity"):
         severity = (
@@ -321,6 +342,9 @@ def parse_item(
     condition = None
     if r.has("condition"):
         condition = parse_condition(c, r.raw("condition"), item_id, r.line("condition"))
+    satisfied_by = None
+    if r.has("satisfied_by"):
+        satisfied_by = parse_condition(c, r.raw("satisfied_by"), item_id, r.line("satisfied_by"))
     photo = r.str("photo", required=False, default="optional")
     if photo not in PHOTO_POLICIES:
         r.problem("photo", f"fotoregel «{photo}» må være en av {', '.join(PHOTO_POLICIES)}")
@@ -329,7 +353,8 @@ def parse_item(
     if register is not None and REGISTER_TYPES.get(register) != answer_type:
         r.problem(
             "register",
-            f"register «{register}» passer ikke: bruk floor (count) eller has_lift (yes_no)",
+            f"register «{register}» passer ikke: bruk floor eller storeys (count) "
+            "eller has_lift (yes_no)",
         )
     item = Item(
         id=item_id or "",
@@ -349,6 +374,7 @@ def parse_item(
         choices=_parse_choices(r, severity, limitations),
         register=register,
         no_measure_reason=r.str("no_measure_reason", required=False),
+        satisfied_by=satisfied_by,
     )
     if answer_type is not None:
         _check_type_rules(r, item)

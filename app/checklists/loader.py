@@ -162,15 +162,20 @@ def parse_limitations(text: str, filename: str) -> tuple[Limitation, ...]:
 
 
 def _profiles(c: Collector, text: str, limitation_keys: Collection[str]) -> ProfileSet | None:
-    top = ("version", "suitable_threshold", "min_coverage", "profiles")
+    top = ("version", "suitable_threshold", "tolerance", "min_coverage", "profiles")
     r = Reader(c, parse_yaml(text, c), None, top, "filen")
+    # suitable_threshold belongs to scoring model 1 (profiles version 1); model 2 reads the
+    # tolerance for minor and moderate barriers (default 4).
     version, threshold, coverage = (
         r.int("version"),
-        r.number("suitable_threshold"),
+        r.number("suitable_threshold", required=False),
         r.number("min_coverage"),
     )
+    tolerance = r.int("tolerance", required=False)
     if threshold is not None and not 0 <= threshold <= 100:
         r.problem("suitable_threshold", "terskelen for egnet må ligge mellom 0 og 100")
+    if tolerance is not None and not 0 <= tolerance <= 100:
+        r.problem("tolerance", "toleransen må ligge mellom 0 og 100")
     if coverage is not None and not 0 < coverage <= 1:
         r.problem("min_coverage", "minste dekning må ligge over 0 og høyst 1")
     profiles: list[Profile] = []
@@ -187,9 +192,15 @@ def _profiles(c: Collector, text: str, limitation_keys: Collection[str]) -> Prof
                 c.add(wline, key, f"vekten for «{limitation}» må ligge over 0 og høyst 1")
         if not _duplicate(c, seen, key, pr.line("key")) and key and label:
             profiles.append(Profile(key=key, label=label, weights=dict(weights)))
-    if c.problems or version is None or threshold is None or coverage is None:
+    if c.problems or version is None or coverage is None:
         return None
-    return ProfileSet(version, threshold, coverage, tuple(profiles))
+    return ProfileSet(
+        version,
+        85 if threshold is None else threshold,
+        coverage,
+        tuple(profiles),
+        4 if tolerance is None else tolerance,
+    )
 
 
 def parse_profiles(text: str, filename: str, limitations: Iterable[Limitation]) -> ProfileSet:

@@ -108,7 +108,7 @@ def limitation_to_dict(limitation: Limitation) -> dict[str, Any]:
 def profile_set_to_dict(profiles: ProfileSet) -> dict[str, Any]:
     return {
         "version": profiles.version,
-        "suitable_threshold": profiles.suitable_threshold,
+        "tolerance": profiles.tolerance,
         "min_coverage": profiles.min_coverage,
         "profiles": [
             {"key": p.key, "label": text_to_dict(p.label), "weights": dict(p.weights)}

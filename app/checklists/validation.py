@@ -48,20 +48,24 @@ def check_conditions(
     """
     graph: dict[str, set[str]] = {}
     for item in items.values():
-        if item.condition is None:
-            continue
-        line = lines.get(item.id, {}).get("condition")
-        for node in _walk(item.condition):
-            if node.kind != "item":
+        for field in ("condition", "satisfied_by"):
+            condition = getattr(item, field)
+            if condition is None:
                 continue
-            target = items.get(node.target)
-            if target is None and node.target in known:
-                continue
-            if target is None:
-                c.add(line, item.id, f"betingelsen viser til ukjent punkt «{node.target}»")
-            elif (why := _value_fits(target, node.op, node.value)) is not None:
-                c.add(line, item.id, f"betingelsen på «{node.target}»: {why}")
-        graph[item.id] = {ref for ref in item.condition.item_refs() if ref in items}
+            line = lines.get(item.id, {}).get(field)
+            for node in _walk(condition):
+                if node.kind != "item":
+                    continue
+                target = items.get(node.target)
+                if target is None and node.target in known:
+                    continue
+                if target is None:
+                    c.add(line, item.id, f"betingelsen viser til ukjent punkt «{node.target}»")
+                elif (why := _value_fits(target, node.op, node.value)) is not None:
+                    c.add(line, item.id, f"betingelsen på «{node.target}»: {why}")
+            graph.setdefault(item.id, set()).update(
+                ref for ref in condition.item_refs() if ref in items
+            )
     for cycle in _cycles(graph):
         first = cycle[0]
         path = " -> ".join([*cycle, first])

@@ -12,7 +12,13 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 
-from app.assessments.services import facts_of, score_inspection, store_assessment
+from app.assessments.services import (
+    answers_of,
+    facts_of,
+    prepared_for,
+    score_inspection,
+    store_assessment,
+)
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import ADMIN, INSPECTOR
@@ -22,7 +28,7 @@ from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
 from app.inspections.models import Answer, AnswerChange, Inspection
 from app.scoring import validate_answer
-from app.scoring.conditions import evaluate
+from app.scoring.conditions import item_states
 from app.timeutil import as_utc, utcnow
 from app.units.models import Unit
 
@@ -273,8 +279,9 @@ def missing_items(inspection: Inspection, photo_items: set[str] | None = None) -
     answers, and barriers whose item requires a photo that is missing."""
     checklist = checklist_of(inspection)
     answers = {a.item_id: a for a in inspection.answers}
-    values = {k: a.value for k, a in answers.items() if not a.not_applicable and not a.carried_over}
-    facts = facts_of(inspection.unit)
+    prepared = prepared_for(checklists.catalogue(), inspection)
+    given = answers_of(a for a in answers.values() if not a.carried_over)
+    states = item_states(prepared.gates, prepared.condition_refs, given, facts_of(inspection.unit))
     barriers = barrier_items(inspection) if photo_items is not None else set()
     missing: dict[str, list[dict]] = {}
     for section in checklist.sections:
@@ -284,10 +291,9 @@ def missing_items(inspection: Inspection, photo_items: set[str] | None = None) -
             if item.type == "text":
                 continue
             if answer is None or answer.carried_over:
-                applies = (
-                    True if item.condition is None else evaluate(item.condition, values, facts)
-                )
-                if applies is not False:
+                # Not applicable, met another way, or undecidable for a missing register fact:
+                # nothing the inspector can answer.
+                if item.id not in states:
                     reason = "carried_over" if answer is not None else "unanswered"
             elif (
                 photo_items is not None
@@ -303,7 +309,7 @@ def missing_items(inspection: Inspection, photo_items: set[str] | None = None) -
 
 def barrier_items(inspection: Inspection) -> set[str]:
     result = score_inspection(inspection, explain=True)
-    return {b.item_id for b in result.general.barriers}
+    return {b.item_id for b in result.barriers}
 
 
 def submit(actor: User, inspection: Inspection, photo_items: set[str]) -> Inspection:

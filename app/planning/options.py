@@ -203,7 +203,13 @@ def _one(
         detail = _unreachable_detail("unknown", (), unanswered, questions, catalogue)
         return Unreachable(key, before, "unknown", (), unanswered, detail)
     barrier_ids = frozenset(b.item_id for b in target.barriers)
-    all_barriers = frozenset(b.item_id for b in result.general.barriers)
+    all_barriers = frozenset(b.item_id for b in result.barriers)
+    # What each measure can remove here: the barriers that list it (a measure's `limits`
+    # keep it from barriers beyond its reach, such as a ramp for a full storey of steps).
+    reach: dict[str, set[str]] = {}
+    for barrier in result.barriers:
+        for option in barrier.measures:
+            reach.setdefault(option.id, set()).add(barrier.item_id)
     severity = {b.item_id: b.severity for b in target.barriers}
     usable: dict[str, Measure] = {}
     blocked: list[BlockedItem] = []
@@ -215,7 +221,8 @@ def _one(
             ruled_out = tuple(o.id for o in barrier.measures if not o.feasible)
             blocked.append(BlockedItem(barrier.item_id, ruled_out))
     candidates = [
-        _Candidate(m, frozenset(m.removes) & barrier_ids, m.cost.typical) for m in usable.values()
+        _Candidate(m, frozenset(reach.get(m.id, ())) & barrier_ids, m.cost.typical)
+        for m in usable.values()
     ]
     removable = frozenset().union(*(c.removes for c in candidates))
 
@@ -236,7 +243,7 @@ def _one(
     chosen = sorted(_search(_undominated(candidates), ok, necessary) or [], key=_BY_ID)
     # The measures remove every item they list, not only the target's barriers: the side
     # effects (also_suitable) follow from all of it.
-    removed = frozenset(item for c in chosen for item in c.measure.removes) & all_barriers
+    removed = frozenset(item for c in chosen for item in reach.get(c.measure.id, ()))
     after = oracle.classes(removed)
     also = tuple(
         k for k, cls in after.items() if k != key and cls == "suitable" and classes[k] != cls

@@ -1,7 +1,7 @@
-"""Scoring core: answers and unit facts in, scores, classes and explanations out (SCORING.md)."""
+"""Scoring core: answers and unit facts in, scores, classes and explanations out (docs/scoring.md)."""
 
 from app.scoring.answers import Answer, validate_answer, validate_answers
-from app.scoring.engine import classes_after, score
+from app.scoring.engine import MODEL_VERSION, classes_after, score
 from app.scoring.results import (
     Barrier,
     LimitationResult,
@@ -15,6 +15,7 @@ from app.scoring.table import LIMITATION_KEYS, Prepared, prepare
 
 __all__ = [
     "LIMITATION_KEYS",
+    "MODEL_VERSION",
     "Answer",
     "Barrier",
     "LimitationResult",

@@ -1,17 +1,48 @@
-"""Three-valued evaluation of item conditions against answers and unit facts.
+"""When an item applies: conditions, condition chains and `satisfied_by` (docs/scoring.md).
 
-A condition is True, False, or None when it cannot be decided (a referenced answer or fact is
-missing). The engine treats None as "applies": missing information must never make a unit
-look better than it is.
+A condition evaluates to one of five outcomes:
+- True: the item applies;
+- False: it does not apply;
+- NOT_APPLICABLE: it refers to an item that does not apply (answered "not applicable", or
+  dropped out by its own condition), so neither does this one: a chain is followed to the end;
+- None: undecided because a referenced item is unanswered; the item applies (missing
+  information must never make a unit look better than it is);
+- MISSING_FACT: undecided because a register fact it needs is missing (directly, or through a
+  referenced item answered from the register); the item counts as unanswered, so a missing
+  fact gives "unknown", never "unsuitable".
+
+`item_states` walks the items that carry a condition or `satisfied_by` in dependency order and
+says, per item, which of the special states it is in; every other item simply applies. The
+phone runs the same rules (app/pwa/static/js/checklist.js) on the same table of cases
+(tests/scoring/condition_cases.json).
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from app.checklists.model import Condition
+
+
+class _Outcome:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+NOT_APPLICABLE: Final = _Outcome("NOT_APPLICABLE")
+MISSING_FACT: Final = _Outcome("MISSING_FACT")
+SATISFIED: Final = _Outcome("SATISFIED")
+
+# Item state: NOT_APPLICABLE, MISSING_FACT or SATISFIED; absent means "applies as answered".
+States = dict[str, _Outcome]
+Outcome = bool | None | _Outcome
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
@@ -23,94 +54,134 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _compare(actual: Any, op: str, expected: Any) -> bool | None:
+def compare(actual: Any, op: str, expected: Any) -> bool | None:
+    """One comparison; None when the value is missing or of a type the operator cannot take."""
     if actual is None:
         return None
     if op == "in":
-        try:
-            return actual in expected
-        except TypeError:
+        if not isinstance(expected, list | tuple):
             return None
+        return any(compare(actual, "eq", choice) for choice in expected)
     if op in ("eq", "ne"):
         # bool is an int in Python: keep True from equalling 1 in a condition.
         if isinstance(actual, bool) != isinstance(expected, bool):
             return op == "ne"
         return _OPS[op](actual, expected)
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        return None
     try:
         return bool(_OPS[op](actual, expected))
     except TypeError:
         return None
 
 
-def evaluate(
-    condition: Condition, values: Mapping[str, Any], facts: Mapping[str, Any]
-) -> bool | None:
-    """Evaluate `condition`; `values` maps item id to its answer value (absent: unanswered)."""
-    kind = condition.kind
-    if kind == "item":
-        return _compare(values.get(condition.target), condition.op, condition.value)
-    if kind == "fact":
-        return _compare(facts.get(condition.target), condition.op, condition.value)
-    results = [evaluate(child, values, facts) for child in condition.children]
-    if kind == "not":
-        return None if results[0] is None else not results[0]
-    if kind == "all":
-        if False in results:
-            return False
-        return None if None in results else True
-    if kind == "any":
-        if True in results:
-            return True
-        return None if None in results else False
-    raise ValueError(f"unknown condition kind {kind!r}")
+def combine_all(results: list[Outcome]) -> Outcome:
+    if False in results:
+        return False
+    for outcome in (NOT_APPLICABLE, MISSING_FACT, None):
+        if any(r is outcome for r in results):
+            return outcome
+    return True
 
 
-# A compiled condition: (answers, facts) -> True, False or None (undecided).
-Compiled = Callable[[Mapping[str, Any], Mapping[str, Any]], bool | None]
+def combine_any(results: list[Outcome]) -> Outcome:
+    if True in results:
+        return True
+    for outcome in (MISSING_FACT, None):
+        if any(r is outcome for r in results):
+            return outcome
+    return False if False in results else NOT_APPLICABLE
+
+
+def negate(result: Outcome) -> Outcome:
+    return not result if isinstance(result, bool) else result
+
+
+# A compiled condition: (answers, facts, states) -> an outcome.
+Compiled = Callable[[Mapping[str, Any], Mapping[str, Any], States], Outcome]
 
 
 def compile_condition(condition: Condition, registers: Mapping[str, str | None]) -> Compiled:
-    """Turn a condition into a closure that reads answers and facts directly (same logic).
+    """Turn a condition into a closure over answers, facts and the item states so far.
 
-    `registers` maps item id to the unit fact that answers it when unanswered.
+    `registers` maps item id to the unit fact that answers it when it is unanswered.
     """
     kind, op, expected = condition.kind, condition.op, condition.value
     if kind == "item":
         target, register = condition.target, registers.get(condition.target)
 
-        def item(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> bool | None:
+        def item(answers: Mapping[str, Any], facts: Mapping[str, Any], states: States) -> Outcome:
+            state = states.get(target)
+            if state is NOT_APPLICABLE or state is MISSING_FACT:
+                return state
             answer = answers.get(target)
             if answer is None:
-                value = facts.get(register) if register else None
+                if not register:
+                    return None
+                value = facts.get(register)
+                if value is None:
+                    return MISSING_FACT
+            elif answer.not_applicable:
+                return NOT_APPLICABLE
             else:
-                value = None if answer.not_applicable else answer.value
-            return _compare(value, op, expected)
+                value = answer.value
+            return compare(value, op, expected)
 
         return item
     if kind == "fact":
         target = condition.target
-        return lambda _answers, facts: _compare(facts.get(target), op, expected)
+
+        def fact(_answers: Mapping[str, Any], facts: Mapping[str, Any], _states: States):
+            value = facts.get(target)
+            return MISSING_FACT if value is None else compare(value, op, expected)
+
+        return fact
     children = tuple(compile_condition(child, registers) for child in condition.children)
     if kind == "not":
         (child,) = children
+        return lambda answers, facts, states: negate(child(answers, facts, states))
+    if kind == "all":
+        return lambda answers, facts, states: combine_all(
+            [c(answers, facts, states) for c in children]
+        )
+    if kind == "any":
+        return lambda answers, facts, states: combine_any(
+            [c(answers, facts, states) for c in children]
+        )
+    raise ValueError(f"unknown condition kind {kind!r}")
 
-        def negate(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> bool | None:
-            result = child(answers, facts)
-            return None if result is None else not result
 
-        return negate
-    if kind not in ("all", "any"):
-        raise ValueError(f"unknown condition kind {kind!r}")
-    decisive = kind == "any"  # the child result that decides the whole: True for any
+# (item id, compiled condition or None, compiled satisfied_by or None), parents first.
+Gate = tuple[str, Compiled | None, Compiled | None]
 
-    def combine(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> bool | None:
-        undecided = False
-        for child in children:
-            result = child(answers, facts)
-            if result is decisive:
-                return decisive
-            if result is None:
-                undecided = True
-        return None if undecided else not decisive
 
-    return combine
+def item_states(
+    gates: tuple[Gate, ...],
+    referenced: frozenset[str],
+    answers: Mapping[str, Any],
+    facts: Mapping[str, Any],
+) -> States:
+    """The state of every item that does not simply apply (see the module docstring).
+
+    `gates` are the items with a condition or `satisfied_by`, parents before children;
+    `referenced` the items some condition reads (their "not applicable" answers matter).
+    """
+    states: States = {}
+    for item_id in referenced:
+        answer = answers.get(item_id)
+        if answer is not None and answer.not_applicable:
+            states[item_id] = NOT_APPLICABLE
+    for item_id, condition, satisfied_by in gates:
+        if condition is not None:
+            outcome = condition(answers, facts, states)
+            if outcome is False or outcome is NOT_APPLICABLE:
+                states[item_id] = NOT_APPLICABLE
+                continue
+            if outcome is MISSING_FACT:
+                states[item_id] = MISSING_FACT
+                continue
+        if states.get(item_id) is NOT_APPLICABLE:
+            continue  # answered "not applicable" by hand
+        if satisfied_by is not None and satisfied_by(answers, facts, states) is True:
+            states[item_id] = SATISFIED
+    return states

@@ -1,23 +1,23 @@
 """The scoring engine: answers and unit facts in, scores, classes and explanations out.
 
-Implements SCORING.md on the precomputed impact table (see `table.py`). Per limitation L:
-penalty = sum of barrier severities, possible = sum of full severities of the applicable
-answered items, score = 100 * (1 - penalty / possible), coverage = answered / applicable
-severity weight, and the class by the first matching rule (unknown, unsuitable, adaptable,
-suitable).
+Implements scoring model version 2 (docs/scoring.md) on the precomputed impact table (see
+`table.py`). Per limitation L (and the key "general"): penalty = sum of barrier severities,
+possible = sum of full severities of the applicable answered items, score = 100 * (1 -
+penalty / possible) for ranking only, coverage = answered / applicable severity weight. The
+class comes from the barriers, first rule that matches:
+1. unknown: an item rated 3-4 for L is unanswered, or coverage < min_coverage;
+2. unsuitable: a blocking (4) barrier that no feasible measure removes;
+3. adaptable: a severe or blocking (3-4) barrier, or severity 1-2 barriers adding up to more
+   than the tolerance;
+4. suitable.
 
-Choices made where SCORING.md leaves room (documented here once):
-- An item whose condition cannot be decided (a referenced answer or fact is missing) applies.
+Choices made where the model leaves room (documented here once):
 - A register item (floor, lift) takes its value from the unit facts unless answered by hand.
 - A measurement band or a choice grades the penalty; possible uses the full severity; a
   limitation a band or choice does not list gets severity 0 from it.
 - `removed_items` (barriers a measure removes, for upgrade planning) count as passes.
-- The general score rates every scored item with weight 1, so no item is "blocking" in it:
-  its class is unknown when coverage < min_coverage, else suitable or adaptable by score.
-  A unit's blocking barriers show in the limitations and profiles, not in the general class.
-- A profile with no limitation of weight >= 0.5 is unknown when its weighted coverage is
-  below min_coverage or a blocking-rated item of one of its limitations is unanswered.
-- A profile with no weights (the adult age group) is the general result.
+- A checklist version that rates no item for "general" (uu-bolig v1) cannot say anything about
+  every resident: its general class is unknown.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ from collections.abc import Mapping
 from operator import itemgetter
 from typing import Any
 
+from app.checklists.model import BUILDING_TYPES, GENERAL
 from app.errors import Unprocessable
 from app.scoring.answers import Answer
+from app.scoring.conditions import MISSING_FACT, NOT_APPLICABLE, SATISFIED, item_states
 from app.scoring.profiles import extra_specs, profile_class, profile_result
 from app.scoring.results import (
     Barrier,
@@ -37,10 +39,19 @@ from app.scoring.results import (
     SuitabilityClass,
     Unanswered,
 )
-from app.scoring.table import BLOCKING, Prepared, PreparedItem, options_for
+from app.scoring.table import (
+    BLOCKING,
+    SEVERE,
+    Prepared,
+    PreparedItem,
+    measure_feasible,
+    measure_reaches,
+    removers_of,
+)
+
+MODEL_VERSION = 2
 
 _NO_FACTS: Mapping[str, Any] = {}
-_NOT_APPLICABLE = Answer(None, not_applicable=True)
 _ROW_INDEX = itemgetter(5)  # row position in the checklist
 
 
@@ -51,15 +62,13 @@ class _Tally:
         "answered",
         "applicable",
         "barriers",
-        "blocked",
-        "g_answered",
-        "g_applicable",
-        "g_barriers",
         "made",
+        "minor",
         "penalty",
+        "severe",
         "stuck",
         "unanswered",
-        "unknown_blocking",
+        "unknown_severe",
     )
 
     def __init__(self, prepared: Prepared):
@@ -67,16 +76,23 @@ class _Tally:
         self.applicable = list(prepared.total_weight)
         self.answered = list(prepared.total_weight)
         self.penalty = [0] * n
-        self.unknown_blocking = [False] * n  # a blocking-rated item is unanswered
-        self.blocked = [False] * n  # a blocking barrier exists
+        self.minor = [0] * n  # sum of severity 1-2 barriers
+        self.unknown_severe = [False] * n  # an item rated 3-4 is unanswered
+        self.severe = [False] * n  # a severe or blocking barrier exists
         self.stuck = [False] * n  # a blocking barrier no feasible measure removes
-        self.g_applicable = len(prepared.items)
-        self.g_answered = len(prepared.items)
         # (item, value, severities) of barriers, and unanswered items, in checklist order.
         self.barriers: list[tuple[PreparedItem, Any, tuple[int, ...]]] = []
-        self.g_barriers = 0
         self.unanswered: list[PreparedItem] = []
         self.made: list[dict[int, Barrier]] = []  # shared Barrier records per t.barriers entry
+
+
+# fact: (accepted type, the problem in Norwegian)
+_FACT_TYPES = {
+    "floor": (int, "Etasje må være et heltall"),
+    "storeys": (int, "Antall etasjer må være et heltall"),
+    "area": ((int, float), "Areal må være et tall"),
+    "has_lift": (bool, "Heis må være true eller false"),
+}
 
 
 def _check_input(prepared: Prepared, answers: Mapping[str, Answer], facts: Mapping[str, Any]):
@@ -84,12 +100,15 @@ def _check_input(prepared: Prepared, answers: Mapping[str, Answer], facts: Mappi
     unknown = answers.keys() - prepared.item_ids
     if unknown:
         problems["answers"] = [f"Ukjent punkt: {item_id}" for item_id in sorted(unknown)]
-    floor = facts.get("floor")
-    if floor is not None and (isinstance(floor, bool) or not isinstance(floor, int)):
-        problems["floor"] = ["Etasje må være et heltall"]
-    lift = facts.get("has_lift")
-    if lift is not None and not isinstance(lift, bool):
-        problems["has_lift"] = ["Heis må være true eller false"]
+    for fact, (kind, problem) in _FACT_TYPES.items():
+        value = facts.get(fact)
+        if value is not None and (
+            (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind)
+        ):
+            problems[fact] = [problem]
+    building_type = facts.get("building_type")
+    if building_type is not None and building_type not in BUILDING_TYPES:
+        problems["building_type"] = [f"Ukjent bygningstype: {building_type}"]
     if problems:
         raise Unprocessable("Ugyldige data for beregning", errors=problems)
 
@@ -103,8 +122,8 @@ def _tally(
 ) -> _Tally:
     """One pass over the impact table; only non-passing items cost any work."""
     t = _Tally(prepared)
-    applicable, answered, penalty = t.applicable, t.answered, t.penalty
-    decided = [condition(answers, facts) for condition in prepared.conditions]
+    applicable, answered, penalty, minor = t.applicable, t.answered, t.penalty, t.minor
+    states = item_states(prepared.gates, prepared.condition_refs, answers, facts)
     get = answers.get
     # Fast path: a plain yes_no item answered true (most of a checklist) costs one lookup.
     rows = [row for row in prepared.plain_rows if (a := get(row[0])) is None or a.value is not True]
@@ -113,25 +132,27 @@ def _tally(
         rows.sort(key=_ROW_INDEX)  # keep checklist order: it breaks ties in the explanations
     else:
         rows = prepared.other_rows
-    for item_id, condition, register, judge, pi, _ in rows:
-        answer = _NOT_APPLICABLE if condition >= 0 and decided[condition] is False else get(item_id)
-        if answer is None:
-            value = facts.get(register) if register else None
-        elif answer.not_applicable:
+    for item_id, gated, register, judge, pi, _ in rows:
+        state = states.get(item_id) if gated else None
+        if state is SATISFIED:
+            continue  # met another way: a pass
+        answer = None if state is MISSING_FACT else get(item_id)
+        if state is NOT_APPLICABLE or (answer is not None and answer.not_applicable):
             for li, sev in pi.rated:
                 applicable[li] -= sev
                 answered[li] -= sev
-            t.g_applicable -= 1
-            t.g_answered -= 1
             continue
-        else:
+        if answer is not None:
             value = answer.value
+        elif register and state is None:
+            value = facts.get(register)
+        else:
+            value = None
         if value is None:
             for li, sev in pi.rated:
                 answered[li] -= sev
-                if sev == BLOCKING:
-                    t.unknown_blocking[li] = True
-            t.g_answered -= 1
+                if sev >= SEVERE:
+                    t.unknown_severe[li] = True
             t.unanswered.append(pi)
             continue
         if judge is None:  # yes_no: true is the good state
@@ -145,107 +166,133 @@ def _tally(
         if removed and item_id in removed:
             continue
         t.barriers.append((pi, value, severities))
-        t.g_barriers += 1
         removable = None
         for (li, _), sev in zip(pi.rated, severities, strict=True):
             penalty[li] += sev
-            if sev == BLOCKING:
-                t.blocked[li] = True
-                if removable is None:
-                    removable = _removable(pi, feasibility)
-                if not removable:
-                    t.stuck[li] = True
+            if sev >= SEVERE:
+                t.severe[li] = True
+                if sev == BLOCKING:
+                    if removable is None:
+                        removable = _removable(pi, value, feasibility, facts)
+                    if not removable:
+                        t.stuck[li] = True
+            else:
+                minor[li] += sev
     return t
 
 
-def _removable(pi: PreparedItem, feasibility: Mapping[str, bool]) -> bool:
-    if not feasibility:
+def _removable(
+    pi: PreparedItem, value: Any, feasibility: Mapping[str, bool], facts: Mapping[str, Any]
+) -> bool:
+    if pi.simple_measures and not feasibility:
         return pi.removable_by_default
-    return any(feasibility.get(m.id, m.feasible_by_default) for m in pi.measures)
+    return any(
+        measure_feasible(m, feasibility, facts) and measure_reaches(m, pi.item, value)
+        for m in pi.measures
+    )
 
 
 _BY_SEVERITY = itemgetter(3)  # Barrier.severity
 _BY_WEIGHT = itemgetter(2)  # Unanswered.weight
 
 
-def _limitation_results(
-    prepared: Prepared, t: _Tally, feasibility: Mapping[str, bool], explain: bool
-) -> dict[str, LimitationResult]:
+def _explained(
+    prepared: Prepared, t: _Tally, feasibility: Mapping[str, bool], facts: Mapping[str, Any]
+) -> tuple[list[list[Barrier]], list[list[Unanswered]]]:
+    """Barrier and unanswered records per limitation index (shared records per severity)."""
     n = len(prepared.keys)
     barriers: list[list[Barrier]] = [[] for _ in range(n)]
     unanswered: list[list[Unanswered]] = [[] for _ in range(n)]
+    for pi, value, severities in t.barriers:
+        if (
+            pi.static_made is not None
+            and pi.simple_measures
+            and (not feasibility or feasibility.keys().isdisjoint(pi.measure_ids))
+        ):
+            t.made.append(pi.static_made)
+            for li, barrier in pi.static_pairs:
+                barriers[li].append(barrier)
+            continue
+        # One shared record per (item, severity): limitations and profiles reuse it.
+        options = removers_of(pi, value, feasibility, facts)
+        question = pi.item.question
+        made: dict[int, Barrier] = {}
+        for li, sev in zip(pi.lis, severities, strict=True):
+            if sev:
+                barrier = made.get(sev)
+                if barrier is None:
+                    barrier = made[sev] = Barrier(
+                        pi.id, question, value, sev, options, item=pi.item
+                    )
+                barriers[li].append(barrier)
+        t.made.append(made)
+    for pi in t.unanswered:
+        for li, record in zip(pi.lis, pi.unanswered, strict=True):
+            unanswered[li].append(record)
+    return barriers, unanswered
+
+
+def _class(prepared: Prepared, t: _Tally, li: int, coverage: float) -> SuitabilityClass:
+    """SCORING.md's class rules for one limitation; the first that matches wins."""
+    if t.unknown_severe[li] or coverage < prepared.profiles.min_coverage:
+        return "unknown"
+    if li == prepared.general_index and not prepared.total_weight[li]:
+        return "unknown"  # the checklist does not assess what matters for every resident
+    if t.stuck[li]:
+        return "unsuitable"
+    if t.severe[li] or t.minor[li] > prepared.profiles.tolerance:
+        return "adaptable"
+    return "suitable"
+
+
+def _limitation_results(
+    prepared: Prepared,
+    t: _Tally,
+    feasibility: Mapping[str, bool],
+    facts: Mapping[str, Any],
+    explain: bool,
+) -> dict[str, LimitationResult]:
+    """Results per key, "general" included (it is the last key)."""
     if explain:
-        made_all = t.made
-        for pi, value, severities in t.barriers:
-            if pi.static_made is not None and (
-                not feasibility or feasibility.keys().isdisjoint(pi.measure_ids)
-            ):
-                made_all.append(pi.static_made)
-                for li, barrier in pi.static_pairs:
-                    barriers[li].append(barrier)
-                continue
-            # One shared record per (item, severity): limitations and profiles reuse it.
-            options = options_for(pi, feasibility)
-            question = pi.item.question
-            made: dict[int, Barrier] = {}
-            for li, sev in zip(pi.lis, severities, strict=True):
-                if sev:
-                    barrier = made.get(sev)
-                    if barrier is None:
-                        barrier = made[sev] = Barrier(pi.id, question, value, sev, options)
-                    barriers[li].append(barrier)
-            made_all.append(made)
-        for pi in t.unanswered:
-            for li, record in zip(pi.lis, pi.unanswered, strict=True):
-                unanswered[li].append(record)
+        barriers, unanswered = _explained(prepared, t, feasibility, facts)
     results = {}
-    min_coverage = prepared.profiles.min_coverage
-    threshold = prepared.profiles.suitable_threshold
     for li, key in enumerate(prepared.keys):
         possible, penalty = t.answered[li], t.penalty[li]
         score = 100.0 * (1.0 - penalty / possible) if possible else 100.0
         coverage = possible / t.applicable[li] if t.applicable[li] else 1.0
-        # SCORING.md's class rules; the first that matches wins.
-        if t.unknown_blocking[li] or coverage < min_coverage:
-            suitability: SuitabilityClass = "unknown"
-        elif t.stuck[li]:
-            suitability = "unsuitable"
-        elif t.blocked[li] or score < threshold:
-            suitability = "adaptable"
-        else:
-            suitability = "suitable"
-        found, missing = barriers[li], unanswered[li]
-        # Sorting with reverse=True is stable: equal severities keep checklist order.
-        if len(found) > 1:
-            found.sort(key=_BY_SEVERITY, reverse=True)
-        if len(missing) > 1:
-            missing.sort(key=_BY_WEIGHT, reverse=True)
+        found: tuple[Barrier, ...] = ()
+        missing: tuple[Unanswered, ...] = ()
+        if explain:
+            # Sorting with reverse=True is stable: equal severities keep checklist order.
+            found = tuple(sorted(barriers[li], key=_BY_SEVERITY, reverse=True))
+            missing = tuple(sorted(unanswered[li], key=_BY_WEIGHT, reverse=True))
         results[key] = LimitationResult(
-            key, score, suitability, coverage, penalty, tuple(found), tuple(missing)
+            key, score, _class(prepared, t, li, coverage), coverage, penalty, found, missing
         )
     return results
 
 
-def _general(prepared: Prepared, t: _Tally, explain: bool) -> LimitationResult:
-    """All scored items with weight 1; see the module docstring for its class."""
-    score = 100.0 * (1.0 - t.g_barriers / t.g_answered) if t.g_answered else 100.0
-    coverage = t.g_answered / t.g_applicable if t.g_applicable else 1.0
-    barriers: tuple[Barrier, ...] = ()
-    unanswered: tuple[Unanswered, ...] = ()
-    if explain:
-        found = [made[max(made)] for made in t.made]  # the item's worst severity
-        barriers = tuple(sorted(found, key=_BY_SEVERITY, reverse=True))
-        ordered = sorted(t.unanswered, key=lambda pi: -pi.max_severity)
-        unanswered = tuple(pi.unanswered_general for pi in ordered)
-    if coverage < prepared.profiles.min_coverage:
-        suitability: SuitabilityClass = "unknown"
-    elif score < prepared.profiles.suitable_threshold:
-        suitability = "adaptable"
-    else:
-        suitability = "suitable"
-    return LimitationResult(
-        "general", score, suitability, coverage, t.g_barriers, barriers, unanswered
-    )
+def _every_barrier(t: _Tally) -> tuple[Barrier, ...]:
+    """Every failed item once, at its worst severity, worst first."""
+    found = [made[max(made)] for made in t.made if made]
+    return tuple(sorted(found, key=_BY_SEVERITY, reverse=True))
+
+
+def _pass(
+    prepared: Prepared,
+    answers: Mapping[str, Answer],
+    facts: Mapping[str, Any],
+    feasibility: Mapping[str, bool],
+    extra_profiles: Mapping[str, Mapping[str, float]],
+    removed_items: frozenset[str] | set[str],
+    explain: bool,
+):
+    _check_input(prepared, answers, facts)
+    specs = (*prepared.profile_specs.values(), *extra_specs(prepared, extra_profiles))
+    t = _tally(prepared, answers, facts, feasibility, removed_items)
+    results = _limitation_results(prepared, t, feasibility, facts, explain)
+    general = results.pop(GENERAL)
+    return specs, t, results, general
 
 
 def score(
@@ -257,22 +304,26 @@ def score(
     removed_items: frozenset[str] | set[str] = frozenset(),
     explain: bool = True,
 ) -> Result:
-    """Score one unit's answers for every limitation, profile and the general score.
+    """Score one unit's answers for every limitation, profile and the general key.
 
-    `facts` holds register facts (floor, has_lift); `feasibility` overrides measures'
-    feasible_by_default for this unit; `extra_profiles` adds ad-hoc profiles (an applicant's
-    needs) as {key: {limitation: weight}}; `removed_items` counts those barriers as removed.
-    `explain=False` skips the barrier and unanswered lists (for many what-if runs).
+    `facts` holds register facts (floor, has_lift, building_type, storeys, area);
+    `feasibility` overrides measures' feasibility for this unit; `extra_profiles` adds ad-hoc
+    profiles (an applicant's needs) as {key: {limitation: weight}}; `removed_items` counts
+    those barriers as removed. `explain=False` skips the barrier and unanswered lists.
     """
-    _check_input(prepared, answers, facts)
-    specs = (*prepared.profile_specs.values(), *extra_specs(prepared, extra_profiles))
-    t = _tally(prepared, answers, facts, feasibility, removed_items)
-    limitations = _limitation_results(prepared, t, feasibility, explain)
-    general = _general(prepared, t, explain)
+    specs, t, limitations, general = _pass(
+        prepared, answers, facts, feasibility, extra_profiles, removed_items, explain
+    )
     profiles: dict[str, ProfileResult] = {
         spec.key: profile_result(prepared, spec, limitations, general, t, explain) for spec in specs
     }
-    return Result(limitations=limitations, profiles=profiles, general=general)
+    return Result(
+        limitations=limitations,
+        profiles=profiles,
+        general=general,
+        barriers=_every_barrier(t) if explain else (),
+        model_version=MODEL_VERSION,
+    )
 
 
 def classes_after(
@@ -288,13 +339,11 @@ def classes_after(
     The fast path for upgrade planning: no explanations are built. Profile keys and
     limitation keys do not collide (profiles are age groups or applicant keys).
     """
-    _check_input(prepared, answers, facts)
-    specs = (*prepared.profile_specs.values(), *extra_specs(prepared, extra_profiles))
-    t = _tally(prepared, answers, facts, feasibility, removed_items)
-    limitations = _limitation_results(prepared, t, feasibility, False)
-    general = _general(prepared, t, False)
+    specs, _t, limitations, general = _pass(
+        prepared, answers, facts, feasibility, extra_profiles, removed_items, False
+    )
     classes: dict[str, SuitabilityClass] = {k: r.suitability for k, r in limitations.items()}
     for spec in specs:
-        classes[spec.key] = profile_class(prepared, spec, limitations, general, t)
-    classes["general"] = general.suitability
+        classes[spec.key] = profile_class(spec, limitations, general)
+    classes[GENERAL] = general.suitability
     return classes

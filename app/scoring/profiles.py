@@ -1,9 +1,9 @@
-"""Profile scores and classes: weighted combinations of limitation results (SCORING.md).
+"""Profile scores and classes: weighted combinations of limitation results (docs/scoring.md).
 
-profile score = sum(w_L * score(L)) / sum(w_L); class = the worst class among limitations with
-weight >= 0.5, else from the profile score against the threshold (unknown when the weighted
-coverage is below min_coverage or a blocking-rated item of one of its limitations is
-unanswered). A profile without weights (the adult age group) is the general result.
+profile score = sum(w_L * score(L)) / sum(w_L), for ranking; class = the worst class among the
+limitations with weight 1 (order: unsuitable, unknown, adaptable, suitable); lower weights
+affect the score only. A profile with no weight-1 limitation takes the class of "general", and a
+profile without weights (the adult age group) is the general result.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def extra_specs(
     errors: dict[str, list[str]] = {}
     for key, weights in extra_profiles.items():
         problems: list[str] = []
-        if key in prepared.profile_specs or key in prepared.key_index or key == "general":
+        if key in prepared.profile_specs or key in prepared.key_index:
             problems.append(f"Profilnavnet {key} er allerede i bruk")
         if not isinstance(weights, Mapping):
             errors[key] = [*problems, "Vektene må være et objekt"]
@@ -49,7 +49,7 @@ def extra_specs(
         parsed: dict[int, float] = {}
         for limitation, weight in weights.items():
             index = prepared.key_index.get(limitation)
-            if index is None:
+            if index is None or index == prepared.general_index:
                 problems.append(f"Ukjent funksjonsnedsettelse: {limitation}")
             elif (
                 isinstance(weight, bool)
@@ -79,36 +79,13 @@ def _weighted(spec: ProfileSpec, limitations: dict[str, LimitationResult]) -> tu
     return min(score / spec.total, 100.0), min(coverage / spec.total, 1.0)
 
 
-def _class(
-    prepared: Prepared,
-    spec: ProfileSpec,
-    limitations: dict[str, LimitationResult],
-    tally: _Tally,
-    score: float,
-    coverage: float,
-) -> SuitabilityClass:
-    if spec.major:
-        return min((limitations[k].suitability for k in spec.major), key=CLASS_RANK.__getitem__)
-    if coverage < prepared.profiles.min_coverage or any(
-        tally.unknown_blocking[li] for _, li, _ in spec.parts
-    ):
-        return "unknown"
-    return "adaptable" if score < prepared.profiles.suitable_threshold else "suitable"
-
-
 def profile_class(
-    prepared: Prepared,
-    spec: ProfileSpec,
-    limitations: dict[str, LimitationResult],
-    general: LimitationResult,
-    tally: _Tally,
+    spec: ProfileSpec, limitations: dict[str, LimitationResult], general: LimitationResult
 ) -> SuitabilityClass:
-    """The class of one profile (no explanation work)."""
-    if not spec.total:
+    """The worst class of the weight-1 limitations; the general class when there are none."""
+    if not spec.major:
         return general.suitability
-    if spec.major:
-        return min((limitations[k].suitability for k in spec.major), key=CLASS_RANK.__getitem__)
-    return _class(prepared, spec, limitations, tally, *_weighted(spec, limitations))
+    return min((limitations[k].suitability for k in spec.major), key=CLASS_RANK.__getitem__)
 
 
 def _explain(
@@ -156,13 +133,16 @@ def profile_result(
         return ProfileResult(spec.key, *general[1:], {})
     score, coverage = _weighted(spec, limitations)
     barriers, unanswered = _explain(spec, tally) if explain else ((), ())
+    if explain and not spec.major:  # the class is general's: so are the barriers behind it
+        seen = {b.item_id for b in barriers}
+        barriers += tuple(b for b in general.barriers if b.item_id not in seen)
     problem_score = 0
     for key, _, _ in spec.parts:
         problem_score += limitations[key].problem_score
     return ProfileResult(
         spec.key,
         score,
-        _class(prepared, spec, limitations, tally, score, coverage),
+        profile_class(spec, limitations, general),
         coverage,
         problem_score,
         barriers,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from app.checklists.model import Cost, Text
+from app.checklists.model import Cost, Item, Text
 
 SuitabilityClass = Literal["suitable", "adaptable", "unsuitable", "unknown"]
 
@@ -38,8 +38,9 @@ class Barrier(NamedTuple):
     question: Text
     value: Any
     severity: int
-    measures: tuple[MeasureOption, ...]
+    measures: tuple[MeasureOption, ...]  # cheapest feasible first
     photo_ids: tuple[str, ...] = ()
+    item: Item | None = None  # the checklist item: unit, requirement and reference
 
 
 class Unanswered(NamedTuple):
@@ -84,6 +85,8 @@ class Result:
     limitations: dict[str, LimitationResult]
     profiles: dict[str, ProfileResult]
     general: LimitationResult
+    barriers: tuple[Barrier, ...] = ()  # every failed item once, at its worst severity
+    model_version: int = 2
 
 
 def _text(text: Text) -> dict[str, str]:
@@ -95,8 +98,59 @@ def _measure(option: MeasureOption) -> dict[str, Any]:
     return {
         "id": option.id,
         "name": _text(option.name),
-        "cost": {"low": cost.low, "typical": cost.typical, "high": cost.high},
+        "cost": {"low": cost.low, "typical": cost.typical, "high": cost.high, "year": cost.year},
         "feasible": option.feasible,
+    }
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}".replace(".", ",")
+
+
+def requirement_text(item: Item) -> dict[str, str] | None:
+    """The requirement in words, e.g. {"nb": "krav ≥ 860 mm", "en": "required ≥ 860 mm"}."""
+    requirement = item.requirement
+    if item.type == "choice":
+        passing = [c.label for c in item.choices if c.passes]
+        if not passing:
+            return None
+        return {
+            "nb": "krav: " + " eller ".join(t.nb for t in passing),
+            "en": "required: " + " or ".join(t.en for t in passing),
+        }
+    if item.type == "yes_no":
+        return {"nb": "krav: ja", "en": "required: yes"}
+    if requirement is None:
+        return None
+    unit = f" {item.unit}" if item.unit else ""
+    parts = []
+    if requirement.min is not None:
+        parts.append(f"≥ {_number(requirement.min)}{unit}")
+    if requirement.max is not None:
+        parts.append(f"≤ {_number(requirement.max)}{unit}")
+    joined = " og ".join(parts)
+    return {"nb": f"krav {joined}", "en": "required " + joined.replace(" og ", " and ")}
+
+
+def _item_facts(item: Item | None) -> dict[str, Any]:
+    if item is None:
+        return {"unit": None, "requirement": None, "requirement_text": None, "reference": None}
+    requirement, reference = item.requirement, item.reference
+    return {
+        "unit": item.unit,
+        "requirement": None
+        if requirement is None
+        else {
+            "min": requirement.min,
+            "max": requirement.max,
+            "recommended": requirement.recommended,
+        },
+        "requirement_text": requirement_text(item),
+        "reference": {
+            "source": reference.source,
+            "clause": reference.clause,
+            "kind": reference.kind,
+        },
     }
 
 
@@ -106,8 +160,10 @@ def _barrier(barrier: Barrier) -> dict[str, Any]:
         "question": _text(barrier.question),
         "answer": barrier.value,
         "severity": barrier.severity,
+        **_item_facts(barrier.item),
         "photo_ids": list(barrier.photo_ids),
         "measures": [_measure(option) for option in barrier.measures],
+        "no_feasible_measure": not any(option.feasible for option in barrier.measures),
     }
 
 
@@ -145,6 +201,7 @@ def profile_to_dict(
 def result_to_dict(result: Result) -> dict[str, Any]:
     """API JSON: {"limitations": {KEY: R}, "profiles": {KEY: R}, "general": R}."""
     return {
+        "model_version": result.model_version,
         "limitations": {key: _common(r) for key, r in result.limitations.items()},
         "profiles": {
             key: profile_to_dict(r, result.limitations) for key, r in result.profiles.items()

@@ -9,11 +9,12 @@ cached per (checklist, profiles, measures) version and object.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.checklists.model import (
+    GENERAL,
     LIMITATION_KEYS,
     Checklist,
     Condition,
@@ -24,10 +25,11 @@ from app.checklists.model import (
     ProfileSet,
     Severity,
 )
-from app.scoring.conditions import Compiled, compile_condition
+from app.scoring.conditions import Compiled, Gate, compile_condition
 from app.scoring.results import Barrier, MeasureOption, Unanswered
 
 BLOCKING = 4
+SEVERE = 3  # severe or blocking: decides "unknown" when unanswered, "adaptable" when a barrier
 
 
 # Judge: answer value -> None (pass) or severities aligned with PreparedItem.rated.
@@ -54,6 +56,7 @@ class PreparedItem:
     static_made: dict[int, Barrier] | None  # yes_no: its Barrier record per severity
     static_pairs: tuple[tuple[int, Barrier], ...]  # yes_no: (limitation index, record)
     removable_by_default: bool  # some measure feasible by default removes it
+    simple_measures: bool  # no measure of it depends on unit facts or the answer's value
     unanswered: tuple[Unanswered, ...]  # its Unanswered record per rated limitation
     unanswered_general: Unanswered  # its Unanswered record in the general result
 
@@ -65,21 +68,22 @@ class Prepared:
     checklist: Checklist
     profiles: ProfileSet
     measures: MeasureCatalogue
-    keys: tuple[str, ...]  # limitation keys, index = limitation index
+    keys: tuple[str, ...]  # limitation keys and, last, "general"; index = limitation index
     key_index: dict[str, int]
+    general_index: int  # index of "general" in keys
     items: tuple[PreparedItem, ...]  # rated items in checklist order
-    plain_rows: tuple[Row, ...]  # yes_no items without condition or register
+    plain_rows: tuple[Row, ...]  # yes_no items without condition, satisfied_by or register
     other_rows: tuple[Row, ...]  # every other scored item
-    conditions: tuple[Compiled, ...]  # distinct conditions, evaluated once per inspection
+    gates: tuple[Gate, ...]  # items with a condition or satisfied_by, parents first
     item_ids: frozenset[str]  # every item id of the checklist, rated or not
     all_items: dict[str, Item]  # every item of the checklist by id
-    condition_refs: frozenset[str]  # item ids that some condition reads
+    condition_refs: frozenset[str]  # item ids that some condition or satisfied_by reads
     total_weight: tuple[int, ...]  # per limitation: sum of full severities over rated items
     profile_specs: dict[str, ProfileSpec]  # the age-group profiles of the ProfileSet
 
 
-# (item id, index into Prepared.conditions or -1, register, judge, item, item index)
-Row = tuple[str, int, str | None, Judge | None, PreparedItem, int]
+# (item id, gated (has a condition or satisfied_by), register, judge, item, item index)
+Row = tuple[str, bool, str | None, Judge | None, PreparedItem, int]
 
 # Per item (by PreparedItem.index): (position in item.rated, profile weight) pairs.
 ItemWeights = tuple[tuple[tuple[int, float], ...], ...]
@@ -98,7 +102,7 @@ class ProfileSpec:
     at_full: tuple[tuple[float, int], ...]  # per item: (weighted impact, worst) at full severity
 
 
-MAJOR_WEIGHT = 0.5
+MAJOR_WEIGHT = 1.0  # limitations with this weight decide a profile's class
 
 
 def profile_spec(
@@ -183,12 +187,59 @@ def _make_judge(
     return judge
 
 
-def _options(
-    measures: Iterable[Measure], feasibility: dict[str, bool]
+def _by_cost(options: Iterable[MeasureOption]) -> tuple[MeasureOption, ...]:
+    """Cheapest feasible first, then the infeasible ones by cost."""
+    return tuple(sorted(options, key=lambda o: (not o.feasible, o.cost.typical, o.id)))
+
+
+def _options(measures: Iterable[Measure]) -> tuple[MeasureOption, ...]:
+    return _by_cost(MeasureOption(m.id, m.name, m.cost, m.feasible_by_default) for m in measures)
+
+
+_NO_STATES: dict = {}
+_fact_conditions: dict[str, Compiled] = {}  # feasible_when closures by the condition's repr
+
+
+def measure_feasible(
+    measure: Measure, feasibility: Mapping[str, bool], facts: Mapping[str, Any]
+) -> bool:
+    """Whether a measure can be carried out in this unit: the unit's override, else its
+    `feasible_when` on the unit's facts (undecidable: the default), else the default."""
+    override = feasibility.get(measure.id)
+    if override is not None:
+        return override
+    if measure.feasible_when is not None:
+        key = repr(measure.feasible_when)
+        compiled = _fact_conditions.get(key)
+        if compiled is None:
+            compiled = _fact_conditions[key] = compile_condition(measure.feasible_when, {})
+        outcome = compiled({}, facts, _NO_STATES)
+        if outcome is False:
+            return False
+    return measure.feasible_by_default
+
+
+def measure_reaches(measure: Measure, item: Item, value: Any) -> bool:
+    """Whether a measure can fix this failing value (a ramp serves small rises only)."""
+    limit = measure.limits.get(item.id)
+    if limit is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return True
+    requirement = item.requirement
+    if requirement is not None and requirement.min is not None:
+        return value >= limit
+    return value <= limit
+
+
+def removers_of(
+    pi: PreparedItem, value: Any, feasibility: Mapping[str, bool], facts: Mapping[str, Any]
 ) -> tuple[MeasureOption, ...]:
-    return tuple(
-        MeasureOption(m.id, m.name, m.cost, feasibility.get(m.id, m.feasible_by_default))
-        for m in measures
+    """The measures that can remove this barrier, with their feasibility for this unit."""
+    if pi.simple_measures and (not feasibility or feasibility.keys().isdisjoint(pi.measure_ids)):
+        return pi.default_options
+    return _by_cost(
+        MeasureOption(m.id, m.name, m.cost, measure_feasible(m, feasibility, facts))
+        for m in pi.measures
+        if measure_reaches(m, pi.item, value)
     )
 
 
@@ -204,7 +255,64 @@ def _keys(
         seen.update(dict.fromkeys(item.severity))
     for profile in profiles.profiles:
         seen.update(dict.fromkeys(profile.weights))
-    return tuple(seen)
+    seen.pop(GENERAL, None)
+    return (*seen, GENERAL)
+
+
+def _normalised(item: Item, items: dict[str, Item]) -> Item:
+    """A condition that drops an item when another yes_no item passes ({item: X, eq: false})
+    means "X meets this requirement another way": the item then counts as passed
+    (satisfied_by), never as removed, so a fix can never lower a score."""
+    c = item.condition
+    if (
+        c is None
+        or item.satisfied_by is not None
+        or c.kind != "item"
+        or (c.op, c.value) not in (("eq", False), ("ne", True))
+    ):
+        return item
+    target = items.get(c.target)
+    if target is None or target.type != "yes_no" or not target.severity:
+        return item
+    return replace(item, condition=None, satisfied_by=Condition("item", c.target, "eq", True))
+
+
+def _gates(items: dict[str, Item]) -> tuple[tuple[Gate, ...], frozenset[str]]:
+    """Items with a condition or satisfied_by, each after the items its conditions read, and
+    the ids those conditions read. Validation refuses cycles."""
+    registers = {item.id: item.register for item in items.values()}
+    compiled: dict[str, Compiled] = {}  # equal conditions share one closure
+
+    def compile_once(condition: Condition | None) -> Compiled | None:
+        if condition is None:
+            return None
+        key = repr(condition)
+        if key not in compiled:
+            compiled[key] = compile_condition(condition, registers)
+        return compiled[key]
+
+    refs: set[str] = set()
+    ordered: list[Gate] = []
+    done: set[str] = set()
+
+    def visit(item: Item) -> None:
+        if item.id in done:
+            return
+        done.add(item.id)
+        reads = set()
+        for condition in (item.condition, item.satisfied_by):
+            if condition is not None:
+                reads |= condition.item_refs()
+        refs.update(reads)
+        for parent in sorted(reads):
+            if parent in items:
+                visit(items[parent])
+        if item.condition is not None or item.satisfied_by is not None:
+            ordered.append((item.id, compile_once(item.condition), compile_once(item.satisfied_by)))
+
+    for item in items.values():
+        visit(item)
+    return tuple(ordered), frozenset(refs)
 
 
 def _build(
@@ -219,11 +327,8 @@ def _build(
     for measure in measures.measures:
         for item_id in measure.removes:
             removers.setdefault(item_id, []).append(measure)
-    all_items = checklist.items
-    refs: set[str] = set()
-    for item in all_items.values():
-        if item.condition is not None:
-            refs |= item.condition.item_refs()
+    raw = checklist.items
+    all_items = {item_id: _normalised(item, raw) for item_id, item in raw.items()}
     prepared_items = []
     total = [0] * len(keys)
     for item in all_items.values():
@@ -236,10 +341,10 @@ def _build(
             total[li] += sev
         item_measures = tuple(removers.get(item.id, ()))
         full = tuple(sev for _, sev in rated)
-        options = _options(item_measures, {})
+        options = _options(item_measures)
         # A yes_no barrier is always the answer False at full severity: build its records once.
         static = (
-            {s: Barrier(item.id, item.question, False, s, options) for s in set(full)}
+            {s: Barrier(item.id, item.question, False, s, options, item=item) for s in set(full)}
             if item.type == "yes_no"
             else None
         )
@@ -261,6 +366,9 @@ def _build(
                 static_made=static,
                 static_pairs=tuple((li, static[s]) for li, s in rated) if static else (),
                 removable_by_default=any(m.feasible_by_default for m in item_measures),
+                simple_measures=all(
+                    m.feasible_when is None and item.id not in m.limits for m in item_measures
+                ),
                 unanswered=tuple(Unanswered(item.id, item.question, sev) for _, sev in rated),
                 unanswered_general=Unanswered(item.id, item.question, 1.0),
             )
@@ -270,31 +378,24 @@ def _build(
         for p in profiles.profiles
     }
     frozen_items = tuple(prepared_items)
-    # Equal conditions (many items share "the unit has a lift") are evaluated once.
-    registers = {item.id: item.register for item in all_items.values()}
-    distinct: dict[str, int] = {}
-    compiled: list[Compiled] = []
-    for pi in frozen_items:
-        if pi.condition is not None and repr(pi.condition) not in distinct:
-            distinct[repr(pi.condition)] = len(compiled)
-            compiled.append(compile_condition(pi.condition, registers))
-    rows = [
-        (pi.id, distinct.get(repr(pi.condition), -1), pi.register, pi.judge, pi, pi.index)
-        for pi in frozen_items
-    ]
+    gates, refs = _gates(all_items)
+    gated = {item_id for item_id, _, _ in gates}
+    rows = [(pi.id, pi.id in gated, pi.register, pi.judge, pi, pi.index) for pi in frozen_items]
+    plain = tuple(row for row in rows if row[3] is None and not row[1] and not row[2])
     return Prepared(
         checklist=checklist,
         profiles=profiles,
         measures=measures,
         keys=keys,
         key_index=key_index,
+        general_index=key_index[GENERAL],
         items=frozen_items,
-        plain_rows=tuple(row for row in rows if row[3] is None and row[1] < 0 and not row[2]),
-        other_rows=tuple(row for row in rows if not (row[3] is None and row[1] < 0 and not row[2])),
-        conditions=tuple(compiled),
+        plain_rows=plain,
+        other_rows=tuple(row for row in rows if row not in plain),
+        gates=gates,
         item_ids=frozenset(all_items),
         all_items=all_items,
-        condition_refs=frozenset(refs),
+        condition_refs=refs,
         total_weight=tuple(total),
         profile_specs={
             k: profile_spec(k, w, keys, frozen_items) for k, w in profile_weights.items()
@@ -339,10 +440,3 @@ def prepare(
     while len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
     return built
-
-
-def options_for(item: PreparedItem, feasibility: dict[str, bool]) -> tuple[MeasureOption, ...]:
-    """The measures removing `item`, with feasibility overrides applied."""
-    if not feasibility:
-        return item.default_options
-    return _options(item.measures, feasibility)

@@ -33,6 +33,7 @@ class Building(db.Model):
     fnr: Mapped[int | None]
     snr: Mapped[int | None]
     storeys: Mapped[int | None]
+    building_type: Mapped[str | None] = mapped_column(String(16))  # BUILDING_TYPES
     has_lift: Mapped[bool | None]
     year_built: Mapped[int | None]
     notes: Mapped[str | None] = mapped_column(Text)

@@ -45,7 +45,7 @@ def test_catalogue_endpoints(as_role):
     limitations = officer.get("/api/v1/limitations").get_json()
     assert len(limitations) == 13
     profiles = officer.get("/api/v1/profiles").get_json()
-    assert profiles["suitable_threshold"] == 85
+    assert profiles["tolerance"] == 4
     assert {p["key"] for p in profiles["profiles"]} >= {"senior", "old_senior"}
     measures = officer.get("/api/v1/measures").get_json()["measures"]
     assert all(m["ns3451"] and m["cost"]["typical"] > 0 for m in measures)
@@ -73,9 +73,7 @@ def test_publishing_the_same_content_again_is_a_no_op(app, definitions):
 def test_changed_content_under_a_published_version_is_refused(app, definitions):
     path = definitions / "profiles.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace(
-            "suitable_threshold: 85", "suitable_threshold: 80"
-        ),
+        path.read_text(encoding="utf-8").replace("tolerance: 4", "tolerance: 3"),
         encoding="utf-8",
     )
     with pytest.raises(Conflict) as error:
@@ -87,12 +85,10 @@ def test_new_version_is_published_and_becomes_current(app, definitions):
     path = definitions / "profiles.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(
-        text.replace("version: 1", "version: 2", 1).replace(
-            "suitable_threshold: 85", "suitable_threshold: 80"
-        ),
+        text.replace("version: 2", "version: 3", 1).replace("tolerance: 4", "tolerance: 2"),
         encoding="utf-8",
     )
     outcomes = {o.file_name: o.status for o in services.publish(definitions)}
     assert outcomes["profiles.yaml"] == "published"
-    assert services.catalogue().profiles.suitable_threshold == 80
-    assert services.catalogue(profiles_version=1).profiles.suitable_threshold == 85
+    assert services.catalogue().profiles.tolerance == 2
+    assert services.catalogue(profiles_version=2).profiles.tolerance == 4

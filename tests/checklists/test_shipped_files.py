@@ -193,18 +193,14 @@ def test_serialised_checklist_is_json_and_mirrors_the_file():
     assert served["stairs.lift_car_size"]["choices"][2]["severity"]["wheelchair_electric"] == 3
     json.dumps([limitation_to_dict(limitation) for limitation in CATALOGUE.limitations])
     json.dumps([measure_to_dict(m) for m in CATALOGUE.measures.measures])
-    assert profile_set_to_dict(CATALOGUE.profiles)["suitable_threshold"] == 85
+    assert profile_set_to_dict(CATALOGUE.profiles)["tolerance"] == 4
 
 
 def test_content_hash_ignores_comments_and_layout_but_not_values():
     text = (DIRECTORY / "profiles.yaml").read_text(encoding="utf-8")
-    reformatted = "# a new comment\n" + text.replace(
-        "suitable_threshold: 85", "suitable_threshold:   85"
-    )
+    reformatted = "# a new comment\n" + text.replace("tolerance: 4", "tolerance:   4")
     assert content_hash(text) == content_hash(reformatted)
-    assert content_hash(text) != content_hash(
-        text.replace("suitable_threshold: 85", "suitable_threshold: 80")
-    )
+    assert content_hash(text) != content_hash(text.replace("tolerance: 4", "tolerance: 3"))
     with pytest.raises(CatalogueError):
         content_hash("key: [unclosed")
 

@@ -76,14 +76,18 @@ ITEMS = (
         severity={**WHEEL, "walking_aid": 2},
     ),
     item("visual_doorbell", severity={"deaf": 4, "hard_of_hearing": 2}),
-    item("visual_smoke_alarm", severity={"deaf": 4, "hard_of_hearing": 3}),
+    item("visual_smoke_alarm", severity={"deaf": 4, "hard_of_hearing": 3, "general": 2}),
+    item("no_mould", severity={"general": 3, "asthma_allergy": 4}),
     item(
         "no_internal_stairs",
         severity={**WHEEL, "walking_aid": 3, "balance": 2},
     ),
     item(
         "stair_handrails",
-        condition=Condition(kind="item", target="no_internal_stairs", op="eq", value=False),
+        # Written with "not" so that the item drops out (is not satisfied) without stairs.
+        condition=Condition(
+            kind="not", children=(Condition("item", "no_internal_stairs", "eq", True),)
+        ),
         not_applicable_allowed=True,
         severity={"balance": 3, "walking_aid": 2, "low_vision": 1, "young_child": 2},
     ),
@@ -165,6 +169,7 @@ GOOD: dict[str, Answer] = {
     "bathroom_turning": Answer(1600),
     "visual_doorbell": Answer(True),
     "visual_smoke_alarm": Answer(True),
+    "no_mould": Answer(True),
     "no_internal_stairs": Answer(True),
     "floor_surface": Answer("matt"),
     "stove_guard": Answer(True),

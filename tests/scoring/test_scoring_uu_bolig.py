@@ -21,7 +21,8 @@ WALK_UP = {"floor": 3, "has_lift": False}
 # Items that say whether stairs exist: false is the accessible state.
 PRESENCE = ("stairs.stairs_on_route", "stairs.internal_stairs_present")
 # Possible weight per limitation on a third floor without a lift (everything applicable).
-POSSIBLE = {"wheelchair_manual": 160, "walking_aid": 94, "balance": 77, "stamina": 47}
+# The opening-force item counts as passed when the automatic opener passes (model 2).
+POSSIBLE = {"wheelchair_manual": 163, "walking_aid": 97, "balance": 79, "stamina": 49}
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +62,17 @@ def good(prepared):
 def test_fully_accessible_ground_floor_flat(prepared, good):
     result = score(prepared, good, GROUND)
     assert len(result.limitations) == 13
-    for key, r in [*result.limitations.items(), *result.profiles.items()]:
+    profiles = result.profiles
+    for key, r in [
+        *result.limitations.items(),
+        *[(k, profiles[k]) for k in ("child_household", "old_senior")],
+    ]:
         assert (r.score, r.suitability, r.coverage, r.problem_score) == (100, "suitable", 1, 0), key
     assert set(result.profiles) == {"child_household", "adult", "senior", "old_senior"}
-    assert (result.general.score, result.general.suitability) == (100, "suitable")
+    # Version 1 rates no item for every resident, so it cannot say an adult (or a senior,
+    # whose profile has no weight-1 limitation) is suitable: unknown until re-inspected.
+    assert (result.general.score, result.general.suitability) == (100, "unknown")
+    assert profiles["adult"].suitability == profiles["senior"].suitability == "unknown"
 
 
 def test_third_floor_walk_up_without_lift(prepared, good):
@@ -75,7 +83,7 @@ def test_third_floor_walk_up_without_lift(prepared, good):
         assert lims[key].score == pytest.approx(100 * (1 - penalty / POSSIBLE[key]))
         assert lims[key].suitability == "unsuitable"  # the lift cannot be installed by default
     assert lims["balance"].score == pytest.approx(100 * (1 - 3 / POSSIBLE["balance"]))
-    assert lims["balance"].suitability == "suitable"  # severity 3 is not blocking; 96.1 >= 85
+    assert lims["balance"].suitability == "adaptable"  # a severe (3) barrier
     assert lims["deaf"].suitability == "suitable"
     (barrier,) = lims["wheelchair_manual"].barriers
     assert (barrier.item_id, barrier.value, barrier.severity) == (
@@ -88,8 +96,8 @@ def test_third_floor_walk_up_without_lift(prepared, good):
     ]
     profiles = result.profiles
     assert profiles["old_senior"].suitability == "unsuitable"  # stamina weighs 1
-    assert profiles["senior"].suitability == "unsuitable"  # stamina weighs 0.5
-    assert profiles["child_household"].suitability == "suitable"  # young_child 2: not blocking
+    assert profiles["senior"].suitability == "unknown"  # no weight 1: general, unknown in v1
+    assert profiles["child_household"].suitability == "suitable"  # young_child 2: tolerated
     assert [b.item_id for b in profiles["old_senior"].barriers] == ["entrance.lift_to_unit_floor"]
     # The lift measure made feasible for this building: adaptable instead.
     feasible = score(prepared, good, WALK_UP, feasibility={"lift_installation": True})
@@ -133,10 +141,9 @@ def test_no_visual_doorbell_or_smoke_alarm(prepared, good):
         ("hearing.doorbell_visual_signal", 3, "visual_doorbell"),
     ]
     assert result.limitations["wheelchair_manual"].suitability == "suitable"
-    # senior weighs hard_of_hearing 0.3 only: its class follows balance and stamina.
-    assert result.profiles["senior"].suitability == "suitable"
-    # old_senior weighs it 0.5, so the adaptable hard_of_hearing class decides.
-    assert result.profiles["old_senior"].suitability == "adaptable"
+    # old_senior weighs hard_of_hearing 0.5: it lowers the score, balance and stamina decide.
+    old_senior = result.profiles["old_senior"]
+    assert (old_senior.suitability, old_senior.score < 100) == ("suitable", True)
     body = result_to_dict(result)["limitations"]["deaf"]["barriers"][0]
     assert body["item_id"] == "hearing.smoke_alarm_visual_signal"
     assert body["measures"][0]["cost"]["typical"] == 6000
@@ -152,7 +159,6 @@ def test_half_the_checklist_unanswered(prepared, good):
             weights = [u.weight for u in r.unanswered]
             assert weights == sorted(weights, reverse=True), key
     assert result.limitations["wheelchair_manual"].suitability == "unknown"
-    assert 0.3 < result.general.coverage < 0.7
     assert result.general.suitability == "unknown"
     assert {p.suitability for p in result.profiles.values()} == {"unknown"}
     # Missing answers never make a limitation look worse than "unknown" or better either.
@@ -163,12 +169,13 @@ def test_editing_the_checklist_files_changes_results_without_code_changes(tmp_pa
     shutil.copytree(ROOT / "checklists", tmp_path / "checklists")
     profiles = tmp_path / "checklists" / "profiles.yaml"
     text = profiles.read_text(encoding="utf-8")
-    assert "balance: 0.5, stamina: 0.5," in text
-    profiles.write_text(text.replace("balance: 0.5, stamina: 0.5,", "balance: 0.5, stamina: 0.2,"))
+    assert "balance: 1, stamina: 1," in text
+    profiles.write_text(text.replace("balance: 1, stamina: 1,", "balance: 1, stamina: 0.5,"))
     edited = load_catalogue(tmp_path / "checklists")
     checklist = edited.checklists[("uu-bolig", 1)]
     keys = [lim.key for lim in edited.limitations]
     prepared = prepare(checklist, edited.profiles, edited.measures, keys)
-    senior = score(prepared, good, WALK_UP).profiles["senior"]
-    # Stamina no longer weighs 0.5, so its unsuitable class no longer decides the profile.
-    assert senior.suitability == "suitable"
+    old_senior = score(prepared, good, WALK_UP).profiles["old_senior"]
+    # Stamina no longer weighs 1, so its unsuitable class no longer decides the profile:
+    # balance does (a severe barrier, the missing lift).
+    assert old_senior.suitability == "adaptable"
