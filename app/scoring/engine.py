@@ -133,14 +133,16 @@ def _tally(
     else:
         rows = prepared.other_rows
     for item_id, gated, register, judge, pi, _ in rows:
+        # Order: dropped by its condition; undecidable for a missing fact (unanswered whatever
+        # was answered); answered "not applicable"; met another way (a pass); as answered.
         state = states.get(item_id) if gated else None
-        if state is SATISFIED:
-            continue  # met another way: a pass
         answer = None if state is MISSING_FACT else get(item_id)
         if state is NOT_APPLICABLE or (answer is not None and answer.not_applicable):
             for li, sev in pi.rated:
                 applicable[li] -= sev
                 answered[li] -= sev
+            continue
+        if state is SATISFIED:
             continue
         if answer is not None:
             value = answer.value

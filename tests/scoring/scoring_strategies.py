@@ -21,7 +21,7 @@ from tests.scoring.scoring_builders import item, measure, t
 
 KEYS = ("l0", "l1", "l2", "l3")
 
-severities = st.dictionaries(st.sampled_from(KEYS), st.integers(1, 4), min_size=1)
+severities = st.dictionaries(st.sampled_from((*KEYS, "general")), st.integers(1, 4), min_size=1)
 partial = st.dictionaries(st.sampled_from(KEYS), st.integers(0, 4))
 
 
@@ -40,6 +40,9 @@ def items(draw, index: int, earlier: list[Item]) -> Item:
     elif conditional == "item" and yes_no_before:
         target = draw(st.sampled_from(yes_no_before))
         extra["condition"] = Condition(kind="item", target=target, value=draw(st.booleans()))
+    if yes_no_before and draw(st.integers(0, 4)) == 0:
+        target = draw(st.sampled_from(yes_no_before))
+        extra["satisfied_by"] = Condition(kind="item", target=target, value=True)
     if kind == "yes_no" and draw(st.booleans()):
         extra["register"] = "has_lift"
     if kind == "measurement":
@@ -71,9 +74,10 @@ def catalogues(draw):
     weights = st.dictionaries(st.sampled_from(KEYS), st.sampled_from([0, 0.3, 0.5, 1]))
     profiles = ProfileSet(
         version=1,
-        suitable_threshold=draw(st.sampled_from([50, 85])),
+        suitable_threshold=85,
         min_coverage=0.9,
         profiles=tuple(Profile(f"p{i}", t("P"), draw(weights)) for i in range(3)),
+        tolerance=draw(st.sampled_from([0, 2, 4])),
     )
     measures = MeasureCatalogue(
         version=1,

@@ -8,7 +8,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.scoring import Answer, prepare, result_to_dict, score
-from app.scoring.conditions import evaluate
 from app.scoring.results import CLASS_RANK
 from tests.scoring.scoring_strategies import (
     KEYS,
@@ -30,33 +29,110 @@ def all_results(result):
     return {**result.limitations, **result.profiles, "general": result.general}
 
 
+def _compare(actual, op, expected):
+    if op == "in":
+        return any(_compare(actual, "eq", e) for e in expected)
+    if op in ("eq", "ne"):
+        same = isinstance(actual, bool) == isinstance(expected, bool) and actual == expected
+        return same if op == "eq" else not same
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        return "U"
+    return {"gt": actual > expected, "ge": actual >= expected, "lt": actual < expected}.get(
+        op, actual <= expected
+    )
+
+
+def _normalised(it, items):
+    """The model's reading of {item: X, eq: false} on a rated yes_no X: satisfied by X."""
+    c = it.condition
+    if c is None or it.satisfied_by is not None or c.kind != "item":
+        return it.condition, it.satisfied_by
+    target = items.get(c.target)
+    flips = (c.op, c.value) in (("eq", False), ("ne", True))
+    if flips and target and target.type == "yes_no" and target.severity:
+        return None, dataclasses.replace(c, op="eq", value=True)
+    return it.condition, it.satisfied_by
+
+
 def reference(cat, answers, unit_facts):
-    """SCORING.md read literally, one limitation at a time over the nested definitions."""
+    """docs/scoring.md read literally, one limitation at a time over the nested definitions.
+
+    Condition outcomes: T, F, NA (refers to an item that does not apply), U (an unanswered
+    item), M (a missing register fact)."""
     checklist, profiles, measures = cat
-    values = {}
-    for it in checklist.items.values():
-        a = answers.get(it.id)
-        if a is not None:
-            values[it.id] = None if a.not_applicable else a.value
-        elif it.register:
-            values[it.id] = unit_facts.get(it.register)
+    items = checklist.items
+    memo = {}
+
+    def outcome(c):
+        if c.kind == "not":
+            inner = outcome(c.children[0])
+            return {"T": "F", "F": "T"}.get(inner, inner)
+        if c.kind in ("all", "any"):
+            got = [outcome(child) for child in c.children]
+            order = ("F", "NA", "M", "U", "T") if c.kind == "all" else ("T", "M", "U", "F", "NA")
+            return next(o for o in order if o in got)
+        if c.kind == "fact":
+            value = unit_facts.get(c.target)
+        else:
+            if state(c.target) in ("NA", "M"):
+                return state(c.target)
+            a = answers.get(c.target)
+            if a is not None and a.not_applicable:
+                return "NA"
+            if a is None:
+                register = items[c.target].register
+                if not register:
+                    return "U"
+                value = unit_facts.get(register)
+            else:
+                value = a.value
+        if value is None:
+            return "M"
+        result = _compare(value, c.op, c.value)
+        return result if result == "U" else ("T" if result else "F")
+
+    def state(item_id):
+        if item_id not in memo:
+            it = items[item_id]
+            condition, satisfied_by = _normalised(it, items)
+            got = "T" if condition is None else outcome(condition)
+            a = answers.get(item_id)
+            if got in ("F", "NA") or (a is not None and a.not_applicable and got != "M"):
+                memo[item_id] = "NA"
+            elif got == "M":
+                memo[item_id] = "M"
+            elif satisfied_by is not None and outcome(satisfied_by) == "T":
+                memo[item_id] = "S"
+            else:
+                memo[item_id] = "A"
+        return memo[item_id]
+
     out = {}
-    for key in KEYS:
-        applicable = answered = penalty = 0
-        blocking_unanswered = blocked = stuck = False
-        for it in checklist.items.values():
+    for key in (*KEYS, "general"):
+        applicable = answered = penalty = minor = 0
+        severe_unanswered = severe = stuck = False
+        rated = False
+        for it in items.values():
             full = it.severity.get(key, 0)
             if not full:
                 continue
-            if it.condition is not None and evaluate(it.condition, values, unit_facts) is False:
-                continue
-            a = answers.get(it.id)
-            if a is not None and a.not_applicable:
+            rated = True
+            st_ = state(it.id)
+            if st_ == "NA":
                 continue
             applicable += full
-            value = values.get(it.id)
+            if st_ == "S":
+                answered += full
+                continue
+            a = answers.get(it.id)
+            if st_ == "M":
+                value = None
+            elif a is not None:
+                value = a.value
+            else:
+                value = unit_facts.get(it.register) if it.register else None
             if value is None:
-                blocking_unanswered |= full == 4
+                severe_unanswered |= full >= 3
                 continue
             answered += full
             sev = 0
@@ -76,17 +152,24 @@ def reference(cat, answers, unit_facts):
                         sev = min(band.severity.get(key, 0), full)
                         break
             penalty += sev
+            if sev >= 3:
+                severe = True
+            elif sev:
+                minor += sev
             if sev == 4:
-                blocked = True
                 removers = [m for m in measures.measures if it.id in m.removes]
                 stuck |= not any(m.feasible_by_default for m in removers)
         s = 100 * (1 - penalty / answered) if answered else 100
         coverage = answered / applicable if applicable else 1
-        if blocking_unanswered or coverage < profiles.min_coverage:
+        if (
+            severe_unanswered
+            or coverage < profiles.min_coverage
+            or (key == "general" and not rated)
+        ):
             klass = "unknown"
         elif stuck:
             klass = "unsuitable"
-        elif blocked or s < profiles.suitable_threshold:
+        elif severe or minor > profiles.tolerance:
             klass = "adaptable"
         else:
             klass = "suitable"
@@ -103,7 +186,7 @@ def test_engine_matches_a_direct_reading_of_the_model(data):
     result = run(cat, answers, unit_facts)
     got = {
         key: (round(r.score, 6), r.suitability, round(r.coverage, 6), r.problem_score)
-        for key, r in result.limitations.items()
+        for key, r in {**result.limitations, "general": result.general}.items()
     }
     assert got == reference(cat, answers, unit_facts)
     for r in all_results(result).values():
@@ -217,3 +300,38 @@ def test_weights_change_results_without_code_changes(data):
     edited = (dataclasses.replace(checklist, sections=sections), profiles, measures)
     after = run(edited, answers, unit_facts).limitations[key]
     assert after.problem_score == result.limitations[key].problem_score - barrier.severity + 1
+
+
+def _classes(result):
+    return {key: r.suitability for key, r in all_results(result).items()}
+
+
+@SETTINGS
+@given(st.data())
+def test_not_applicable_instead_of_pass_never_changes_a_class(data):
+    cat = data.draw(catalogues())
+    answers = data.draw(answer_sets(cat[0]))
+    unit_facts = data.draw(facts)
+    allowed = [it for it in free_items(cat) if it.not_applicable_allowed and it.type != "text"]
+    if not allowed:
+        return
+    it = data.draw(st.sampled_from(allowed))
+    passed = run(cat, {**answers, it.id: Answer(passing_value(it))}, unit_facts)
+    left_out = run(cat, {**answers, it.id: Answer(None, True)}, unit_facts)
+    assert _classes(passed) == _classes(left_out)
+
+
+@SETTINGS
+@given(st.data())
+def test_a_missing_register_fact_never_gives_unsuitable(data):
+    cat = data.draw(catalogues())
+    answers = data.draw(answer_sets(cat[0]))
+    unit_facts = data.draw(facts)
+    known = [k for k, v in unit_facts.items() if v is not None]
+    if not known:
+        return
+    dropped = data.draw(st.sampled_from(known))
+    before = _classes(run(cat, answers, unit_facts))
+    after = _classes(run(cat, answers, {**unit_facts, dropped: None}))
+    for key, klass in after.items():
+        assert klass != "unsuitable" or before[key] == "unsuitable", key
