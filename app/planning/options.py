@@ -203,7 +203,6 @@ def _one(
         detail = _unreachable_detail("unknown", (), unanswered, questions, catalogue)
         return Unreachable(key, before, "unknown", (), unanswered, detail)
     barrier_ids = frozenset(b.item_id for b in target.barriers)
-    all_barriers = frozenset(b.item_id for b in result.barriers)
     # What each measure can remove here: the barriers that list it (a measure's `limits`
     # keep it from barriers beyond its reach, such as a ramp for a full storey of steps).
     reach: dict[str, set[str]] = {}

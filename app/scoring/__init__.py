@@ -1,4 +1,4 @@
-"""Scoring core: answers and unit facts in, scores, classes and explanations out (docs/scoring.md)."""
+"""Scoring core: answers and unit facts in, scores, classes and explanations out."""
 
 from app.scoring.answers import Answer, validate_answer, validate_answers
 from app.scoring.engine import MODEL_VERSION, classes_after, score
