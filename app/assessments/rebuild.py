@@ -74,9 +74,7 @@ def rebuild_all(batch_size: int = 1000, progress=None) -> int:
         score_rows, match_rows, barrier_rows, moved, stale = [], [], [], [], []
         for row in _stored_inputs(chunk):
             inputs = row.inputs
-            facts = facts_from(
-                row.floor, row.has_lift, row.building_type, row.storeys, row.area
-            )
+            facts = facts_from(row.floor, row.has_lift, row.building_type, row.storeys, row.area)
             feasibility = overrides.effective(row.unit_id, row.building_id)
             # A new scoring model may apply items differently: the barriers are rewritten too.
             changed = (

@@ -22,6 +22,9 @@ from app.planning import unit_candidate, upgrade_options
 from app.scoring import Answer as ScoringAnswer
 from app.scoring import Result, prepare, score
 from app.timeutil import utcnow
+from app.units.facts import facts_from, facts_of
+
+__all__ = ["facts_from", "facts_of"]  # re-exported: callers read the facts with the scores
 
 _NOT_APPLICABLE = ScoringAnswer(None, True)
 _YES = ScoringAnswer(True)  # most answers: one shared record instead of a hundred new ones
@@ -32,25 +35,6 @@ def answers_of(rows: Iterable[Answer]) -> dict[str, ScoringAnswer]:
     return {
         a.item_id: _NOT_APPLICABLE if a.not_applicable else ScoringAnswer(a.value) for a in rows
     }
-
-
-def facts_of(unit) -> dict:
-    building = unit.building
-    return facts_from(
-        unit.floor, building.has_lift, building.building_type, building.storeys, unit.area
-    )
-
-
-def facts_from(floor, has_lift, building_type=None, storeys=None, area=None) -> dict:
-    """The register facts the checklist reads (see FACTS), without the missing ones."""
-    facts = {
-        "floor": floor,
-        "has_lift": has_lift,
-        "building_type": building_type,
-        "storeys": storeys,
-        "area": None if area is None else float(area),
-    }
-    return {k: v for k, v in facts.items() if v is not None}
 
 
 def inputs_of(answers: Mapping[str, ScoringAnswer], facts: dict, feasibility: dict) -> dict:

@@ -54,6 +54,7 @@ def item_to_dict(item: Item, measures: Sequence[Measure] = ()) -> dict[str, Any]
         "severity": dict(item.severity),
         "not_applicable_allowed": item.not_applicable_allowed,
         "condition": None if item.condition is None else condition_to_dict(item.condition),
+        "satisfied_by": None if item.satisfied_by is None else condition_to_dict(item.satisfied_by),
         "photo": item.photo,
         "unit": item.unit,
         "bounds": None if item.bounds is None else list(item.bounds),

@@ -180,8 +180,10 @@ def item_states(
             if outcome is MISSING_FACT:
                 states[item_id] = MISSING_FACT
                 continue
-        if states.get(item_id) is NOT_APPLICABLE:
-            continue  # answered "not applicable" by hand
+        answer = answers.get(item_id)
+        if answer is not None and answer.not_applicable:
+            states[item_id] = NOT_APPLICABLE  # answered "not applicable" by hand
+            continue
         if satisfied_by is not None and satisfied_by(answers, facts, states) is True:
             states[item_id] = SATISFIED
     return states

@@ -199,7 +199,8 @@ def profile_to_dict(
 
 
 def result_to_dict(result: Result) -> dict[str, Any]:
-    """API JSON: {"limitations": {KEY: R}, "profiles": {KEY: R}, "general": R}."""
+    """API JSON: {"model_version", "limitations": {KEY: R}, "profiles": {KEY: R}, "general": R,
+    "barriers": [...]}."""
     return {
         "model_version": result.model_version,
         "limitations": {key: _common(r) for key, r in result.limitations.items()},
@@ -207,4 +208,6 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             key: profile_to_dict(r, result.limitations) for key, r in result.profiles.items()
         },
         "general": _common(result.general),
+        # Every failed item once, at its worst severity: the unit's barriers for planners.
+        "barriers": [_barrier(barrier) for barrier in result.barriers],
     }

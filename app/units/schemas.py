@@ -4,6 +4,8 @@ from marshmallow import ValidationError, fields, validate, validates, validates_
 from webargs.fields import DelimitedList
 
 from app.api.smorest import Schema
+from app.checklists.model import BUILDING_TYPES
+from app.units.facts import facts_of
 from app.units.models import OWNERSHIPS, STATUSES
 from app.units.numbering import InvalidUnitNumber, parse_unit_number
 
@@ -40,6 +42,11 @@ class BuildingSchema(Schema):
     fnr = fields.Integer(allow_none=True, validate=validate.Range(0, 9999))
     snr = fields.Integer(allow_none=True, validate=validate.Range(0, 9999))
     storeys = fields.Integer(allow_none=True, validate=validate.Range(1, 60))
+    building_type = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(BUILDING_TYPES),
+        metadata={"description": "block, terraced, semi_detached, detached, care_housing, other"},
+    )
     has_lift = fields.Boolean(allow_none=True)
     year_built = fields.Integer(allow_none=True, validate=YEAR)
     notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
@@ -73,6 +80,11 @@ class UnitSchema(Schema):
     version = fields.Integer(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
     address = fields.String(dump_only=True, attribute="building.address")
+    facts = fields.Function(
+        facts_of,
+        dump_only=True,
+        metadata={"description": "The register facts the checklist reads (floor, lift, ...)"},
+    )
     district = fields.String(dump_only=True, attribute="building.district")
 
     @validates("unit_number")

@@ -35,7 +35,7 @@ def test_fully_accessible_ground_floor_flat(prepared):
         assert (r.score, r.suitability, r.coverage) == (100, "suitable", 1), key
     assert (result.general.score, result.general.suitability) == (100, "suitable")
     body = result_to_dict(result)
-    assert set(body) == {"model_version", "limitations", "profiles", "general"}
+    assert set(body) == {"model_version", "limitations", "profiles", "general", "barriers"}
     assert body["model_version"] == 2
     assert body["general"] == {
         "score": 100.0,

@@ -49,40 +49,101 @@ export function requirementText(item) {
   return parts.length ? `Krav: ${parts.join(", ")}.` : "";
 }
 
-/** true / false, or null when it cannot be decided yet (an item it depends on is unanswered). */
-export function applies(condition, answers, facts) {
-  if (!condition) return true;
-  if (condition.any) {
-    const results = condition.any.map((c) => applies(c, answers, facts));
-    if (results.includes(true)) return true;
-    return results.includes(null) ? null : false;
+// Which items apply: the same rules as the server (app/scoring/conditions.py, docs/scoring.md),
+// checked against the same table of cases (tests/scoring/condition_cases.json).
+// A condition's outcome is true, false, NA (refers to an item that does not apply), null
+// (a referenced item is unanswered: the item applies) or MISSING (a register fact is missing).
+const NA = "not_applicable";
+const MISSING = "missing_fact";
+const OPS = ["eq", "ne", "gt", "ge", "lt", "le", "in"];
+
+function compare(actual, op, expected) {
+  if (op === "in") return Array.isArray(expected) && expected.some((e) => compare(actual, "eq", e) === true);
+  if (op === "eq" || op === "ne") {
+    const same = typeof actual === "boolean" === (typeof expected === "boolean") && actual === expected;
+    return op === "eq" ? same : !same;
   }
-  if (condition.all) {
-    const results = condition.all.map((c) => applies(c, answers, facts));
-    if (results.includes(false)) return false;
-    return results.includes(null) ? null : true;
+  if (typeof actual !== "number" || typeof expected !== "number") return null;
+  if (op === "gt") return actual > expected;
+  if (op === "ge") return actual >= expected;
+  if (op === "lt") return actual < expected;
+  return actual <= expected;
+}
+
+function outcome(condition, ctx) {
+  if (condition.all || condition.any) {
+    const results = (condition.all || condition.any).map((c) => outcome(c, ctx));
+    const order = condition.all ? [false, NA, MISSING, null, true] : [true, MISSING, null, false, NA];
+    return order.find((o) => results.includes(o));
   }
   if (condition.not) {
-    const result = applies(condition.not, answers, facts);
-    return result === null ? null : !result;
+    const result = outcome(condition.not, ctx);
+    return typeof result === "boolean" ? !result : result;
   }
+  const op = OPS.find((o) => o in condition);
   let value;
-  if (condition.item) {
-    const answer = answers[condition.item];
-    if (!answer || answer.not_applicable || answer.value === null || answer.value === undefined) return null;
-    value = answer.value;
-  } else if (condition.fact) {
-    value = facts[condition.fact];
-    if (value === null || value === undefined) return null;
+  if ("fact" in condition) {
+    value = ctx.facts[condition.fact];
+  } else {
+    const state = ctx.states[condition.item];
+    if (state === NA || state === MISSING) return state;
+    const answer = ctx.answers[condition.item];
+    if (answer && answer.not_applicable) return NA;
+    if (!answer || answer.value === null || answer.value === undefined || answer.value === "") {
+      const register = ctx.byId[condition.item]?.register;
+      if (!register) return null;
+      value = ctx.facts[register];
+    } else {
+      value = answer.value;
+    }
   }
-  if ("eq" in condition) return value === condition.eq;
-  if ("ne" in condition) return value !== condition.ne;
-  if ("gt" in condition) return value > condition.gt;
-  if ("gte" in condition) return value >= condition.gte;
-  if ("lt" in condition) return value < condition.lt;
-  if ("lte" in condition) return value <= condition.lte;
-  if ("in" in condition) return condition.in.includes(value);
-  return true;
+  if (value === null || value === undefined) return MISSING;
+  return compare(value, op, condition[op]);
+}
+
+/** {item: X, eq: false} on a rated yes/no X means "satisfied when X passes" (docs/scoring.md). */
+function normalised(item, byId) {
+  const c = item.condition;
+  if (!c || item.satisfied_by || !("item" in c)) return [c, item.satisfied_by];
+  const target = byId[c.item];
+  const flips = c.eq === false || c.ne === true;
+  if (flips && target && target.type === "yes_no" && Object.keys(target.severity || {}).length) {
+    return [null, { item: c.item, eq: true }];
+  }
+  return [c, item.satisfied_by];
+}
+
+/**
+ * The state of every item: "applies", "not_applicable", "satisfied" (counts as a pass) or
+ * "missing_fact" (cannot be assessed until the register fact is filled in).
+ */
+export function itemStates(items, answers, facts) {
+  const byId = Object.fromEntries(items.map((i) => [i.id, i]));
+  const ctx = { answers, facts: facts || {}, states: {}, byId };
+  const visiting = new Set();
+  const stateOf = (item) => {
+    if (item.id in ctx.states) return ctx.states[item.id];
+    if (visiting.has(item.id)) return "applies";
+    visiting.add(item.id);
+    const [condition, satisfiedBy] = normalised(item, byId);
+    for (const c of [condition, satisfiedBy]) {
+      for (const ref of JSON.stringify(c || {}).match(/"item":"[^"]+"/g) || []) {
+        const parent = byId[ref.slice(8, -1)];
+        if (parent) stateOf(parent);
+      }
+    }
+    const got = condition ? outcome(condition, ctx) : true;
+    const answer = answers[item.id];
+    let state = "applies";
+    if (got === false || got === NA) state = NA;
+    else if (got === MISSING) state = MISSING;
+    else if (answer && answer.not_applicable) state = NA;
+    else if (satisfiedBy && outcome(satisfiedBy, ctx) === true) state = "satisfied";
+    ctx.states[item.id] = state;
+    return state;
+  };
+  items.forEach(stateOf);
+  return ctx.states;
 }
 
 export function isAnswered(answer) {

@@ -1,7 +1,7 @@
 // Walking one inspection, section by section, on the phone; works with no network.
 
 import { ApiError, OfflineError, api } from "../api.js";
-import { applies, isAnswered } from "../checklist.js";
+import { isAnswered, itemStates } from "../checklist.js";
 import * as db from "../db.js";
 import { announce, append, button, clear, errorBox, fill, h } from "../dom.js";
 import { nb } from "../format.js";
@@ -27,7 +27,8 @@ export async function render(main, [id, sectionParam]) {
   const index = Math.min(Number(sectionParam || 0), sections.length - 1);
   const section = sections[index];
   const answers = Object.fromEntries((await db.byInspection("answers", id)).map((a) => [a.item_id, a]));
-  const facts = record.unit || {};
+  const facts = record.unit?.facts || record.unit || {};
+  const allItems = sections.flatMap((s) => s.items);
   const draft = (record.server?.status || "draft") === "draft";
   const dependents = new Set(
     sections.flatMap((s) => s.items).flatMap((i) => JSON.stringify(i.condition || {}).match(/"item":"[^"]+"/g) || [])
@@ -39,10 +40,14 @@ export async function render(main, [id, sectionParam]) {
   const progress = h("div", { class: "progress" });
   const list = h("div", { class: "items" });
 
-  const visible = (item) => applies(item.condition, answers, facts) !== false;
+  // Not applicable and satisfied-another-way items are not asked; an item that waits for a
+  // missing register fact is shown with a notice and not required.
+  const states = () => itemStates(allItems, answers, facts);
+  const visible = (item) => ["applies", "missing_fact"].includes(states()[item.id]);
 
   function drawProgress() {
-    const all = sections.flatMap((s) => s.items).filter(visible);
+    const now = states();
+    const all = allItems.filter((i) => now[i.id] === "applies");
     const done = all.filter((i) => isAnswered(answers[i.id]) && !answers[i.id].carried_over).length;
     const label = `${done} av ${all.length} punkter besvart`;
     clear(progress).append(
@@ -87,7 +92,7 @@ export async function render(main, [id, sectionParam]) {
     requestSync();
   }
 
-  const itemContext = { answers, save, addPhoto, draft, id, record, urls };
+  const itemContext = { answers, save, addPhoto, draft, id, record, urls, stateOf: (itemId) => states()[itemId] };
   function refreshItem(item) {
     const old = list.querySelector(`[data-item="${CSS.escape(item.id)}"]`);
     if (!old) return;

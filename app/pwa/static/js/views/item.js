@@ -160,6 +160,10 @@ export async function renderItem(item, ctx) {
   }
   const note = h("textarea", { id: `note-${item.id}`, rows: "2", disabled: !ctx.draft, value: answer?.note || "",
     onchange: () => ctx.save(item, { ...(answer || {}), value: answer?.value ?? null, not_applicable: Boolean(answer?.not_applicable), note: note.value }) });
+  if (ctx.stateOf?.(item.id) === "missing_fact") {
+    control = [h("p", { class: "alert alert-info",
+      text: "Kan ikke vurderes før boligregisteret er komplett: en opplysning punktet avhenger av (for eksempel etasje eller heis) mangler." }), ...[control].flat()];
+  }
   const carried = answer?.carried_over && ctx.draft
     ? h("p", { class: "alert alert-info" }, "Svaret er overført fra forrige befaring. ",
         h("button", { type: "button", class: "btn", onclick: () => ctx.save(item, { value: answer.value, not_applicable: answer.not_applicable, note: answer.note }) },
