@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from app.checklists import services as checklists
@@ -109,8 +110,8 @@ STEP_FREE_BARRIERS = {"entrance.steps_count": 4, "access.step_free_route": False
 
 
 def publish_heavier_hearing_weights(app, tmp_path) -> None:
-    """Publish profiles version 2: the shipped profiles with hard_of_hearing weighing 1.0
-    instead of 0.3 (a real definition change, for rebuild tests)."""
+    """Publish the next profiles version: the shipped profiles with hard_of_hearing weighing
+    1.0 instead of 0.3 (a real definition change, for rebuild tests)."""
     import shutil
     from pathlib import Path
 
@@ -119,7 +120,8 @@ def publish_heavier_hearing_weights(app, tmp_path) -> None:
     target = tmp_path / "checklists"
     shutil.copytree(Path(app.config["CHECKLISTS_PATH"]), target)
     profiles = (target / "profiles.yaml").read_text(encoding="utf-8")
-    profiles = profiles.replace("version: 1", "version: 2", 1).replace(
+    shipped = int(re.search(r"^version: (\d+)$", profiles, re.M).group(1))
+    profiles = profiles.replace(f"version: {shipped}", f"version: {shipped + 1}", 1).replace(
         "hard_of_hearing: 0.3", "hard_of_hearing: 1.0"
     )
     (target / "profiles.yaml").write_text(profiles, encoding="utf-8")

@@ -76,6 +76,8 @@ def test_upgrade_to_0011_fills_assessment_inputs_from_the_approved_answers(scrat
         db.session.remove()
         downgrade(revision="0010")  # drops the inputs
         upgrade()  # recomputes them from the answers, facts and overrides
+        # Revision 0011 knew two register facts; the others come with the next rebuild.
+        expected["facts"] = {k: expected["facts"][k] for k in ("floor", "has_lift")}
         assert db.session.get(UnitAssessment, unit_id).inputs == expected
         db.session.remove()
         db.engine.dispose()

@@ -56,7 +56,9 @@ class UnitAssessment(db.Model):
     checklist_version: Mapped[int]
     profiles_version: Mapped[int]
     measures_version: Mapped[int]
-    model_version: Mapped[int]  # the scoring model (docs/scoring.md) of the stored scores
+    # The scoring model (docs/scoring.md) of the stored scores; rows written before model 2
+    # carry 1 until `flask scores rebuild`.
+    model_version: Mapped[int] = mapped_column(server_default="1")
     scored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The planner's compact input: needs suitable today and the cheapest upgrade options.
     plan_input: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))

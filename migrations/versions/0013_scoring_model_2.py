@@ -18,19 +18,18 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD and DROP COLUMN (SQLite 3.35+ has both): a batch copy of `buildings` would have
+# to drop a table that units refer to.
+
+
 def upgrade():
-    with op.batch_alter_table('unit_assessments') as batch_op:
-        batch_op.add_column(
-            sa.Column('model_version', sa.Integer(), nullable=False, server_default='1')
-        )
-    with op.batch_alter_table('unit_assessments') as batch_op:
-        batch_op.alter_column('model_version', server_default=None)
-    with op.batch_alter_table('buildings') as batch_op:
-        batch_op.add_column(sa.Column('building_type', sa.String(length=16), nullable=True))
+    op.add_column(
+        'unit_assessments',
+        sa.Column('model_version', sa.Integer(), nullable=False, server_default='1'),
+    )
+    op.add_column('buildings', sa.Column('building_type', sa.String(length=16), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('buildings') as batch_op:
-        batch_op.drop_column('building_type')
-    with op.batch_alter_table('unit_assessments') as batch_op:
-        batch_op.drop_column('model_version')
+    op.drop_column('buildings', 'building_type')
+    op.drop_column('unit_assessments', 'model_version')

@@ -61,7 +61,18 @@ def test_inputs_hold_the_approved_answers_facts_and_overrides(make_user):
     unit = assessed_unit(make_user("inspector"), {"hearing.doorbell_visual_signal": False})
     inputs = db.session.get(UnitAssessment, unit.id).inputs
     assert inputs["answers"]["hearing.doorbell_visual_signal"] is False
-    assert inputs["facts"] == {"floor": unit.floor, "has_lift": unit.building.has_lift}
+    building = unit.building
+    assert inputs["facts"] == {
+        k: v
+        for k, v in {
+            "floor": unit.floor,
+            "has_lift": building.has_lift,
+            "building_type": building.building_type,
+            "storeys": building.storeys,
+            "area": None if unit.area is None else float(unit.area),
+        }.items()
+        if v is not None
+    }
     assert inputs["feasibility"] == {}
     assert set(inputs["answers"]).isdisjoint(inputs["not_applicable"])
 
@@ -79,7 +90,7 @@ def test_rebuild_with_new_weights_rewrites_scores_and_explains_with_the_new_vers
     assert after["senior"][1] < before["senior"][1]
     assert after["hard_of_hearing"] == before["hard_of_hearing"]  # limitations unchanged
     body = officer.get(f"/api/v1/units/{unit.id}/accessibility").get_json()
-    assert body["profiles_version"] == 2
+    assert body["profiles_version"] == 3
     _assert_agree(officer, unit.id)
     assert db.session.get(UnitAssessment, unit.id).plan_input is None  # new definitions
 

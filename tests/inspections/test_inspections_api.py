@@ -296,7 +296,7 @@ def test_scores_rebuild_follows_new_weights(app, make_user, tmp_path):
     db.session.commit()
     assert db.session.get(UnitScore, (unit.id, "senior")).score < before
     assessment = db.session.get(UnitAssessment, unit.id)
-    assert assessment.profiles_version == 2
+    assert assessment.profiles_version == 3
     assert assessment.plan_input is None  # stale until refreshed
     assert refresh_plan_inputs() == 1
     assert db.session.get(UnitAssessment, unit.id).plan_input is not None
