@@ -16,7 +16,8 @@ from app.units.models import Building, Unit
 
 BUILDING_FIELDS = (
     "external_id", "name", "address", "postal_code", "place", "district", "latitude",
-    "longitude", "gnr", "bnr", "fnr", "snr", "storeys", "has_lift", "year_built", "notes",
+    "longitude", "gnr", "bnr", "fnr", "snr", "storeys", "building_type", "has_lift",
+    "year_built", "notes",
 )  # fmt: skip
 UNIT_FIELDS = (
     "external_id", "unit_number", "floor", "rooms", "bedrooms", "area", "ownership", "status",

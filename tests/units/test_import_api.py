@@ -101,3 +101,29 @@ def test_cli_import_uses_the_same_path(app, tmp_path):
     )
     failed = runner.invoke(units_cli, ["import", str(bad)])
     assert failed.exit_code != 0 and "linje 2" in failed.output
+
+
+def test_building_type_and_storeys_are_register_facts(as_role):
+    manager = as_role("facility_manager")
+    text = (
+        "FDV-id;Adresse;Bydel;Bruksenhetsnummer;Bygningstype;Antall etasjer\n"
+        "E1;Storgata 1;Sentrum;H0101;Rekkehus;2\n"
+        "E2;Storgata 9;Sentrum;H0101;Omsorgsbolig;1\n"
+    )
+    assert upload(manager, text).status_code == 200
+    unit = db.session.scalar(select(Unit).where(Unit.external_id == "E1"))
+    assert (unit.building.building_type, unit.building.storeys) == ("terraced", 2)
+    body = manager.get(f"/api/v1/units/{unit.id}").get_json()
+    assert body["facts"] == {"floor": 1, "building_type": "terraced", "storeys": 2}
+    building = manager.get(f"/api/v1/buildings/{unit.building_id}").get_json()
+    assert building["building_type"] == "terraced"
+
+
+def test_an_unknown_building_type_is_named_and_nothing_is_written(as_role):
+    manager = as_role("facility_manager")
+    text = (
+        "FDV-id;Adresse;Bydel;Bruksenhetsnummer;Bygningstype\nE1;Storgata 1;Sentrum;H0101;Slott\n"
+    )
+    report = upload(manager, text).get_json()
+    assert "Slott" in str(report) and "enebolig" in str(report)
+    assert count(Unit) == 0

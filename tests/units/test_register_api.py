@@ -137,3 +137,13 @@ def test_search_is_by_address_start_or_unit_number(manager):
     assert found("STORGATA 12 b") == ["Storgata 12B"]
     assert found("nedre storgata") == ["Nedre Storgata 3"]
     assert found("h0202") == ["Nedre Storgata 3"]
+
+
+def test_building_type_is_one_of_the_known_types(manager):
+    building = make_building(manager)
+    url = f"/api/v1/buildings/{building['id']}"
+    etag = manager.get(url).headers["ETag"]
+    bad = manager.patch(url, json={"building_type": "slott"}, headers={"If-Match": etag})
+    assert "building_type" in assert_problem(bad, 422)["errors"]
+    ok = manager.patch(url, json={"building_type": "care_housing"}, headers={"If-Match": etag})
+    assert ok.status_code == 200 and ok.get_json()["building_type"] == "care_housing"

@@ -71,6 +71,10 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
             "number of floors",
         ),
     ),
+    "building_type": (
+        "bygningstype",
+        ("bygningstype", "byggtype", "type bygg", "boligtype", "building type"),
+    ),
     "has_lift": ("heis", ("heis", "har heis", "lift", "has lift", "elevator")),
     "year_built": (
         "byggeår",

@@ -70,6 +70,7 @@ class BuildingRow:
     fnr: int | None
     snr: int | None
     storeys: int | None
+    building_type: str | None
     has_lift: bool | None
     year_built: int | None
     notes: str | None

@@ -182,6 +182,33 @@ def status(cell: object) -> UnitStatus | None:
     return result
 
 
+# Building types in the words of Norwegian registers and exports -> the stable keys.
+_BUILDING_TYPES = {
+    **dict.fromkeys(("blokk", "boligblokk", "leilighetsbygg", "block", "apartment block"), "block"),
+    **dict.fromkeys(
+        ("rekkehus", "kjedehus", "terraced", "terraced house", "row house"), "terraced"
+    ),
+    **dict.fromkeys(("tomannsbolig", "semi-detached", "semi detached", "duplex"), "semi_detached"),
+    **dict.fromkeys(("enebolig", "detached", "detached house", "house"), "detached"),
+    **dict.fromkeys(
+        ("omsorgsbolig", "omsorgsboliger", "bofellesskap", "care housing", "sheltered housing"),
+        "care_housing",
+    ),
+    **dict.fromkeys(("annet", "annen", "other"), "other"),
+}
+
+
+def building_type(cell: object) -> str | None:
+    """The building type (blokk, rekkehus, tomannsbolig, enebolig, omsorgsbolig, annet)."""
+    value = text(cell)
+    if value is None:
+        return None
+    result = _BUILDING_TYPES.get(fold(value))
+    if result is None:
+        raise ValueError("bruk blokk, rekkehus, tomannsbolig, enebolig, omsorgsbolig eller annet")
+    return result
+
+
 def in_range(value: int | Decimal | None, low: int | Decimal, high: int | Decimal) -> None:
     """Raise ValueError naming the bounds when a value lies outside [low, high]."""
     if value is not None and not low <= value <= high:
