@@ -139,6 +139,20 @@ def suits(result: dict) -> dict:
     }
 
 
+def rescore_changed_facts(unit_ids) -> int:
+    """Rescore the current assessments whose unit's register facts (floor, lift, building type,
+    storeys, area) differ from those they were scored with; returns how many."""
+    count = 0
+    for assessment in db.session.scalars(
+        select(UnitAssessment).where(UnitAssessment.unit_id.in_(unit_ids))
+    ):
+        inspection = db.session.get(Inspection, assessment.inspection_id)
+        if facts_of(inspection.unit) != assessment.inputs.get("facts"):
+            store_assessment(inspection)
+            count += 1
+    return count
+
+
 def rescore_units(unit_ids: list[int]) -> None:
     """Rescore the current assessments of these units (after a feasibility change)."""
     for assessment in db.session.scalars(

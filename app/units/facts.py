@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# Register fields the checklist reads: a change rescores the unit's verdicts.
+BUILDING_FACTS = frozenset({"has_lift", "building_type", "storeys"})
+UNIT_FACTS = frozenset({"floor", "area"})
+
 
 def facts_from(floor, has_lift, building_type=None, storeys=None, area=None) -> dict:
     """The facts of one unit, without the missing ones."""

@@ -8,9 +8,11 @@ from dataclasses import asdict
 from sqlalchemy import select, text
 
 from app.assessments import rows
+from app.assessments.services import rescore_changed_facts
 from app.audit import services as audit
 from app.errors import Unprocessable
 from app.extensions import db
+from app.units.facts import BUILDING_FACTS, UNIT_FACTS
 from app.units.importing import BuildingRow, ParseResult, UnitRow, normalise_address, parse_file
 from app.units.models import Building, Unit
 
@@ -116,6 +118,7 @@ def import_units(data: bytes, filename: str, districts: list[str], *, dry_run: b
         return report
 
     moved = set()  # buildings whose district changed
+    refacted_buildings, refacted = set(), set()  # register facts changed (see UNIT_FACTS)
     for row in parsed.buildings:
         building = buildings[row.key]
         if building.id is None:
@@ -126,6 +129,8 @@ def import_units(data: bytes, filename: str, districts: list[str], *, dry_run: b
             building.version += 1
             if "district" in changes:
                 moved.add(building.id)
+            if changes.keys() & BUILDING_FACTS:
+                refacted_buildings.add(building.id)
     db.session.flush()
     changed = set()  # existing units with a new status, bedrooms or building
     for existing, building, values in pending_units:
@@ -135,6 +140,8 @@ def import_units(data: bytes, filename: str, districts: list[str], *, dry_run: b
             updates = _changes(existing, values)
             if updates.keys() & {"status", "bedrooms"} or existing.building_id != building.id:
                 changed.add(existing.id)
+            if updates.keys() & UNIT_FACTS or existing.building_id != building.id:
+                refacted.add(existing.id)
             for name, value in updates.items():
                 setattr(existing, name, value)
             existing.building_id = building.id
@@ -143,6 +150,11 @@ def import_units(data: bytes, filename: str, districts: list[str], *, dry_run: b
     if moved:
         changed.update(db.session.scalars(select(Unit.id).where(Unit.building_id.in_(moved))))
     rows.sync_register(sorted(changed))
+    if refacted_buildings:
+        refacted.update(
+            db.session.scalars(select(Unit.id).where(Unit.building_id.in_(refacted_buildings)))
+        )
+    rescore_changed_facts(sorted(refacted))  # the verdicts follow changed register facts
     audit.record(
         "units.imported", "import", None, details={"file_name": filename, **report["summary"]}
     )

@@ -8,10 +8,12 @@ from sqlalchemy.orm import aliased, contains_eager
 from app.api.smorest import Listing
 from app.assessments import rows
 from app.assessments.models import CLASS_RANK, UnitScore
+from app.assessments.services import rescore_changed_facts
 from app.audit import services as audit
 from app.checklists import services as checklists
 from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
+from app.units.facts import BUILDING_FACTS, UNIT_FACTS
 from app.units.importing import normalise_address
 from app.units.models import Building, Unit
 from app.units.numbering import InvalidUnitNumber, normalise_unit_number, parse_unit_number
@@ -55,7 +57,10 @@ def save_building(data: dict, building: Building | None = None) -> Building:
     _apply(building, data)
     db.session.add(building)
     db.session.flush()
-    rows.sync_register(select(Unit.id).where(Unit.building_id == building.id))
+    units = select(Unit.id).where(Unit.building_id == building.id)
+    rows.sync_register(units)
+    if data.keys() & BUILDING_FACTS:
+        rescore_changed_facts(units)  # the verdicts follow the register
     audit.record("building.saved", "building", building.id)
     return building
 
@@ -90,6 +95,8 @@ def save_unit(data: dict, unit: Unit | None = None) -> Unit:
     db.session.add(unit)
     db.session.flush()
     rows.sync_register([unit.id])
+    if data.keys() & UNIT_FACTS or "building_id" in data:
+        rescore_changed_facts([unit.id])
     audit.record("unit.saved", "unit", unit.id)
     return unit
 

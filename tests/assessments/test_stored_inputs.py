@@ -143,3 +143,18 @@ def test_scores_rebuild_command_reports_stale_planner_inputs_and_refreshes_them(
     again = runner.invoke(scores_cli, ["rebuild"])  # nothing changed since: nothing stale
     assert "utdatert" not in again.output
     assert db.session.get(UnitAssessment, unit.id).plan_input is not None
+
+
+def test_verdicts_follow_the_register_facts(make_user, as_role):
+    unit = assessed_unit(make_user("inspector"), {}, has_lift=False)
+    manager = as_role("facility_manager")
+    body = manager.get(f"/api/v1/units/{unit.id}/accessibility").get_json()
+    assert unit.floor == 1 and body["limitations"]["wheelchair_manual"]["class"] == "suitable"
+    url = f"/api/v1/units/{unit.id}"
+    etag = manager.get(url).headers["ETag"]
+    # The register said street level; the unit is on the third floor of a walk-up.
+    assert manager.patch(url, json={"floor": 3}, headers={"If-Match": etag}).status_code == 200
+    _assert_agree(manager, unit.id)
+    body = manager.get(f"/api/v1/units/{unit.id}/accessibility").get_json()
+    assert body["limitations"]["wheelchair_manual"]["class"] == "unsuitable"
+    assert db.session.get(UnitAssessment, unit.id).inputs["facts"]["floor"] == 3
