@@ -20,6 +20,7 @@ from app.assessments.services import assessment_result
 from app.checklists import services as checklists
 from app.checklists.serialize import measure_to_dict
 from app.extensions import db
+from app.scoring.results import barrier_to_dict
 from app.units.models import Building, Unit
 
 DISTRICT_BONUS = 5.0
@@ -121,22 +122,15 @@ def matches(applicant: Applicant, query: dict) -> dict:
 
 def _explain(applicant, chosen, offset) -> list[dict]:
     """Reasons for each shown unit: every need's stored class and score (from the ranking
-    row), the cheapest stored upgrade where a required need is only adaptable, and the
-    barriers left for preferred needs (recomputed from the stored inputs, only then)."""
+    row) with the barriers left for it, explained (recomputed from the stored inputs, also
+    for "suitable" needs: minor barriers within the tolerance are still worth knowing), and
+    the cheapest stored upgrade where a required need is only adaptable."""
     if not chosen:
         return []
-    preferred = [n["limitation"] for n in applicant.needs if n["level"] != "required"]
-    adaptable = CLASS_RANK["adaptable"]
-    wanted = [
-        c.unit_id
-        for c in chosen
-        if preferred
-        or any(c._mapping[f"{n['limitation']}_rank"] == adaptable for n in applicant.needs)
-    ]
     stored = {
         a.unit_id: a
         for a in db.session.scalars(
-            select(UnitAssessment).where(UnitAssessment.unit_id.in_(wanted))
+            select(UnitAssessment).where(UnitAssessment.unit_id.in_([c.unit_id for c in chosen]))
         )
     }
     units = _units([c.unit_id for c in chosen])
@@ -145,23 +139,28 @@ def _explain(applicant, chosen, offset) -> list[dict]:
     catalogues: dict = {}  # per definition versions scored with: usually one
     out = []
     for position, c in enumerate(chosen, start=offset + 1):
-        row, unit, assessment = c._mapping, units[c.unit_id], stored.get(c.unit_id)
-        left = _barriers(assessment, preferred, catalogues) if preferred else {}
+        row, unit, assessment = c._mapping, units[c.unit_id], stored[c.unit_id]
+        left = _barriers(assessment, [n["limitation"] for n in applicant.needs], catalogues)
         per_need, reasons, remaining, measures = {}, [], [], {}
         for need in applicant.needs:
             key = need["limitation"]
             cls, score = CLASS_ORDER[row[f"{key}_rank"]], round(row[f"{key}_score"], 1)
-            per_need[key] = {"class": cls, "score": score, "level": need["level"]}
+            barriers = [barrier_to_dict(b) for b in left[key]]
+            per_need[key] = {
+                "class": cls,
+                "score": score,
+                "level": need["level"],
+                "barriers": barriers,
+            }
             if need["level"] == "required":
-                label = labels.get(key, key)
-                reasons.append(f"{label}: {CLASS_NB[cls]} ({score:.0f} poeng)")
+                reasons.append(_reason(labels.get(key, key), cls, barriers))
                 if cls == "adaptable":
                     for measure_id in _cheapest(assessment.plan_input, key, catalogue):
                         measures[measure_id] = measure_to_dict(catalogue[measure_id])
-            else:
-                remaining.extend(
-                    {"need": key, "item_id": b.item_id, "severity": b.severity} for b in left[key]
-                )
+            remaining.extend(
+                {"need": key, "item_id": b["item_id"], "severity": b["severity"]}
+                for b in barriers
+            )
         if unit.district in (applicant.districts or []):
             reasons.append(f"I ønsket område ({unit.district})")
         cost = {k: sum(m["cost"][k] for m in measures.values()) for k in ("low", "typical", "high")}
@@ -184,6 +183,34 @@ def _explain(applicant, chosen, offset) -> list[dict]:
             }
         )
     return out
+
+
+SEVERITY_NB = {1: "mindre", 2: "moderat", 3: "alvorlig", 4: "hindrer bruk"}
+
+
+def _reason(label: str, cls: str, barriers: list[dict]) -> str:
+    """One need in a sentence: "Manuell rullestol: egnet etter tilpasning. Avvik: Hva er fri
+    bredde i inngangsdøren? 750 mm (krav ≥ 860 mm, TEK17 §12-13; alvorlig)"."""
+    text = f"{label}: {CLASS_NB[cls]}"
+    if not barriers:
+        return text + ", ingen avvik"
+    shown = []
+    for b in barriers[:3]:
+        value = b["answer"]
+        if isinstance(value, bool):
+            value = "ja" if value else "nei"
+        elif b["unit"]:
+            value = f"{value} {b['unit']}"
+        source = " ".join(p for p in (b["reference"]["source"], b["reference"]["clause"]) if p)
+        requirement = (b["requirement_text"] or {}).get("nb")
+        detail = "; ".join(p for p in (requirement, source) if p)
+        shown.append(
+            f"{b['question']['nb']} {value} ({detail}; {SEVERITY_NB[b['severity']]})"
+            if detail
+            else f"{b['question']['nb']} {value} ({SEVERITY_NB[b['severity']]})"
+        )
+    more = f" og {len(barriers) - 3} til" if len(barriers) > 3 else ""
+    return f"{text}. Avvik: " + "; ".join(shown) + more
 
 
 def _barriers(assessment: UnitAssessment, keys: list[str], catalogues: dict) -> dict[str, tuple]:

@@ -154,7 +154,8 @@ def _item_facts(item: Item | None) -> dict[str, Any]:
     }
 
 
-def _barrier(barrier: Barrier) -> dict[str, Any]:
+def barrier_to_dict(barrier: Barrier) -> dict[str, Any]:
+    """API JSON of one barrier, with its unit, requirement, source and measures."""
     return {
         "item_id": barrier.item_id,
         "question": _text(barrier.question),
@@ -173,7 +174,7 @@ def _common(result: LimitationResult | ProfileResult) -> dict[str, Any]:
         "class": result.suitability,
         "coverage": round(result.coverage, 3),
         "problem_score": result.problem_score,
-        "barriers": [_barrier(barrier) for barrier in result.barriers],
+        "barriers": [barrier_to_dict(barrier) for barrier in result.barriers],
         "unanswered": [
             {"item_id": u.item_id, "question": _text(u.question), "weight": u.weight}
             for u in result.unanswered
@@ -209,5 +210,5 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         },
         "general": _common(result.general),
         # Every failed item once, at its worst severity: the unit's barriers for planners.
-        "barriers": [_barrier(barrier) for barrier in result.barriers],
+        "barriers": [barrier_to_dict(barrier) for barrier in result.barriers],
     }

@@ -189,11 +189,36 @@ def test_preferred_needs_rank_and_name_the_barriers_left(officer, make_user):
     assert [m["unit_id"] for m in found] == [fine.id, quiet.id]  # the barrier costs rank
     first, second = found
     assert first["remaining_barriers"] == []
-    assert first["needs"]["deaf"] == {"class": "suitable", "score": 100.0, "level": "preferred"}
+    assert first["needs"]["deaf"] == {
+        "class": "suitable",
+        "score": 100.0,
+        "level": "preferred",
+        "barriers": [],
+    }
     left = {(b["need"], b["item_id"]) for b in second["remaining_barriers"]}
     assert ("deaf", "hearing.doorbell_visual_signal") in left
     assert second["needs"]["deaf"]["score"] < 100
-    assert second["reasons"][0].startswith("Manuell rullestol: egnet (")
+    (doorbell,) = second["needs"]["deaf"]["barriers"]
+    assert doorbell["item_id"] == "hearing.doorbell_visual_signal" and doorbell["severity"] >= 3
+    assert doorbell["reference"]["source"] and doorbell["measures"][0]["feasible"]
+    assert second["reasons"][0] == "Manuell rullestol: egnet, ingen avvik"
+
+
+def test_a_match_names_the_barriers_left_for_a_suitable_need(officer, make_user):
+    inspector = make_user("inspector")
+    narrow = assessed_unit(
+        inspector, {"unit.internal_door_clear_width_mm": 740}, bedrooms=2
+    )  # a minor barrier for a manual wheelchair: within the tolerance
+    needs = [{"limitation": "wheelchair_manual", "level": "required"}]
+    applicant = officer.post("/api/v1/applicants", json=household(needs=needs)).get_json()
+    (match,) = officer.get(f"/api/v1/applicants/{applicant['id']}/matches").get_json()["matches"]
+    assert match["unit_id"] == narrow.id
+    need = match["needs"]["wheelchair_manual"]
+    assert need["class"] == "suitable"
+    (door,) = need["barriers"]
+    assert (door["answer"], door["unit"]) == (740, "mm")
+    assert door["requirement_text"]["nb"] == "krav ≥ 760 mm"
+    assert "740 mm (krav ≥ 760 mm; TEK17 §12-13" in match["reasons"][0]
 
 
 def test_adaptable_units_only_when_asked_with_measures(officer, portfolio):
