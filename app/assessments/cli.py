@@ -28,9 +28,19 @@ def _progress(done, total):
     show_default=True,
     help="Refresh the planning input the rebuild made stale right away.",
 )
+@click.option(
+    "--if-outdated",
+    is_flag=True,
+    help="Only when some assessment was scored with an older scoring model (after upgrades).",
+)
 @with_appcontext
-def rebuild_command(batch_size, plans):
+def rebuild_command(batch_size, plans, if_outdated):
     """Rescore every current assessment with the newest published definitions."""
+    if if_outdated:
+        outdated = rebuild.outdated_model_count()
+        if not outdated:
+            return
+        click.echo(f"{outdated} vurderinger er beregnet med en eldre modell; beregner på nytt.")
     started = time.perf_counter()
     count = rebuild.rebuild_all(batch_size, _progress)
     db.session.commit()

@@ -50,6 +50,15 @@ def _chunks(unit_ids: list[int], size: int):
         yield unit_ids[start : start + size]
 
 
+def outdated_model_count() -> int:
+    """Assessments whose stored scores come from an older scoring model."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(UnitAssessment)
+        .where(UnitAssessment.model_version < MODEL_VERSION)
+    )
+
+
 def rebuild_all(batch_size: int = 1000, progress=None) -> int:
     """Rescore every current assessment under the newest profiles and measures, with today's
     unit facts and feasibility overrides (bulk, from the stored inputs).

@@ -30,6 +30,12 @@ KINDS = [
     ("rekkehus", (1, 2), (3, 6), 0.0),
     ("småhus", (1, 1), (1, 2), 0.0),
 ]
+BUILDING_TYPE = {
+    "blokk med heis": "block",
+    "oppgang uten heis": "block",
+    "rekkehus": "terraced",
+    "småhus": "detached",
+}
 KIND_WEIGHTS = [3, 4, 2, 1]
 
 
@@ -72,6 +78,7 @@ def seed_register(units: int = 600) -> int:
             gnr=rng.randint(1, 200),
             bnr=rng.randint(1, 900),
             storeys=storeys,
+            building_type=BUILDING_TYPE[kind],
             has_lift=lift,
             year_built=rng.choice([1925, 1958, 1965, 1972, 1984, 1998, 2008, 2019]),
         )

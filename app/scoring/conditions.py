@@ -37,10 +37,12 @@ class _Outcome:
 
 
 NOT_APPLICABLE: Final = _Outcome("NOT_APPLICABLE")
+LEFT_OUT: Final = _Outcome("LEFT_OUT")  # answered "not applicable" by hand (an item state)
 MISSING_FACT: Final = _Outcome("MISSING_FACT")
 SATISFIED: Final = _Outcome("SATISFIED")
 
-# Item state: NOT_APPLICABLE, MISSING_FACT or SATISFIED; absent means "applies as answered".
+# Item state: NOT_APPLICABLE (by its condition), LEFT_OUT (answered "not applicable"),
+# MISSING_FACT or SATISFIED; absent means "applies as answered".
 States = dict[str, _Outcome]
 Outcome = bool | None | _Outcome
 
@@ -112,7 +114,9 @@ def compile_condition(condition: Condition, registers: Mapping[str, str | None])
 
         def item(answers: Mapping[str, Any], facts: Mapping[str, Any], states: States) -> Outcome:
             state = states.get(target)
-            if state is NOT_APPLICABLE or state is MISSING_FACT:
+            if state is NOT_APPLICABLE or state is LEFT_OUT:
+                return NOT_APPLICABLE
+            if state is MISSING_FACT:
                 return state
             answer = answers.get(target)
             if answer is None:
@@ -170,7 +174,7 @@ def item_states(
     for item_id in referenced:
         answer = answers.get(item_id)
         if answer is not None and answer.not_applicable:
-            states[item_id] = NOT_APPLICABLE
+            states[item_id] = LEFT_OUT
     for item_id, condition, satisfied_by in gates:
         if condition is not None:
             outcome = condition(answers, facts, states)
@@ -182,7 +186,7 @@ def item_states(
                 continue
         answer = answers.get(item_id)
         if answer is not None and answer.not_applicable:
-            states[item_id] = NOT_APPLICABLE  # answered "not applicable" by hand
+            states[item_id] = LEFT_OUT
             continue
         if satisfied_by is not None and satisfied_by(answers, facts, states) is True:
             states[item_id] = SATISFIED

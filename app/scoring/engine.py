@@ -3,7 +3,9 @@
 Implements scoring model version 2 (docs/scoring.md) on the precomputed impact table (see
 `table.py`). Per limitation L (and the key "general"): penalty = sum of barrier severities,
 possible = sum of full severities of the applicable answered items, score = 100 * (1 -
-penalty / possible) for ranking only, coverage = answered / applicable severity weight. The
+penalty / possible) for ranking only, coverage = answered / asked severity weight, where an
+item answered "not applicable" counts as asked and answered (so that answering "not
+applicable" instead of "pass" never changes a class through coverage). The
 class comes from the barriers, first rule that matches:
 1. unknown: an item rated 3-4 for L is unanswered, or coverage < min_coverage;
 2. unsuitable: a blocking (4) barrier that no feasible measure removes;
@@ -62,6 +64,7 @@ class _Tally:
         "answered",
         "applicable",
         "barriers",
+        "left_out",
         "made",
         "minor",
         "penalty",
@@ -76,6 +79,7 @@ class _Tally:
         self.applicable = list(prepared.total_weight)
         self.answered = list(prepared.total_weight)
         self.penalty = [0] * n
+        self.left_out = [0] * n  # weight of items answered "not applicable" by hand
         self.minor = [0] * n  # sum of severity 1-2 barriers
         self.unknown_severe = [False] * n  # an item rated 3-4 is unanswered
         self.severe = [False] * n  # a severe or blocking barrier exists
@@ -138,9 +142,12 @@ def _tally(
         state = states.get(item_id) if gated else None
         answer = None if state is MISSING_FACT else get(item_id)
         if state is NOT_APPLICABLE or (answer is not None and answer.not_applicable):
+            left_out = state is not NOT_APPLICABLE  # asked, and answered "not applicable"
             for li, sev in pi.rated:
                 applicable[li] -= sev
                 answered[li] -= sev
+                if left_out:
+                    t.left_out[li] += sev
             continue
         if state is SATISFIED:
             continue
@@ -261,7 +268,8 @@ def _limitation_results(
     for li, key in enumerate(prepared.keys):
         possible, penalty = t.answered[li], t.penalty[li]
         score = 100.0 * (1.0 - penalty / possible) if possible else 100.0
-        coverage = possible / t.applicable[li] if t.applicable[li] else 1.0
+        asked = t.applicable[li] + t.left_out[li]
+        coverage = (possible + t.left_out[li]) / asked if asked else 1.0
         found: tuple[Barrier, ...] = ()
         missing: tuple[Unanswered, ...] = ()
         if explain:

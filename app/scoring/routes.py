@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 
 from app.api.smorest import Blueprint, Schema
 from app.checklists import services as checklists
+from app.checklists.model import BUILDING_TYPES
 from app.errors import NotFound, Unprocessable
 from app.scoring import prepare, result_to_dict, score, validate_answers
 
@@ -14,6 +15,9 @@ blp = Blueprint("scoring", __name__, url_prefix="/api/v1", description="Vurderin
 class FactsSchema(Schema):
     floor = fields.Integer(allow_none=True, validate=validate.Range(-5, 60))
     has_lift = fields.Boolean(allow_none=True)
+    building_type = fields.String(allow_none=True, validate=validate.OneOf(BUILDING_TYPES))
+    storeys = fields.Integer(allow_none=True, validate=validate.Range(1, 60))
+    area = fields.Float(allow_none=True, validate=validate.Range(5, 2000))
 
 
 class WhatIfSchema(Schema):

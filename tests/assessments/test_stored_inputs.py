@@ -1,7 +1,7 @@
 """An assessment keeps its scoring inputs; the explained result is recomputed from them and
 always agrees with the stored score rows, before and after `rebuild_all`."""
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.assessments.models import (
     CLASS_ORDER,
@@ -121,7 +121,26 @@ def test_rebuild_takes_todays_facts_into_the_inputs_barriers_and_explanation(mak
     _assert_agree(officer, unit.id)
     body = officer.get(f"/api/v1/units/{unit.id}/accessibility").get_json()
     stored = db.session.scalars(select(UnitBarrier.item_id).where(UnitBarrier.unit_id == unit.id))
-    assert set(stored) == {b["item_id"] for b in body["general"]["barriers"]}
+    assert set(stored) == {b["item_id"] for b in body["barriers"]}
+
+
+def test_scores_from_an_older_model_are_rebuilt_after_an_upgrade(app, make_user):
+    from app.assessments.cli import scores_cli
+
+    unit = assessed_unit(make_user("inspector"), STEP_FREE_BARRIERS)
+    runner = app.test_cli_runner()
+    assert runner.invoke(scores_cli, ["rebuild", "--if-outdated"]).output == ""
+    assessment = db.session.get(UnitAssessment, unit.id)
+    assert assessment.model_version == 2
+    assessment.model_version = 1  # as migration 0013 leaves assessments scored before it
+    db.session.execute(delete(UnitBarrier).where(UnitBarrier.unit_id == unit.id))
+    db.session.flush()
+    result = runner.invoke(scores_cli, ["rebuild", "--if-outdated"])
+    assert "1 vurderinger er beregnet med en eldre modell" in result.output, result.output
+    db.session.expire_all()
+    assert db.session.get(UnitAssessment, unit.id).model_version == 2
+    stored = db.session.scalars(select(UnitBarrier.item_id).where(UnitBarrier.unit_id == unit.id))
+    assert "entrance.steps_count" in set(stored)  # a new model rewrites the barriers too
 
 
 def test_scores_rebuild_command_reports_stale_planner_inputs_and_refreshes_them(

@@ -53,8 +53,11 @@ def states_of(case: dict) -> dict[str, str]:
         for item_id, a in case["answers"].items()
     }
     got = item_states(prepared.gates, prepared.condition_refs, answers, case["facts"])
+    # The phone calls an item answered "not applicable" (LEFT_OUT here) not_applicable too.
+    names = {"left_out": "not_applicable"}
+    states = {k: v.name.lower() for k, v in got.items()}
     return {
-        spec["id"]: got[spec["id"]].name.lower() if spec["id"] in got else "applies"
+        spec["id"]: names.get(states.get(spec["id"], "applies"), states.get(spec["id"], "applies"))
         for spec in case["items"]
     }
 

@@ -91,6 +91,11 @@ def reference(cat, answers, unit_facts):
         result = _compare(value, c.op, c.value)
         return result if result == "U" else ("T" if result else "F")
 
+    def state_by_condition(item_id):
+        it = items[item_id]
+        condition, _ = _normalised(it, items)
+        return "NA" if condition is not None and outcome(condition) in ("F", "NA") else "A"
+
     def state(item_id):
         if item_id not in memo:
             it = items[item_id]
@@ -109,7 +114,7 @@ def reference(cat, answers, unit_facts):
 
     out = {}
     for key in (*KEYS, "general"):
-        applicable = answered = penalty = minor = 0
+        applicable = answered = penalty = minor = left_out = 0
         severe_unanswered = severe = stuck = False
         rated = False
         for it in items.values():
@@ -119,6 +124,9 @@ def reference(cat, answers, unit_facts):
             rated = True
             st_ = state(it.id)
             if st_ == "NA":
+                a = answers.get(it.id)
+                if a is not None and a.not_applicable and state_by_condition(it.id) != "NA":
+                    left_out += full  # answered "not applicable": asked and answered
                 continue
             applicable += full
             if st_ == "S":
@@ -160,7 +168,8 @@ def reference(cat, answers, unit_facts):
                 removers = [m for m in measures.measures if it.id in m.removes]
                 stuck |= not any(m.feasible_by_default for m in removers)
         s = 100 * (1 - penalty / answered) if answered else 100
-        coverage = answered / applicable if applicable else 1
+        asked = applicable + left_out
+        coverage = (answered + left_out) / asked if asked else 1
         if (
             severe_unanswered
             or coverage < profiles.min_coverage
