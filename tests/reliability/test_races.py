@@ -21,7 +21,7 @@ from app.extensions import db
 from app.inspections.models import Answer, AnswerChange, Inspection
 from app.inspections.services import missing_items
 from app.photos.services import photo_items
-from tests.factories import make_unit, passing_answers
+from tests.factories import jpeg_bytes, make_unit, passing_answers
 from tests.reliability.fixtures import build_app, on_postgresql, scratch_database
 from tests.reliability.races import Call, Server, devices, losers_are_problems, statuses
 from tests.reliability.servers import Gunicorn
@@ -167,6 +167,38 @@ def test_answer_sync_beside_submit_never_submits_a_barrier_without_its_photo(ser
                 assert missing_items(row, photo_items(row)) == {}
             else:
                 assert submit.json()["missing"]
+            db.session.remove()
+
+
+def test_photo_delete_beside_submit_never_submits_a_barrier_without_its_photo(server, answers):
+    phone, tablet = devices(server.app, "inspector", 2)
+    with_barrier = [{**a, "value": False} if a["item_id"] == BARRIER_ITEM else a for a in answers]
+    for round_ in range(ROUNDS):
+        inspection_id = draft(server, phone, with_barrier)
+        path = f"{API}/inspections/{inspection_id}"
+        photo_id = uuid.uuid4()
+        upload = requests.post(
+            f"{server.url}{path}/photos",
+            data={"id": str(photo_id), "item_id": BARRIER_ITEM},
+            files={"file": ("bilde.jpg", jpeg_bytes((round_ * 20, 90, 90)), "image/jpeg")},
+            headers=phone,
+            timeout=30,
+        )
+        assert upload.status_code == 201, upload.text
+        submit, delete = server.at_once(
+            [
+                Call("POST", f"{path}/submit", phone),
+                Call("DELETE", f"{API}/photos/{photo_id}", tablet),
+            ]
+        )
+        outcome = (submit.status_code, delete.status_code)
+        assert outcome in {(200, 409), (422, 204)}, (outcome, submit.text, delete.text)
+        with server.app.app_context():
+            row = db.session.get(Inspection, uuid.UUID(inspection_id))
+            assert row.status == ("submitted" if outcome[0] == 200 else "draft")
+            assert missing_items(row, photo_items(row)) == (
+                {} if outcome[0] == 200 else submit.json()["missing"]
+            )
             db.session.remove()
 
 
