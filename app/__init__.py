@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -72,10 +72,18 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.close()
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
+    """SQLite: a write request begins IMMEDIATE, taking the database's write lock before its
+    first read. Writers then run one after another and what a request reads, and re-checks
+    after "locking" a row, cannot change before it commits (a deferred transaction would read
+    an old snapshot and fail only when it first writes). Reads stay concurrent."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        writing = has_request_context() and request.method not in SAFE_METHODS
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def register_api(app: Flask) -> None:

@@ -7,6 +7,7 @@ import logging
 from flask import Response, current_app, g, json, request
 from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
@@ -124,6 +125,13 @@ def handle_integrity_error(error: IntegrityError) -> Response:
     return problem(409, "Samtidig endring av de samme dataene. Prøv igjen.")
 
 
+def handle_stale_row(error: StaleDataError) -> Response:
+    """The compare-and-set UPDATE (`... WHERE version = :expected`) matched no row: someone
+    else changed the resource first. The client reads it again (new ETag) and retries."""
+    log.info("stale version: %s", error)
+    return problem(412, "Ressursen ble endret av noen andre samtidig. Hent den på nytt.")
+
+
 def handle_database_unavailable(error: OperationalError) -> Response:
     log.warning("database unavailable: %s", error.orig)
     return problem(503, headers={"Retry-After": "5"})
@@ -143,4 +151,5 @@ def register_error_handlers(app) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(StaleDataError, handle_stale_row)
     app.register_error_handler(Exception, handle_unexpected)

@@ -60,7 +60,7 @@ class ApplicantById(MethodView):
     @blp.alt_response(412, response="PRECONDITION_FAILED")
     def patch(self, data, applicant_id):
         """Update a household; If-Match refuses stale edits."""
-        applicant = services.get(applicant_id, action="applicant.read_for_update")
+        applicant = services.get(applicant_id, action="applicant.read_for_update", lock=True)
         check_if_match(etag_of("applicant", applicant))
         applicant = services.update(applicant, data)
         return applicant, 200, {"ETag": etag_of("applicant", applicant)}

@@ -16,6 +16,7 @@ from app.audit import services as audit
 from app.checklists import services as checklists
 from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
+from app.locking import get_locked
 from app.timeutil import utcnow
 
 
@@ -53,8 +54,11 @@ def create(data: dict) -> Applicant:
     return applicant
 
 
-def get(applicant_id: int, *, action: str = "applicant.read") -> Applicant:
-    applicant = db.session.get(Applicant, applicant_id)
+def get(applicant_id: int, *, action: str = "applicant.read", lock: bool = False) -> Applicant:
+    """`lock`: for an update; the row is held until the request commits (app.locking)."""
+    applicant = (
+        get_locked(Applicant, applicant_id) if lock else db.session.get(Applicant, applicant_id)
+    )
     if applicant is None:
         raise NotFound("Søkeren finnes ikke.")
     audit.record(action, "applicant", applicant.id, details={"case": applicant.case_reference})
@@ -83,9 +87,7 @@ def update(applicant: Applicant, data: dict) -> Applicant:
         applicant.status_changed_at = utcnow()
     for name in changed:
         setattr(applicant, name, data[name])
-    if changed:
-        applicant.version += 1
-    db.session.flush()
+    db.session.flush()  # the UPDATE compares and bumps the version (412 when it moved)
     details = {"case": applicant.case_reference, "fields": changed}
     audit.record("applicant.updated", "applicant", applicant.id, details=details)
     return applicant

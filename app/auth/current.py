@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 from flask import current_app, g, request
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from app.auth import tokens
 from app.auth.models import ApiToken, AuthSession, User
@@ -12,6 +16,11 @@ from app.extensions import db
 from app.timeutil import as_utc, utcnow
 
 CSRF_HEADER = "X-CSRF-Token"
+# `last_used_at` is written at most this often per token, and never inside the request's own
+# transaction: a row lock held until commit would make one token's requests take turns.
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+log = logging.getLogger(__name__)
 
 
 def _from_bearer(header: str) -> User | None:
@@ -19,8 +28,9 @@ def _from_bearer(header: str) -> User | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == tokens.digest(secret)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
     g.api_token_id = row.id
+    if row.last_used_at is None or as_utc(row.last_used_at) <= utcnow() - TOKEN_USE_RESOLUTION:
+        g.token_use_to_record = row.id
     return row.user
 
 
@@ -63,3 +73,32 @@ def require_user(*, csrf: bool) -> User:
         if not sent or not tokens.same(sent, g.auth_session.csrf_token):
             raise Forbidden("CSRF-token mangler eller er feil. Last siden på nytt.")
     return user
+
+
+def record_token_use() -> None:
+    """Note the bearer token's use, after the request's transaction has ended, in a short one
+    of its own: a conditional UPDATE (so at most once a minute however many workers race)
+    that skips the row when another transaction holds it. Best effort: the answer is already
+    decided, so a failure is logged, not raised."""
+    token_id = g.pop("token_use_to_record", None)
+    if token_id is None:
+        return
+    now = utcnow()
+    free = (
+        select(ApiToken.id)
+        .where(ApiToken.id == token_id)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    stale = or_(
+        ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOKEN_USE_RESOLUTION
+    )
+    try:
+        db.session.execute(
+            update(ApiToken).where(ApiToken.id == free, stale).values(last_used_at=now),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.commit()
+    except OperationalError as error:
+        db.session.rollback()
+        log.warning("could not record the use of token %s: %s", token_id, error.orig)

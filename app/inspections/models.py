@@ -42,6 +42,10 @@ class Inspection(db.Model):
     )
     unit = relationship("Unit", lazy="joined")
 
+    # Every UPDATE of the row is a compare-and-set on `version` and bumps it in the same
+    # statement; 0 rows (someone else wrote first) raises StaleDataError, answered with 412.
+    __mapper_args__ = {"version_id_col": version}
+
 
 class Answer(db.Model):
     __tablename__ = "answers"

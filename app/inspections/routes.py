@@ -73,7 +73,7 @@ class Answers(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def put(self, body, inspection_id):
         """Upsert a batch of answers (offline sync); If-Match refuses a stale batch with 412."""
-        inspection = services.get_inspection(g.user, inspection_id, write=True)
+        inspection = services.get_inspection(g.user, inspection_id, write=True, lock=True)
         check_if_match(
             etag_of("inspection", inspection),
             lambda: InspectionDetailSchema().dump(_detail(inspection)),
@@ -98,7 +98,7 @@ class Submit(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_CONTENT")
     def post(self, inspection_id):
         """Submit for review; 422 lists what is missing, by section."""
-        inspection = services.get_inspection(g.user, inspection_id, write=True)
+        inspection = services.get_inspection(g.user, inspection_id, write=True, lock=True)
         services.submit(g.user, inspection, photo_items(inspection))
         return _detail(inspection), 200, _headers(inspection)
 
@@ -109,7 +109,7 @@ class Approve(MethodView):
     @blp.response(200, InspectionDetailSchema)
     def post(self, inspection_id):
         """Approve: the inspection becomes the unit's current assessment."""
-        inspection = services.get_inspection(g.user, inspection_id)
+        inspection = services.get_inspection(g.user, inspection_id, lock=True)
         services.approve(g.user, inspection)
         return _detail(inspection), 200, _headers(inspection)
 
@@ -121,6 +121,6 @@ class Return(MethodView):
     @blp.response(200, InspectionDetailSchema)
     def post(self, body, inspection_id):
         """Return a submitted inspection to its inspector as a draft, with a comment."""
-        inspection = services.get_inspection(g.user, inspection_id)
+        inspection = services.get_inspection(g.user, inspection_id, lock=True)
         services.return_to_draft(g.user, inspection, body["comment"])
         return _detail(inspection), 200, _headers(inspection)

@@ -3,6 +3,11 @@
 Sync rules: a batch is validated whole before anything is written. Per answer, the newer
 device time (`answered_at`) wins, so replays and out-of-order deliveries converge on the same
 state; with If-Match the whole batch is refused when the inspection changed meanwhile.
+
+Concurrency: every write (answers, photos, submit, approve, return) first locks the inspection
+row (`get_inspection(..., lock=True)`, see app.locking) and only then reads its status, answers
+and version, so two writers take turns and the second sees what the first committed. The
+version moves in the UPDATE itself (the mapper's version counter, a compare-and-set).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from app.checklists.model import Checklist
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
 from app.inspections.models import Answer, AnswerChange, Inspection
+from app.locking import get_locked
 from app.scoring import validate_answer
 from app.scoring.conditions import item_states
 from app.timeutil import as_utc, utcnow
@@ -51,9 +57,15 @@ def answer_state(answer: Answer) -> dict:
 # -- reading -----------------------------------------------------------------------------
 
 
-def get_inspection(actor: User, inspection_id: uuid.UUID, *, write: bool = False) -> Inspection:
-    """Inspectors reach only their own inspections; 404 hides other people's."""
-    inspection = db.session.get(Inspection, inspection_id)
+def get_inspection(
+    actor: User, inspection_id: uuid.UUID, *, write: bool = False, lock: bool = False
+) -> Inspection:
+    """Inspectors reach only their own inspections; 404 hides other people's. `lock` holds
+    the row until the request commits and reads it fresh: every state change asks for it."""
+    if lock:
+        inspection = get_locked(Inspection, inspection_id)
+    else:
+        inspection = db.session.get(Inspection, inspection_id)
     if inspection is None or (actor.role == INSPECTOR and inspection.inspector_id != actor.id):
         raise NotFound("Befaringen finnes ikke.")
     if write and actor.role not in (ADMIN, INSPECTOR):
@@ -214,8 +226,7 @@ def upsert_answers(actor: User, inspection: Inspection, entries: list[dict]) -> 
             history.append(change)
         outcomes.append({"item_id": entry["item_id"], "outcome": outcome})
     if history:
-        inspection.version += 1
-        inspection.updated_at = utcnow()
+        inspection.updated_at = utcnow()  # the UPDATE also bumps the version
     db.session.flush()
     # New answers and the history go in as two multi-row inserts, not one object each.
     if inserts:
@@ -313,6 +324,7 @@ def barrier_items(inspection: Inspection) -> set[str]:
 
 
 def submit(actor: User, inspection: Inspection, photo_items: set[str]) -> Inspection:
+    """`inspection` is locked (get_inspection(lock=True)) and `photo_items` read after that."""
     require_draft(inspection)
     missing = missing_items(inspection, photo_items)
     if missing:
@@ -322,26 +334,19 @@ def submit(actor: User, inspection: Inspection, photo_items: set[str]) -> Inspec
         )
     inspection.status = "submitted"
     inspection.submitted_at = utcnow()
-    inspection.version += 1
     audit.record("inspection.submitted", "inspection", inspection.id)
     db.session.flush()
     return inspection
 
 
 def approve(actor: User, inspection: Inspection) -> Inspection:
-    """Make the inspection the unit's current assessment (scored and stored)."""
-    # Lock the row and re-read its status: of two approvals at once, the second waits and
-    # then sees "approved" (409) instead of approving and scoring a second time.
-    db.session.execute(
-        select(Inspection.id).where(Inspection.id == inspection.id).with_for_update()
-    )
-    db.session.refresh(inspection)
+    """Make the inspection the unit's current assessment (scored and stored). `inspection` is
+    locked: of an approval and a return at once, the second waits and then gets 409."""
     if inspection.status != "submitted":
         raise Conflict("Bare innsendte befaringer kan godkjennes.")
     inspection.status = "approved"
     inspection.approved_at = utcnow()
     inspection.approved_by_id = actor.id
-    inspection.version += 1
     store_assessment(inspection)
     audit.record("inspection.approved", "inspection", inspection.id)
     db.session.flush()
@@ -349,11 +354,11 @@ def approve(actor: User, inspection: Inspection) -> Inspection:
 
 
 def return_to_draft(actor: User, inspection: Inspection, comment: str) -> Inspection:
+    """`inspection` is locked, as for approve."""
     if inspection.status != "submitted":
         raise Conflict("Bare innsendte befaringer kan sendes tilbake.")
     inspection.status = "draft"
     inspection.return_comment = comment
-    inspection.version += 1
     audit.record("inspection.returned", "inspection", inspection.id, details={"comment": comment})
     db.session.flush()
     return inspection

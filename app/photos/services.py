@@ -100,6 +100,9 @@ def upload(
     processed = process_photo(
         data, max_pixels=config["PHOTO_MAX_PIXELS"], max_bytes=config["MAX_CONTENT_LENGTH"]
     )
+    # Only now lock the inspection (not while the image is processed) and check it again: a
+    # submit at the same moment either sees this photo or makes this upload a 409.
+    inspections.require_draft(inspections.get_inspection(actor, inspection_id, lock=True))
     duplicate = db.session.scalar(
         select(Photo).where(Photo.inspection_id == inspection_id, Photo.sha256 == processed.sha256)
     )
@@ -152,7 +155,8 @@ def get_photo(actor: User, photo_id: uuid.UUID) -> Photo:
 
 def delete(actor: User, photo_id: uuid.UUID) -> None:
     photo = get_photo(actor, photo_id)
-    inspection = inspections.get_inspection(actor, photo.inspection_id, write=True)
+    # Locked, so a submit cannot pass its photo check while this photo is being removed.
+    inspection = inspections.get_inspection(actor, photo.inspection_id, write=True, lock=True)
     inspections.require_draft(inspection)
     keys = photo.storage_keys()
     db.session.delete(photo)

@@ -126,7 +126,6 @@ def import_units(data: bytes, filename: str, districts: list[str], *, dry_run: b
         elif changes := _changes(building, _building_values(row)):
             for name, value in changes.items():
                 setattr(building, name, value)
-            building.version += 1
             if "district" in changes:
                 moved.add(building.id)
             if changes.keys() & BUILDING_FACTS:
@@ -145,7 +144,6 @@ def import_units(data: bytes, filename: str, districts: list[str], *, dry_run: b
             for name, value in updates.items():
                 setattr(existing, name, value)
             existing.building_id = building.id
-            existing.version += 1
     db.session.flush()
     if moved:
         changed.update(db.session.scalars(select(Unit.id).where(Unit.building_id.in_(moved))))

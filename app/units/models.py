@@ -43,6 +43,8 @@ class Building(db.Model):
 
     units: Mapped[list[Unit]] = relationship(back_populates="building")
 
+    __mapper_args__ = {"version_id_col": version}  # UPDATE ... WHERE version = :loaded
+
 
 class Unit(db.Model):
     __tablename__ = "units"
@@ -67,3 +69,5 @@ class Unit(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     building: Mapped[Building] = relationship(back_populates="units", lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}  # UPDATE ... WHERE version = :loaded

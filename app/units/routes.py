@@ -65,7 +65,7 @@ class BuildingById(MethodView):
     @buildings.alt_response(412, response="PRECONDITION_FAILED")
     def patch(self, data, building_id):
         """Update a building; send If-Match with its ETag to refuse stale edits (412)."""
-        building = services.get_building(building_id)
+        building = services.get_building(building_id, lock=True)
         check_if_match(etag_of("building", building), lambda: BuildingSchema().dump(building))
         building = services.save_building(data, building)
         return building, 200, {"ETag": etag_of("building", building)}
@@ -105,7 +105,7 @@ class UnitById(MethodView):
     @units.alt_response(412, response="PRECONDITION_FAILED")
     def patch(self, data, unit_id):
         """Update a unit; send If-Match with its ETag to refuse stale edits (412)."""
-        unit = services.get_unit(unit_id)
+        unit = services.get_unit(unit_id, lock=True)
         check_if_match(etag_of("unit", unit), lambda: UnitSchema().dump(unit))
         unit = services.save_unit(data, unit)
         return unit, 200, {"ETag": etag_of("unit", unit)}

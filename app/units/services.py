@@ -13,21 +13,23 @@ from app.audit import services as audit
 from app.checklists import services as checklists
 from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
+from app.locking import get_locked
 from app.units.facts import BUILDING_FACTS, UNIT_FACTS
 from app.units.importing import normalise_address
 from app.units.models import Building, Unit
 from app.units.numbering import InvalidUnitNumber, normalise_unit_number, parse_unit_number
 
 
-def get_building(building_id: int) -> Building:
-    building = db.session.get(Building, building_id)
+def get_building(building_id: int, *, lock: bool = False) -> Building:
+    """`lock`: for an update; the row is held until the request commits (app.locking)."""
+    building = get_locked(Building, building_id) if lock else db.session.get(Building, building_id)
     if building is None:
         raise NotFound("Bygget finnes ikke.")
     return building
 
 
-def get_unit(unit_id: int) -> Unit:
-    unit = db.session.get(Unit, unit_id)
+def get_unit(unit_id: int, *, lock: bool = False) -> Unit:
+    unit = get_locked(Unit, unit_id) if lock else db.session.get(Unit, unit_id)
     if unit is None:
         raise NotFound("Boligen finnes ikke.")
     return unit
@@ -39,9 +41,7 @@ def _apply(row, data: dict) -> bool:
         if getattr(row, name) != value:
             setattr(row, name, value)
             changed = True
-    if changed and row.id is not None:
-        row.version += 1
-    return changed
+    return changed  # the version moves with the UPDATE (the mapper's version counter)
 
 
 def save_building(data: dict, building: Building | None = None) -> Building:

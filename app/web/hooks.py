@@ -7,6 +7,7 @@ import uuid
 
 from flask import g, request
 
+from app.auth.current import record_token_use
 from app.auth.routes import set_session_cookie
 from app.extensions import db
 
@@ -35,6 +36,7 @@ def commit_or_rollback(response):
         db.session.commit()
     else:
         db.session.rollback()
+    record_token_use()  # after the commit, in a transaction of its own
     return set_session_cookie(response)
 
 

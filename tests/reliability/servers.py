@@ -46,7 +46,7 @@ class Gunicorn:
             self.args, cwd=ROOT, env=self.env, start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # slow on a loaded machine
         while time.monotonic() < deadline:
             try:
                 if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
