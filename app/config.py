@@ -62,6 +62,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "PHOTO_KEEP_ORIGINAL": _bool(env.get("PHOTO_KEEP_ORIGINAL"), False),
         "PHOTO_MAX_PIXELS": _int(env, "PHOTO_MAX_PIXELS", 60_000_000),
         "MAX_CONTENT_LENGTH": _int(env, "UPLOAD_MAX_BYTES", 25 * 1024 * 1024),
+        "JSON_MAX_BYTES": _int(env, "JSON_MAX_BYTES", 4 * 1024 * 1024),
         "CHECKLISTS_PATH": env.get("CHECKLISTS_PATH")
         or str(Path(__file__).resolve().parent.parent / "checklists"),
         "DISTRICTS": [

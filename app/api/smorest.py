@@ -19,6 +19,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.routing import IntegerConverter
 
 from app.api import problems
+from app.api.input import CheckedParser, check_request
 from app.auth.roles import ROLES
 from app.errors import Forbidden
 
@@ -40,9 +41,10 @@ class Schema(ma.Schema):
         ordered = True
 
     def on_bind_field(self, field_name, field_obj):
-        """Integers without a Range of their own get the database's 32-bit range."""
+        """Integers without an upper bound of their own get the database's 32-bit range
+        (`Range(min=1)` alone let `?page=100000000000000000` reach the database)."""
         if isinstance(field_obj, ma.fields.Integer) and not any(
-            isinstance(v, ma.validate.Range) for v in field_obj.validators
+            isinstance(v, ma.validate.Range) and v.max is not None for v in field_obj.validators
         ):
             field_obj.validators = [
                 *field_obj.validators,
@@ -160,6 +162,8 @@ class Page(flask_smorest.Page):
 class Blueprint(flask_smorest.Blueprint):
     """Blueprint whose views must declare who may call them."""
 
+    ARGUMENTS_PARSER = CheckedParser()
+
     def auth_required(self, *roles: str) -> Callable:
         """Allow signed-in users with one of `roles` (all roles when none are named).
 
@@ -179,6 +183,7 @@ class Blueprint(flask_smorest.Blueprint):
                 user = require_user(csrf=request.method not in SAFE_METHODS)
                 if user.role not in allowed:
                     raise Forbidden("Rollen din gir ikke tilgang til dette.")
+                check_request()
                 return func(*args, **kwargs)
 
             wrapper._auth_roles = allowed
@@ -191,8 +196,14 @@ class Blueprint(flask_smorest.Blueprint):
     @staticmethod
     def public(func: Callable) -> Callable:
         """Mark a view as open to anonymous callers (login, health, spec only)."""
-        func._auth_roles = "public"
-        return func
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            check_request()
+            return func(*args, **kwargs)
+
+        wrapper._auth_roles = "public"
+        return wrapper
 
 
 def current_user():
