@@ -90,9 +90,10 @@ def test_unknown_query_parameters_are_named(manager):
     body = assert_problem(manager.get("/api/v1/units?status=vacant&colour=red&x=1"), 422)
     assert set(body["errors"]) == {"colour", "x"}
     unit = make_unit()
-    assert "verbose" in assert_problem(manager.get(f"/api/v1/units/{unit.id}?verbose=1"), 422)[
-        "errors"
-    ]
+    assert (
+        "verbose"
+        in assert_problem(manager.get(f"/api/v1/units/{unit.id}?verbose=1"), 422)["errors"]
+    )
     assert manager.get("/api/v1/units?status=vacant&page=1&page_size=5").status_code == 200
 
 
