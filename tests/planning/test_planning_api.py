@@ -245,7 +245,7 @@ def test_exports_carry_addresses_as_inert_text(manager, make_user):
     request = {"budget": 2_000_000, "priorities": {"wheelchair_manual": 1}}
     data = manager.post("/api/v1/planning/portfolio?format=csv", json=request).data
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
-    assert [row[2] for row in table[1:] if row[1] == str(unit.id)][0] == "'" + address
+    assert next(row[2] for row in table[1:] if row[1] == str(unit.id)) == "'" + address
     xlsx = manager.post("/api/v1/planning/portfolio?format=xlsx", json=request).data
     sheet = load_workbook(io.BytesIO(xlsx)).active
     cells = [row[2] for row in sheet.iter_rows(min_row=2) if row[1].value == unit.id]
