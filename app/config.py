@@ -79,6 +79,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "LOGIN_FREE_FAILURES_PER_ADDRESS": _int(env, "LOGIN_FREE_FAILURES_PER_ADDRESS", 20),
         "LOGIN_MAX_DELAY_SECONDS": _int(env, "LOGIN_MAX_DELAY_SECONDS", 900),
         "LOGIN_FAILURE_WINDOW_SECONDS": _int(env, "LOGIN_FAILURE_WINDOW_SECONDS", 900),
+        "APPROVAL_FOUR_EYES": _bool(env.get("APPROVAL_FOUR_EYES"), True),
         "API_TOKEN_LIFETIME_DAYS": _int(env, "API_TOKEN_LIFETIME_DAYS", 90),
         "APPLICANT_RETENTION_DAYS": _int(env, "APPLICANT_RETENTION_DAYS", 365),
         "TRUST_PROXY_HEADERS": _bool(env.get("TRUST_PROXY_HEADERS"), False),
