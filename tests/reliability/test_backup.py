@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 import json
-import stat
 import shutil
+import stat
 import tarfile
 import uuid
 from pathlib import Path
