@@ -62,6 +62,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "PHOTO_KEEP_ORIGINAL": _bool(env.get("PHOTO_KEEP_ORIGINAL"), False),
         "PHOTO_MAX_PIXELS": _int(env, "PHOTO_MAX_PIXELS", 60_000_000),
         "MAX_CONTENT_LENGTH": _int(env, "UPLOAD_MAX_BYTES", 25 * 1024 * 1024),
+        "JSON_MAX_BYTES": _int(env, "JSON_MAX_BYTES", 4 * 1024 * 1024),
         "CHECKLISTS_PATH": env.get("CHECKLISTS_PATH")
         or str(Path(__file__).resolve().parent.parent / "checklists"),
         "DISTRICTS": [
@@ -74,9 +75,12 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "SESSION_COOKIE_NAME": "uu_session",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), strict),
         "SESSION_LIFETIME_HOURS": _int(env, "SESSION_LIFETIME_HOURS", 12),
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": _int(env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
-        "LOGIN_MAX_FAILURES_PER_ADDRESS": _int(env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
+        "LOGIN_FREE_FAILURES_PER_ACCOUNT": _int(env, "LOGIN_FREE_FAILURES_PER_ACCOUNT", 5),
+        "LOGIN_FREE_FAILURES_PER_ADDRESS": _int(env, "LOGIN_FREE_FAILURES_PER_ADDRESS", 20),
+        "LOGIN_MAX_DELAY_SECONDS": _int(env, "LOGIN_MAX_DELAY_SECONDS", 900),
         "LOGIN_FAILURE_WINDOW_SECONDS": _int(env, "LOGIN_FAILURE_WINDOW_SECONDS", 900),
+        "APPROVAL_FOUR_EYES": _bool(env.get("APPROVAL_FOUR_EYES"), True),
+        "API_TOKEN_LIFETIME_DAYS": _int(env, "API_TOKEN_LIFETIME_DAYS", 90),
         "APPLICANT_RETENTION_DAYS": _int(env, "APPLICANT_RETENTION_DAYS", 365),
         "TRUST_PROXY_HEADERS": _bool(env.get("TRUST_PROXY_HEADERS"), False),
         "BABEL_DEFAULT_LOCALE": "nb",

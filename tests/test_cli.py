@@ -58,3 +58,16 @@ def test_demo_seed_is_idempotent(app):
     second = runner.invoke(demo_cli, ["seed", "--units", "40"])
     assert second.exit_code == 0 and "uendret" in second.output
     assert counts() == after_first
+
+
+def test_demo_seed_refuses_to_run_in_production(app, monkeypatch):
+    from sqlalchemy import func, select
+
+    from app.auth.models import User
+    from app.extensions import db
+
+    users = db.session.scalar(select(func.count()).select_from(User))
+    monkeypatch.setitem(app.config, "APP_ENV", "production")
+    result = app.test_cli_runner().invoke(demo_cli, ["seed", "--units", "5"])
+    assert result.exit_code != 0 and "produksjon" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == users

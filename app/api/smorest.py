@@ -19,6 +19,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.routing import IntegerConverter
 
 from app.api import problems
+from app.api.input import CheckedParser, check_request
 from app.auth.roles import ROLES
 from app.errors import Forbidden
 
@@ -26,6 +27,18 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # PostgreSQL `integer`: larger ids, counts and page offsets are refused before the database
 # sees them (it would fail with an overflow, a 500, instead of a clear 404 or 422).
 INT32_MAX = 2**31 - 1
+PAGINATION_HEADER = {
+    "description": (
+        "Pagination metadata: a JSON object serialised as a string, with `total` (items),"
+        " `total_pages`, `page`, `first_page`, `last_page`, and `previous_page` /"
+        " `next_page` where they exist."
+    ),
+    "schema": {
+        "type": "string",
+        "example": '{"total": 42, "total_pages": 5, "first_page": 1, "last_page": 5,'
+        ' "page": 2, "previous_page": 1, "next_page": 3}',
+    },
+}
 RFC9110_NAMES = {
     "CONTENT_TOO_LARGE": http.HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     "UNPROCESSABLE_CONTENT": http.HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -40,9 +53,10 @@ class Schema(ma.Schema):
         ordered = True
 
     def on_bind_field(self, field_name, field_obj):
-        """Integers without a Range of their own get the database's 32-bit range."""
+        """Integers without an upper bound of their own get the database's 32-bit range
+        (`Range(min=1)` alone let `?page=100000000000000000` reach the database)."""
         if isinstance(field_obj, ma.fields.Integer) and not any(
-            isinstance(v, ma.validate.Range) for v in field_obj.validators
+            isinstance(v, ma.validate.Range) and v.max is not None for v in field_obj.validators
         ):
             field_obj.validators = [
                 *field_obj.validators,
@@ -160,6 +174,13 @@ class Page(flask_smorest.Page):
 class Blueprint(flask_smorest.Blueprint):
     """Blueprint whose views must declare who may call them."""
 
+    ARGUMENTS_PARSER = CheckedParser()
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        """X-Pagination is one header whose value is a JSON object serialised as a string
+        (smorest documents it as an object, which no header can be)."""
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER
+
     def auth_required(self, *roles: str) -> Callable:
         """Allow signed-in users with one of `roles` (all roles when none are named).
 
@@ -179,6 +200,7 @@ class Blueprint(flask_smorest.Blueprint):
                 user = require_user(csrf=request.method not in SAFE_METHODS)
                 if user.role not in allowed:
                     raise Forbidden("Rollen din gir ikke tilgang til dette.")
+                check_request()
                 return func(*args, **kwargs)
 
             wrapper._auth_roles = allowed
@@ -191,8 +213,14 @@ class Blueprint(flask_smorest.Blueprint):
     @staticmethod
     def public(func: Callable) -> Callable:
         """Mark a view as open to anonymous callers (login, health, spec only)."""
-        func._auth_roles = "public"
-        return func
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            check_request()
+            return func(*args, **kwargs)
+
+        wrapper._auth_roles = "public"
+        return wrapper
 
 
 def current_user():

@@ -24,17 +24,35 @@ def _suppress(count: int) -> int | None:
     return count if count >= SUPPRESS_BELOW else None
 
 
-def waiting_counts(unwished_in: list[str] | None = None) -> Counter:
+def waiting_counts(unwished_in: list[str] | None = None, *, suppressed: bool = False) -> Counter:
     """Waiting households per (need, district). A household without district wishes counts
-    under "alle", or in each of `unwished_in` when given (the planner spreads it)."""
-    counts: Counter = Counter()
+    under "alle", or in each of `unwished_in` when given (the planner spreads it).
+
+    `suppressed`: every published count below SUPPRESS_BELOW (per need and wished district,
+    and per need for households without wishes, as `demand()` shows them) is taken as 0
+    *before* the spreading adds them up. The result is then a function of exactly what the
+    demand statistics publish, so nothing computed from it (planner weights, a plan's order
+    and value) can reveal a count under 5, not even by differencing two answers.
+    """
+    wished: Counter = Counter()
+    unwished: Counter = Counter()
     rows = db.session.execute(
         select(Applicant.needs, Applicant.districts).where(Applicant.status == "waiting")
     )
     for needs, districts in rows:
         for need in needs:
-            for district in districts or unwished_in or [ANY]:
-                counts[(need["limitation"], district)] += 1
+            if districts:
+                for district in districts:
+                    wished[(need["limitation"], district)] += 1
+            else:
+                unwished[need["limitation"]] += 1
+    if suppressed:
+        wished = Counter({k: n for k, n in wished.items() if n >= SUPPRESS_BELOW})
+        unwished = Counter({k: n for k, n in unwished.items() if n >= SUPPRESS_BELOW})
+    counts = Counter(wished)
+    for need, count in unwished.items():
+        for district in unwished_in or [ANY]:
+            counts[(need, district)] += count
     return counts
 
 

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import re
 
-_CANDIDATE = re.compile(r"(?<!\d)(\d{6})[ \u00a0]?(\d{5})(?!\d)")
+# Written as people write them: 01019010046, 010190 10046, 010190-10046, 010190.10046,
+# 01 01 90 10046, 01.01.90-10046: one optional separator between the date parts and
+# before the personal number.
+_SEP = r"[ \u00a0.\-/]?"
+_CANDIDATE = re.compile(rf"(?<![\d])(\d\d){_SEP}(\d\d){_SEP}(\d\d){_SEP}(\d{{5}})(?![\d])")
 _K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
@@ -32,4 +36,4 @@ def is_identity_number(digits: str) -> bool:
 def contains_identity_number(text: str | None) -> bool:
     if not text:
         return False
-    return any(is_identity_number(a + b) for a, b in _CANDIDATE.findall(text))
+    return any(is_identity_number("".join(parts)) for parts in _CANDIDATE.findall(text))

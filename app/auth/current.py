@@ -26,12 +26,25 @@ log = logging.getLogger(__name__)
 def _from_bearer(header: str) -> User | None:
     secret = header[7:].strip()
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == tokens.digest(secret)))
-    if row is None or row.revoked_at is not None or not row.user.active:
+    if row is None or not _token_valid(row) or not row.user.active:
         return None
     g.api_token_id = row.id
     if row.last_used_at is None or as_utc(row.last_used_at) <= utcnow() - TOKEN_USE_RESOLUTION:
         g.token_use_to_record = row.id
     return row.user
+
+
+def _token_valid(row: ApiToken) -> bool:
+    """Not revoked, not expired, and neither is any token it was minted from (a revocation
+    that raced with the minting of a child still reaches the child)."""
+    now = utcnow()
+    seen = set()
+    while row is not None and row.id not in seen:
+        if row.revoked_at is not None or as_utc(row.expires_at) <= now:
+            return False
+        seen.add(row.id)
+        row = db.session.get(ApiToken, row.parent_id) if row.parent_id else None
+    return True
 
 
 def _from_cookie(secret: str) -> User | None:

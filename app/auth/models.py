@@ -1,11 +1,11 @@
-"""Accounts, browser sessions, API tokens and login attempts."""
+"""Accounts, browser sessions, API tokens and sign-in throttling."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Uuid
+from sqlalchemy import ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -40,7 +40,10 @@ class AuthSession(db.Model):
 
 
 class ApiToken(db.Model):
-    """A bearer token for an integration; carries its user's role."""
+    """A bearer token for an integration; carries its user's role.
+
+    A token minted by another token (`parent_id`) lives no longer than its parent and is
+    revoked with it (the whole family below a revoked token stops working)."""
 
     __tablename__ = "api_tokens"
 
@@ -48,23 +51,26 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class LoginFailure(db.Model):
-    """One failed sign-in, kept for the rate limit window (per account and per address)."""
+class LoginThrottle(db.Model):
+    """Failed sign-ins counted per key: an account, an account from one address, an address.
 
-    __tablename__ = "login_failures"
-    __table_args__ = (
-        Index("ix_login_failures_email_at", "email", "at"),
-        Index("ix_login_failures_address_at", "address", "at"),
-    )
+    See app.auth.throttle: counted with single UPDATE statements, so parallel attempts
+    cannot all read the same count; `next_allowed_at` is when the key may try again."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))
-    address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(340), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_allowed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

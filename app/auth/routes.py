@@ -7,6 +7,7 @@ from app.api.smorest import Blueprint
 from app.auth import current, services
 from app.auth.schemas import LoginSchema, MeSchema, TokenRequestSchema, TokenSchema
 
+TOKEN_FIELDS = ("id", "name", "created_at", "expires_at", "parent_id", "revoked_at")
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Innlogging")
 
 
@@ -38,8 +39,9 @@ class Logout(MethodView):
     @blp.auth_required()
     @blp.response(204)
     def post(self):
-        """Sign out: ends the session and clears the cookie."""
-        services.logout(g.get("auth_session"))
+        """Sign out: ends the session and clears the cookie; with a bearer token, revokes
+        that token (and the tokens minted with it)."""
+        services.logout(g.get("auth_session"), g.get("api_token_id"))
         g.clear_session_cookie = True
 
 
@@ -60,13 +62,16 @@ class Tokens(MethodView):
     @blp.response(201, TokenSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     def post(self, body):
-        """Issue a bearer token for an integration (signed in, or with e-mail and password)."""
+        """Issue a bearer token for an integration (signed in, or with e-mail and password).
+
+        It expires after API_TOKEN_LIFETIME_DAYS; one issued with a token expires with it
+        and is revoked with it."""
         if "email" in body and "password" in body:
             user = services.authenticate(body["email"], body["password"], request.remote_addr)
         else:
             user = current.require_user(csrf=True)
-        token, secret = services.issue_token(user, body["name"])
-        return {"id": token.id, "name": token.name, "created_at": token.created_at, "token": secret}
+        token, secret = services.issue_token(user, body["name"], g.get("api_token_id"))
+        return {"token": secret, **{k: getattr(token, k) for k in TOKEN_FIELDS}}
 
 
 @blp.route("/tokens/<uuid:token_id>")

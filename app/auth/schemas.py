@@ -36,6 +36,10 @@ class TokenSchema(Schema):
     id = fields.UUID(dump_only=True)
     name = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
+    expires_at = fields.DateTime(dump_only=True)
+    parent_id = fields.UUID(
+        dump_only=True, allow_none=True, metadata={"description": "The token that issued it"}
+    )
     revoked_at = fields.DateTime(dump_only=True, allow_none=True)
     token = fields.String(
         dump_only=True, metadata={"description": "The secret, shown only in this response"}

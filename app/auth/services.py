@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import math
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, g
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
 from app.audit import services as audit
-from app.auth import passwords, tokens
-from app.auth.models import ApiToken, AuthSession, LoginFailure, User
+from app.auth import passwords, throttle, tokens
+from app.auth.models import ApiToken, AuthSession, User
 from app.auth.roles import ROLES
 from app.errors import Conflict, NotFound, TooManyRequests, Unauthorized, Unprocessable
 from app.extensions import db
@@ -34,52 +33,45 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _failures_since(column, value, since) -> tuple[int, object]:
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(LoginFailure.at)).where(
-            column == value, LoginFailure.at > since
-        )
-    ).one()
-    return count, oldest
-
-
-def _check_rate_limit(email: str, address: str) -> None:
-    """Refuse sign-in while an account or an address has too many recent failures."""
-    config = current_app.config
-    window = timedelta(seconds=config["LOGIN_FAILURE_WINDOW_SECONDS"])
-    now = utcnow()
-    since = now - window
-    for column, value, limit in (
-        (LoginFailure.email, email, config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
-        (LoginFailure.address, address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
-    ):
-        count, oldest = _failures_since(column, value, since)
-        if count >= limit:
-            retry = as_utc(oldest) + window - now
-            raise TooManyRequests(
-                "For mange mislykkede innlogginger. Vent litt og prøv igjen.",
-                headers={"Retry-After": str(max(1, math.ceil(retry.total_seconds())))},
-            )
-
-
-def _record_failure(email: str, address: str) -> None:
-    db.session.add(LoginFailure(email=email, address=address))
-    db.session.flush()
-    g.commit_on_error = True  # the 401 must still count against the rate limit
-
-
-def login(email: str, password: str, address: str) -> NewSession:
-    """Check credentials and open a browser session; the same answer for any wrong input."""
+def _check_credentials(email: str, password: str, address: str) -> User:
+    """The active user with this e-mail and password, or 401 (the same answer for any wrong
+    input); throttled per account and address (app.auth.throttle). Failed and refused
+    attempts are audited and kept even though the request answers with an error."""
     email = normalise_email(email)
     address = address or "unknown"
-    _check_rate_limit(email, address)
+    attempt = db.session.begin_nested()
+    refused = throttle.begin_attempt(email, address)
+    if refused is not None:
+        attempt.rollback()
+        audit.record(
+            "auth.login_refused",
+            "user",
+            details={"email": email, "retry_after": refused.retry_after},
+        )
+        g.commit_on_error = True  # the audit event stays
+        raise TooManyRequests(
+            "For mange mislykkede innlogginger. Vent litt og prøv igjen.",
+            headers={"Retry-After": str(refused.retry_after)},
+        )
+    attempt.commit()
     user = db.session.scalar(select(User).where(User.email == email))
     if not passwords.verify_password(user.password_hash if user else None, password) or not (
         user and user.active
     ):
-        _record_failure(email, address)
+        throttle.failed(email, address)
+        audit.record(
+            "auth.login_failed", "user", user.id if user else None, details={"email": email}
+        )
+        db.session.flush()
+        g.commit_on_error = True  # the 401 must still count against the limits
         raise Unauthorized(WRONG_CREDENTIALS)
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+    throttle.succeeded(email, address)
+    return user
+
+
+def login(email: str, password: str, address: str) -> NewSession:
+    """Check credentials and open a browser session; the same answer for any wrong input."""
+    user = _check_credentials(email, password, address)
     hours = current_app.config["SESSION_LIFETIME_HOURS"]
     secret = tokens.new_secret("s")
     session = AuthSession(
@@ -94,44 +86,70 @@ def login(email: str, password: str, address: str) -> NewSession:
     return NewSession(user, secret, session.csrf_token, session.expires_at)
 
 
-def logout(session: AuthSession | None) -> None:
+def logout(session: AuthSession | None, token_id: uuid.UUID | None = None) -> None:
+    """End the browser session, or revoke the bearer token the request came with (and the
+    tokens it minted)."""
     if session is not None:
         audit.record("auth.logout", "user", session.user_id, actor=session.user)
         db.session.delete(session)
         db.session.flush()
+    if token_id is not None:
+        token = db.session.get(ApiToken, token_id)
+        if token is not None:
+            audit.record("auth.logout", "user", token.user_id, actor=token.user)
+            _revoke_family(token, token.user)
 
 
 def authenticate(email: str, password: str, address: str) -> User:
     """Check credentials without opening a session (used to issue tokens)."""
-    email = normalise_email(email)
-    _check_rate_limit(email, address or "unknown")
-    user = db.session.scalar(select(User).where(User.email == email))
-    if not passwords.verify_password(user.password_hash if user else None, password) or not (
-        user and user.active
-    ):
-        _record_failure(email, address or "unknown")
-        raise Unauthorized(WRONG_CREDENTIALS)
-    return user
+    return _check_credentials(email, password, address)
 
 
-def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a bearer token; the secret is returned once and only its hash is kept."""
+def issue_token(user: User, name: str, parent_id: uuid.UUID | None = None) -> tuple[ApiToken, str]:
+    """Create a bearer token; the secret is returned once and only its hash is kept.
+
+    Tokens expire after API_TOKEN_LIFETIME_DAYS. A token minted with another token
+    (`parent_id`) expires no later than that one and is revoked with it."""
     secret = tokens.new_secret("uub")
-    token = ApiToken(token_hash=tokens.digest(secret), name=name, user=user)
+    expires_at = utcnow() + timedelta(days=current_app.config["API_TOKEN_LIFETIME_DAYS"])
+    if parent_id is not None:
+        parent = db.session.get(ApiToken, parent_id)
+        expires_at = min(expires_at, as_utc(parent.expires_at))
+    token = ApiToken(
+        token_hash=tokens.digest(secret),
+        name=name,
+        user=user,
+        parent_id=parent_id,
+        expires_at=expires_at,
+    )
     db.session.add(token)
     db.session.flush()
-    audit.record("auth.token_issued", "api_token", token.id, actor=user, details={"name": name})
+    details = {"name": name, "parent_id": str(parent_id) if parent_id else None}
+    audit.record("auth.token_issued", "api_token", token.id, actor=user, details=details)
     return token, secret
+
+
+def _revoke_family(token: ApiToken, actor: User) -> None:
+    """Revoke `token` and every token minted from it, at any depth."""
+    now = utcnow()
+    family, frontier = [token], [token.id]
+    while frontier:
+        children = db.session.scalars(select(ApiToken).where(ApiToken.parent_id.in_(frontier)))
+        children = list(children)
+        family += children
+        frontier = [child.id for child in children]
+    for member in family:
+        if member.revoked_at is None:
+            member.revoked_at = now
+            audit.record("auth.token_revoked", "api_token", member.id, actor=actor)
+    db.session.flush()
 
 
 def revoke_token(actor: User, token_id: uuid.UUID) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None or (token.user_id != actor.id and actor.role != "admin"):
         raise NotFound("Tokenet finnes ikke.")
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        audit.record("auth.token_revoked", "api_token", token.id, actor=actor)
-    db.session.flush()
+    _revoke_family(token, actor)
     return token
 
 

@@ -60,7 +60,10 @@ def create_backup(engine: Engine, photo_root: Path, target: Path) -> dict:
         dump = _dump_database(engine, Path(tmp))
         files = [_describe(dump, dump.name)]
         try:
-            with tarfile.open(partial, "w:gz") as archive:
+            with (
+                _private_file(partial) as handle,
+                tarfile.open(fileobj=handle, mode="w:gz") as archive,
+            ):
                 archive.add(dump, arcname=dump.name)
                 for path in _photo_files(photo_root):
                     name = f"{PHOTOS}/{path.relative_to(photo_root).as_posix()}"
@@ -78,12 +81,21 @@ def create_backup(engine: Engine, photo_root: Path, target: Path) -> dict:
                 }
                 data = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
                 info = tarfile.TarInfo(MANIFEST)
-                info.size, info.mtime, info.mode = len(data), int(utcnow().timestamp()), 0o640
+                info.size, info.mtime, info.mode = len(data), int(utcnow().timestamp()), 0o600
                 archive.addfile(info, io.BytesIO(data))
             os.replace(partial, target)
         finally:
             partial.unlink(missing_ok=True)
     return manifest
+
+
+def _private_file(path: Path):
+    """Open `path` for writing, readable and writable by the service's user only (0600):
+    archives and photos hold personal data (a leftover file from a crash is truncated and
+    its mode corrected, whatever it was)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "wb")
 
 
 def _dump_database(engine: Engine, folder: Path) -> Path:
@@ -246,7 +258,7 @@ def _place(source: Path, target: Path) -> None:
     """Copy beside the target, fsync, then rename: a crash never leaves a half photo."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.restore.part")
-    with source.open("rb") as src, temp.open("wb") as dst:
+    with source.open("rb") as src, _private_file(temp) as dst:
         shutil.copyfileobj(src, dst, _CHUNK)
         dst.flush()
         os.fsync(dst.fileno())

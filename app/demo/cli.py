@@ -1,6 +1,7 @@
 """`flask demo seed`: a small, realistic demo municipality. Idempotent."""
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from app.demo import seed
@@ -17,6 +18,11 @@ def demo_cli():
 @with_appcontext
 def seed_command(units):
     """Create demo users, register, inspections and applicants (skips what exists)."""
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException(
+            "Demodata legges ikke inn i produksjon (APP_ENV=production): demobrukere med "
+            "kjente roller og oppdiktede søkere hører ikke hjemme i et ekte register."
+        )
     created = seed.seed_users()
     db.session.commit()
     for step in seed.STEPS:

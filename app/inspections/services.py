@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import insert, select
 
 from app.assessments.services import (
@@ -339,9 +340,16 @@ def submit(actor: User, inspection: Inspection, photo_items: set[str]) -> Inspec
     return inspection
 
 
+def _four_eyes(actor: User, inspection: Inspection) -> None:
+    """Whoever carried out an inspection does not approve it too (APPROVAL_FOUR_EYES)."""
+    if current_app.config["APPROVAL_FOUR_EYES"] and inspection.inspector_id == actor.id:
+        raise Forbidden("Du kan ikke godkjenne en befaring du har utført selv.")
+
+
 def approve(actor: User, inspection: Inspection) -> Inspection:
     """Make the inspection the unit's current assessment (scored and stored). `inspection` is
     locked: of an approval and a return at once, the second waits and then gets 409."""
+    _four_eyes(actor, inspection)
     if inspection.status != "submitted":
         raise Conflict("Bare innsendte befaringer kan godkjennes.")
     inspection.status = "approved"

@@ -60,9 +60,10 @@ class Photos(MethodView):
 def _serve(photo, key):
     etag = f"{photo.sha256[:32]}-{'t' if key == photo.thumbnail_key else 'd'}"
     stream = services.storage().open(key)
-    response = send_file(stream, mimetype="image/jpeg", etag=etag, max_age=3600, conditional=True)
-    response.cache_control.private = True
-    response.cache_control.public = False
+    response = send_file(stream, mimetype="image/jpeg", etag=etag, conditional=True)
+    # Photos of people's homes: no copy left in the browser's cache after sign-out (the
+    # service worker caches only the app shell; thumbnails are small to fetch again).
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

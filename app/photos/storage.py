@@ -187,7 +187,7 @@ class FilesystemStorage:
         target.parent.mkdir(parents=True, exist_ok=True)
         temp = target.with_name(f"{_TEMP_PREFIX}{key}.{uuid.uuid4().hex}{_TEMP_SUFFIX}")
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # owner only
             try:
                 _write_all(fd, data)
                 os.fsync(fd)

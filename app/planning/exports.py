@@ -3,10 +3,7 @@ Norwegian Excel opens it right) and XLSX, one row per measure, with NS 3451 code
 
 from __future__ import annotations
 
-import csv
-import io
-
-from openpyxl import Workbook
+from app import spreadsheets
 
 COLUMNS = [
     "Rang", "Bolig-ID", "Adresse", "Bruksenhetsnr", "Bydel", "Tiltak-ID", "Tiltak", "NS 3451",
@@ -39,21 +36,8 @@ def rows(plan: dict) -> list[list]:
 
 
 def to_csv(plan: dict) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows(plan))
-    return buffer.getvalue().encode("utf-8-sig")
+    return spreadsheets.to_csv(COLUMNS, rows(plan))
 
 
 def to_xlsx(plan: dict) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Tiltaksplan"
-    sheet.append(COLUMNS)
-    for row in rows(plan):
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.to_xlsx("Tiltaksplan", COLUMNS, rows(plan))

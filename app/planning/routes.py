@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.api.smorest import Blueprint, Schema
 from app.assessments.feasibility import FeasibilityOverride
-from app.auth.roles import ADMIN, ALLOCATION_OFFICER, FACILITY_MANAGER
+from app.auth.roles import ADMIN, ALLOCATION_OFFICER, APPLICANT_READERS, FACILITY_MANAGER
 from app.extensions import db
 from app.planning import exports, services
 from app.planning.models import Scenario
@@ -214,9 +214,13 @@ class Portfolio(MethodView):
     @blp.alt_response(200, schema=FILE, content_type=CSV, success=True)
     @blp.alt_response(200, schema=FILE, content_type=XLSX, success=True)
     def post(self, fmt, request):
-        """A ranked plan of measures within the budget (JSON, or ?format=csv / xlsx)."""
+        """A ranked plan of measures within the budget (JSON, or ?format=csv / xlsx).
+
+        With `"priorities": "demand"`, roles without access to applicants get weights from
+        the published demand statistics (waiting counts below 5 count as 0)."""
         with no_cyclic_gc():  # reading, planning and writing out create only acyclic data
-            plan = services.portfolio_plan(request)
+            exact = g.user.role in APPLICANT_READERS  # others: no count under 5 in the answer
+            plan = services.portfolio_plan(request, exact_counts=exact)
             if fmt["format"] == "csv":
                 return _download(exports.to_csv(plan), f"{CSV}; charset=utf-8", "tiltaksplan.csv")
             if fmt["format"] == "xlsx":

@@ -132,10 +132,11 @@ def _candidates(districts=None, unit_ids=None) -> tuple[list[UnitCandidate], dic
     return candidates, labels
 
 
-def _weights(priorities, candidates) -> dict:
+def _weights(priorities, candidates, exact_counts: bool) -> dict:
     if priorities == "demand":
         districts = [d for (d,) in db.session.execute(select(Building.district).distinct())]
-        return demand_weights(waiting_counts(districts), suitable_supply(candidates))
+        waiting = waiting_counts(districts, suppressed=not exact_counts)
+        return demand_weights(waiting, suitable_supply(candidates))
     known = {x.key for x in checklists.catalogue().limitations}
     known |= {p.key for p in checklists.catalogue().profiles.profiles} | {"general"}
     unknown = sorted(set(priorities) - known)
@@ -184,10 +185,12 @@ def _ensure_plan_inputs() -> None:
         refresh_plan_inputs(limit=stale)
 
 
-def portfolio_plan(request: dict) -> dict:
+def portfolio_plan(request: dict, *, exact_counts: bool = False) -> dict:
+    """A plan for `request`. Demand weights come from suppressed waiting counts (see
+    `waiting_counts`) unless `exact_counts`: only for callers who may read applicants."""
     _ensure_plan_inputs()
     candidates, labels = _candidates(request.get("districts"), request.get("unit_ids"))
-    weights = _weights(request["priorities"], candidates)
+    weights = _weights(request["priorities"], candidates, exact_counts)
     catalogue = checklists.catalogue()
     plan = plan_portfolio(
         candidates,
@@ -263,6 +266,7 @@ def plan_to_dict(plan, labels, measures) -> dict:
 def save_scenario(actor, name: str, request: dict) -> Scenario:
     if db.session.scalar(select(Scenario.id).where(Scenario.name == name)) is not None:
         raise Conflict("Det finnes allerede et scenario med dette navnet.")
+    # Saved plans are read by every planning role: always from suppressed counts.
     scenario = Scenario(
         name=name, request=request, result=portfolio_plan(request), created_by_id=actor.id
     )

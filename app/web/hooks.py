@@ -6,7 +6,10 @@ import re
 import uuid
 
 from flask import g, request
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app.api import problems
+from app.api.input import check_path
 from app.auth.current import record_token_use
 from app.auth.routes import set_session_cookie
 from app.extensions import db
@@ -31,9 +34,20 @@ def start_request() -> None:
 
 
 def commit_or_rollback(response):
-    """The request boundary commits once: on success, or when a view asked to keep its writes."""
+    """The request boundary commits once: on success, or when a view asked to keep its writes.
+
+    A commit that fails is answered here (errors raised after the view would otherwise
+    reach Flask as a bare 500): the database gone gives 503, a lost race 409.
+    """
     if response.status_code < 400 or g.get("commit_on_error"):
-        db.session.commit()
+        try:
+            db.session.commit()
+        except OperationalError as error:
+            db.session.rollback()
+            return problems.handle_database_unavailable(error)
+        except IntegrityError as error:
+            db.session.rollback()
+            return problems.handle_integrity_error(error)
     else:
         db.session.rollback()
     record_token_use()  # after the commit, in a transaction of its own
@@ -57,5 +71,6 @@ def security_headers(response):
 
 def register_hooks(app) -> None:
     app.before_request(start_request)
+    app.before_request(check_path)
     app.after_request(security_headers)
     app.after_request(commit_or_rollback)  # after_request runs in reverse: commit first

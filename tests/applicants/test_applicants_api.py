@@ -268,3 +268,11 @@ def test_demand_is_aggregated_and_suppresses_small_counts(officer, as_role, port
     assert_problem(as_role("inspector").get("/api/v1/stats/demand"), 403)
     assert "case" not in str(body) and "D-1" not in str(body)
     assert db.session.scalar(select(func.count()).select_from(Applicant)) == 7
+
+
+@pytest.mark.parametrize("written", ["010190-10046", "010190.10046", "01 01 90 10046"])
+def test_identity_numbers_with_separators_are_refused(officer, written):
+    body = assert_problem(
+        officer.post("/api/v1/applicants", json=household(notes=f"Søker {written} ringte")), 422
+    )
+    assert "fødselsnummer" in body["errors"]["notes"][0]

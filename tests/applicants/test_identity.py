@@ -38,6 +38,29 @@ def test_valid_numbers_are_found_with_or_without_space(number, spaced):
     assert contains_identity_number(f"Søker med fnr {text} ringte.")
 
 
+@given(
+    identity_numbers(),
+    st.sampled_from(
+        [
+            "{d}{m}{y}-{p}",
+            "{d}{m}{y}.{p}",
+            "{d} {m} {y} {p}",
+            "{d}.{m}.{y} {p}",
+            "{d}/{m}/{y}-{p}",
+            "{d}{m}{y}\u00a0{p}",
+        ]
+    ),
+)
+def test_numbers_written_with_separators_are_found(number, layout):
+    d, m, y, p = number[:2], number[2:4], number[4:6], number[6:]
+    assert contains_identity_number(f"fnr: {layout.format(d=d, m=m, y=y, p=p)}.")
+
+
+def test_the_issue_examples_are_found():
+    for text in ("010190-10046", "010190.10046", "01 01 90 10046", "01019010046"):
+        assert is_identity_number("01019010046") and contains_identity_number(text)
+
+
 @given(identity_numbers(), st.integers(0, 8))
 def test_a_wrong_control_digit_is_accepted(number, position):
     digits = list(number)

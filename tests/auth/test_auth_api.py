@@ -1,5 +1,7 @@
 """Sign-in, sessions, CSRF, tokens, rate limits and roles, as each kind of caller sees them."""
 
+import uuid
+
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
@@ -51,23 +53,61 @@ def test_inactive_user_cannot_sign_in(client, make_user):
     assert_problem(login(client, user), 401)
 
 
-def test_account_lockout_after_repeated_failures(app, client, make_user):
+def other_address(address):
+    return {"environ_base": {"REMOTE_ADDR": address}}
+
+
+def test_repeated_failures_slow_down_the_address_that_guessed(app, client, make_user):
     user = make_user()
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-    for _ in range(limit):
+    free = app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"]
+    for _ in range(free + 1):
         assert_problem(login(client, user, "feil"), 401)
-    locked = login(client, user)  # even the right password waits
-    assert_problem(locked, 429)
-    assert int(locked.headers["Retry-After"]) > 0
+    waiting = login(client, user, "feil")  # the guesser waits, and so does its next guess
+    assert_problem(waiting, 429)
+    assert int(waiting.headers["Retry-After"]) >= 1
+    assert_problem(login(client, user), 429)  # even a right guess from there waits
 
 
-def test_address_rate_limit_across_accounts(app, client):
-    limit = app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    for i in range(limit):
-        client.post("/api/v1/auth/login", json={"email": f"u{i}@x.no", "password": "x"})
+def test_the_right_password_is_not_refused_because_a_stranger_guessed_wrong(app, client, make_user):
+    user = make_user()
+    for _ in range(app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"] + 3):
+        login(client, user, "feil", **other_address("203.0.113.9"))
+    assert_problem(login(client, user, **other_address("203.0.113.9")), 429)
+    # A new address of the attacker gets one guess while the account is under attack.
+    assert_problem(login(client, user, "feil", **other_address("192.0.2.1")), 401)
+    assert_problem(login(client, user, "feil", **other_address("192.0.2.1")), 429)
+    owner = login(client, user, **other_address("198.51.100.7"))
+    assert owner.status_code == 200, owner.get_json()
+
+
+def test_address_delay_across_accounts(app, client):
+    free = app.config["LOGIN_FREE_FAILURES_PER_ADDRESS"]
+    for i in range(free + 1):
+        response = client.post("/api/v1/auth/login", json={"email": f"u{i}@x.no", "password": "x"})
+        assert_problem(response, 401)
     response = client.post("/api/v1/auth/login", json={"email": "new@x.no", "password": "x"})
     assert_problem(response, 429)
     assert "Retry-After" in response.headers
+
+
+def test_delay_grows_progressively():
+    from app.auth.throttle import delay_seconds
+
+    assert [delay_seconds(f, 5, 900) for f in range(4, 10)] == [0, 0, 1, 2, 4, 8]
+    assert delay_seconds(60, 5, 900) == 900
+
+
+def test_failed_and_refused_sign_ins_are_audited(app, client, make_user):
+    user = make_user()
+    for _ in range(app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"] + 2):
+        login(client, user, "feil")
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.action.like("auth.login_%"))
+    ).all()
+    assert actions.count("auth.login_failed") == app.config["LOGIN_FREE_FAILURES_PER_ACCOUNT"] + 1
+    assert actions.count("auth.login_refused") == 1
+    failed = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "auth.login_failed"))
+    assert failed.object_id == str(user.id) and failed.details["email"] == user.email
 
 
 def test_logout_ends_the_session(client, make_user):
@@ -170,3 +210,61 @@ def test_admin_manages_users(as_role, client):
     assert_problem(response, 401)
     assert_problem(as_role("inspector").get("/api/v1/users"), 403)
     assert_problem(admin.post("/api/v1/users", json={"email": "x", "role": "king"}), 422)
+
+
+def _mint(client, secret, name):
+    response = client.post(
+        "/api/v1/auth/tokens", json={"name": name}, headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_tokens_minted_by_a_token_are_revoked_with_it(client, make_user):
+    user = make_user("facility_manager")
+    parent = client.post(
+        "/api/v1/auth/tokens", json={"email": user.email, "password": PASSWORD, "name": "FDV"}
+    ).get_json()
+    child = _mint(client, parent["token"], "barn")
+    grandchild = _mint(client, child["token"], "barnebarn")
+    assert child["parent_id"] == parent["id"] and grandchild["parent_id"] == child["id"]
+    assert child["expires_at"] <= parent["expires_at"]
+    headers = {"Authorization": f"Bearer {parent['token']}"}
+    assert client.delete(f"/api/v1/auth/tokens/{parent['id']}", headers=headers).status_code == 204
+    for token in (parent, child, grandchild):
+        bearer = {"Authorization": f"Bearer {token['token']}"}
+        assert_problem(client.get("/api/v1/auth/me", headers=bearer), 401)
+
+
+def test_bearer_tokens_expire(app, client, make_user):
+    from datetime import timedelta
+
+    from app.auth.models import ApiToken
+
+    user = make_user()
+    issued = client.post(
+        "/api/v1/auth/tokens", json={"email": user.email, "password": PASSWORD, "name": "x"}
+    ).get_json()
+    row = db.session.get(ApiToken, uuid.UUID(issued["id"]))
+    lifetime = row.expires_at - row.created_at
+    assert abs(lifetime - timedelta(days=app.config["API_TOKEN_LIFETIME_DAYS"])) < timedelta(
+        minutes=1
+    )
+    headers = {"Authorization": f"Bearer {issued['token']}"}
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
+    row.expires_at = row.created_at - timedelta(seconds=1)
+    db.session.commit()
+    assert_problem(client.get("/api/v1/auth/me", headers=headers), 401)
+
+
+def test_logout_with_a_bearer_token_revokes_it(client, make_user):
+    user = make_user()
+    issued = client.post(
+        "/api/v1/auth/tokens", json={"email": user.email, "password": PASSWORD, "name": "x"}
+    ).get_json()
+    child = _mint(client, issued["token"], "barn")
+    headers = {"Authorization": f"Bearer {issued['token']}"}
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    assert_problem(client.get("/api/v1/auth/me", headers=headers), 401)
+    child_headers = {"Authorization": f"Bearer {child['token']}"}
+    assert_problem(client.get("/api/v1/auth/me", headers=child_headers), 401)

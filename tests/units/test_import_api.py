@@ -1,13 +1,18 @@
 """The register import end to end: dry run, all-or-nothing, idempotent upsert, audit."""
 
 import io
+import os
+import zipfile
 
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.extensions import db
+from app.units.importing import reading
 from app.units.models import Building, Unit
 from tests.helpers import assert_problem
+from tests.units.units_files import csv_bytes, unit_row, xlsx_bytes
 
 HEADER = (
     "FDV-id;Adresse;Postnr;Poststed;Bydel;Bruksenhetsnummer;Antall rom;Soverom;BRA;Heis;Status\n"
@@ -127,3 +132,83 @@ def test_an_unknown_building_type_is_named_and_nothing_is_written(as_role):
     report = upload(manager, text).get_json()
     assert "Slott" in str(report) and "enebolig" in str(report)
     assert count(Unit) == 0
+
+
+# -- bombs and lies --------------------------------------------------------------------------
+
+
+def upload_bytes(caller, data, name="eksport.xlsx", dry_run=False):
+    url = "/api/v1/units/import" + ("?dry_run=true" if dry_run else "")
+    files = {"file": (io.BytesIO(data), name)}
+    return caller.post(url, data=files, content_type="multipart/form-data")
+
+
+def with_shared_strings(xlsx: bytes, text: str) -> bytes:
+    """The workbook with one more shared string, `text` (openpyxl writes at most 32767
+    characters to a cell; an attacker's zip has no such limit)."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(member.filename, source.read(member))
+        sst = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1"'
+        target.writestr(
+            "xl/sharedStrings.xml", f'{sst} uniqueCount="1"><si><t>{text}</t></si></sst>'
+        )
+    return out.getvalue()
+
+
+def test_an_xlsx_that_inflates_far_beyond_its_size_is_refused_unread(as_role):
+    manager = as_role("facility_manager")
+    bomb = with_shared_strings(xlsx_bytes([unit_row()]), "A" * 5_000_000)  # ~5 KB zipped
+    assert len(bomb) < 100_000
+    body = assert_problem(upload_bytes(manager, bomb, dry_run=True), 413)
+    assert "sharedStrings" in body["detail"]
+    assert count(Unit) == 0
+
+
+def test_xlsx_members_are_measured_before_parsing(as_role, monkeypatch):
+    manager = as_role("facility_manager")
+    noise = os.urandom(300_000).hex()  # does not compress: only the size limits can catch it
+    data = with_shared_strings(xlsx_bytes([unit_row()]), noise)
+    monkeypatch.setattr(reading, "MAX_SHARED_STRINGS_BYTES", 500_000)
+    assert_problem(upload_bytes(manager, data, dry_run=True), 413)
+    monkeypatch.setattr(reading, "MAX_SHARED_STRINGS_BYTES", 64 * 1024 * 1024)
+    monkeypatch.setattr(reading, "MAX_XLSX_BYTES", 500_000)
+    assert_problem(upload_bytes(manager, data, dry_run=True), 413)
+
+
+def test_blank_rows_are_counted_and_capped(as_role):
+    manager = as_role("facility_manager")
+    data = xlsx_bytes([unit_row()])
+    sheet = load_workbook(io.BytesIO(data))
+    sheet.active.cell(reading.MAX_BLANK_ROWS + 10, 1, "E-9")  # a cell far below: blank between
+    buffer = io.BytesIO()
+    sheet.save(buffer)
+    body = assert_problem(upload_bytes(manager, buffer.getvalue(), dry_run=True), 422)
+    assert "tomme rader" in body["detail"]
+    blank_csv = csv_bytes([unit_row()]) + b"\r\n" * (reading.MAX_BLANK_ROWS + 1)
+    body = assert_problem(upload_bytes(manager, blank_csv, "eksport.csv", dry_run=True), 422)
+    assert "tomme rader" in body["detail"]
+
+
+def test_dry_run_refuses_what_the_real_import_would_fail_on(as_role):
+    """Over-long cells and NUL: the dry run reports them per row, and the real import gives
+    the same 422 report instead of failing in the database."""
+    manager = as_role("facility_manager")
+    rows = [
+        unit_row(Adresse="Storgata " + "9" * 300),
+        unit_row(**{"FDV-id": "E-2", "Bruksenhetsnr": "H0102", "Byggnavn": "Bygg\x00A"}),
+        unit_row(**{"FDV-id": "E" * 65, "Bruksenhetsnr": "H0103"}),
+        unit_row(**{"FDV-id": "E-4", "Bruksenhetsnr": "H0104", "Poststed": "H" * 101}),
+    ]
+    data = b"\xef\xbb\xbf" + csv_bytes(rows)
+    dry = upload_bytes(manager, data, "eksport.csv", dry_run=True)
+    assert dry.status_code == 200, dry.get_json()
+    report = dry.get_json()
+    problems = {(p["line"], p["column"]) for p in report["problems"]}
+    assert problems == {(2, "Adresse"), (3, "Byggnavn"), (4, "FDV-id"), (5, "Poststed")}
+    assert report["summary"]["errors"] == 4
+    real = assert_problem(upload_bytes(manager, data, "eksport.csv"), 422)
+    assert {(p["line"], p["column"]) for p in real["report"]["problems"]} == problems
+    assert count(Unit) == 0 and count(Building) == 0

@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import warnings
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -22,6 +23,14 @@ from app.units.importing.columns import known_count
 Cell = str | int | float | bool | datetime | date | time | None
 
 MAX_ROWS = 200_000
+# Blank rows cost time too (2 million of them compress to a few kilobytes): beyond this many
+# the file is refused, with the advice to delete them.
+MAX_BLANK_ROWS = 20_000
+# XLSX is a zip: its members' sizes are checked before anything is decompressed or parsed.
+MAX_XLSX_BYTES = 300 * 1024 * 1024  # all members, uncompressed
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024  # openpyxl holds this member in memory whole
+MAX_ZIP_MEMBERS = 1000
+MAX_ZIP_RATIO = 100  # uncompressed / compressed, for members over a megabyte
 HEADER_SEARCH_ROWS = 10
 MIN_KNOWN_HEADERS = 2
 DELIMITERS = (";", ",", "\t")
@@ -60,6 +69,7 @@ def read_table(data: bytes, filename: str = "") -> Table:
             "Gamle Excel-filer (.xls) støttes ikke. Lagre filen som .xlsx eller CSV."
         )
     if data.startswith(_ZIP_MAGIC):
+        _check_zip(data)
         return _table(_xlsx_rows(data))
     return _read_csv(_decode(data))
 
@@ -121,6 +131,39 @@ def _csv_rows(reader: Iterable[list[str]], offset: int) -> Iterator[tuple[int, S
         line = reader.line_num + offset + 1  # type: ignore[attr-defined]
 
 
+def _check_zip(data: bytes) -> None:
+    """Refuse zip bombs from the central directory alone: sizes and ratios as declared
+    (reading a member stops at its declared size, and a lie there fails its checksum)."""
+    too_large = "Excel-filen pakkes ut til mer enn grensen og leses ikke."
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise Unprocessable("Filen kunne ikke leses som Excel (.xlsx).") from exc
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise Unprocessable("Excel-filen har for mange deler og leses ikke.")
+    if sum(m.file_size for m in members) > MAX_XLSX_BYTES:
+        raise PayloadTooLarge(too_large)
+    for member in members:
+        if member.filename.lower().endswith("sharedstrings.xml") and (
+            member.file_size > MAX_SHARED_STRINGS_BYTES
+        ):
+            raise PayloadTooLarge(too_large)
+        if member.file_size > 1024 * 1024 and (
+            member.file_size > MAX_ZIP_RATIO * max(member.compress_size, 1)
+        ):
+            raise PayloadTooLarge(
+                f"Excel-filen er pakket mer enn {MAX_ZIP_RATIO} ganger tettere enn vanlig "
+                f"(«{member.filename}») og leses ikke."
+            )
+
+
+def _too_many_blank_rows() -> Unprocessable:
+    limit = f"{MAX_BLANK_ROWS:,}".replace(",", " ")
+    return Unprocessable(
+        f"Filen har mer enn {limit} tomme rader. Slett de tomme radene og prøv igjen."
+    )
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Sequence[Cell]]]:
     """Non-blank rows of the first sheet with their row numbers, read eagerly.
 
@@ -141,11 +184,16 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Sequence[Cell]]]:
             sheet = workbook.worksheets[0]
             # Exporters often write a wrong sheet size; without it openpyxl reads what is there.
             sheet.reset_dimensions()
+            blank = 0
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
                 if not _is_blank(row):
                     rows.append((number, row))
                     if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
                         break
+                else:
+                    blank += 1
+                    if blank > MAX_BLANK_ROWS:
+                        raise _too_many_blank_rows()
         finally:
             workbook.close()
     return iter(rows)
@@ -162,11 +210,16 @@ def _is_blank(cells: Sequence[Cell]) -> bool:
 def _table(rows: Iterator[tuple[int, Sequence[Cell]]]) -> Table:
     """Find the header among the first non-blank rows; everything after it is data."""
     head: list[tuple[int, Sequence[Cell]]] = []
+    blank = 0  # CSV only: the XLSX reader counts (and drops) its blank rows itself
     for line, cells in rows:
         if not _is_blank(cells):
             head.append((line, cells))
             if len(head) >= HEADER_SEARCH_ROWS:
                 break
+        else:
+            blank += 1
+            if blank > MAX_BLANK_ROWS:
+                raise _too_many_blank_rows()
     if not head:
         raise Unprocessable("Filen er tom.")
     # The row naming the most known columns wins, so a title like "Bygg;Status" loses to it.
@@ -181,6 +234,9 @@ def _table(rows: Iterator[tuple[int, Sequence[Cell]]]) -> Table:
     body: list[RawRow] = []
     for line, cells in chain(head[best + 1 :], rows):
         if _is_blank(cells):
+            blank += 1
+            if blank > MAX_BLANK_ROWS:
+                raise _too_many_blank_rows()
             continue
         if len(body) >= MAX_ROWS:
             limit = f"{MAX_ROWS:,}".replace(",", " ")

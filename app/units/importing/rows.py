@@ -7,6 +7,7 @@ real import with problems writes nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,6 +32,18 @@ from app.units.numbering import InvalidUnitNumber, UnitNumber, parse_unit_number
 MIN_YEAR_BUILT = 1600
 MAX_AREA = Decimal(1000)
 _TENTH = Decimal("0.1")
+
+# The longest text each column may hold (the database's column sizes); others, MAX_CELL_LENGTH.
+MAX_LENGTH = {
+    "building_external_id": 64,
+    "unit_external_id": 64,
+    "building_name": 200,
+    "address": 200,
+    "place": 100,
+    "district": 100,
+}
+MAX_CELL_LENGTH = 4000  # notes, as the API allows
+_BAD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 
 # Building fields checked for agreement between rows of one building, with their names.
 _BUILDING_FIELDS = {
@@ -73,16 +86,22 @@ class _Parsed:
 class _RowReader:
     """Reads typed values out of one raw row, collecting a problem for each bad cell."""
 
-    __slots__ = ("cell", "line", "match", "problems")
+    __slots__ = ("bad", "cell", "line", "match", "problems")
 
     def __init__(self, raw: RawRow, match: HeaderMatch, problems: list[RowProblem]) -> None:
         cells, width = raw.cells, len(raw.cells)
-        self.cell = {
-            name: cells[index] for name, index in match.indexes.items() if index < width
-        }.get
+        found = {name: cells[index] for name, index in match.indexes.items() if index < width}
         self.line = raw.line
         self.match = match
         self.problems = problems
+        self.bad: set[str] = set()
+        for name, cell in found.items():
+            if isinstance(cell, str) and (message := _bad_text(name, cell)):
+                self.report(name, message)
+                self.bad.add(name)
+        for name in self.bad:
+            found[name] = None  # reported once; later checks see an empty cell
+        self.cell = found.get
 
     def column(self, name: str) -> str:
         return self.match.names.get(name) or label(name)
@@ -105,9 +124,25 @@ class _RowReader:
 
     def required(self, name: str) -> str | None:
         result = values.text(self.cell(name))
-        if result is None:
+        if result is None and name not in self.bad:
             self.report(name, f"{label(name)[0].upper()}{label(name)[1:]} mangler")
         return result
+
+
+def _bad_text(name: str, cell: str) -> str | None:
+    """What the database would refuse in a text cell (and so a real import would fail on):
+    NUL, lone surrogates, or more characters than the column holds. Checked while parsing so
+    the dry run reports exactly what the real import refuses."""
+    if _BAD_CHARACTERS.search(cell):
+        return "Verdien inneholder ugyldige tegn (NUL eller ugyldig Unicode)"
+    limit = MAX_LENGTH.get(name, MAX_CELL_LENGTH)
+    if len(cell) <= limit:  # trimming only shortens: the common case needs no more work
+        return None
+    stored = values.long_text(cell) if name.endswith("notes") else values.text(cell)
+    length = len(stored or "")
+    if length > limit:
+        return f"Verdien er for lang: {length} tegn, høyst {limit}"
+    return None
 
 
 def _shown(cell: object) -> str:
