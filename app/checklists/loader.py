@@ -30,10 +30,10 @@ from app.checklists.model import (
     Limitation,
     Measure,
     MeasureCatalogue,
-    SectionLocation,
     Profile,
     ProfileSet,
     Section,
+    SectionLocation,
 )
 from app.checklists.problems import CatalogueError, Collector, Problem
 from app.checklists.validation import (

@@ -20,7 +20,7 @@ class PublishedDefinition(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    # checklist key; "<key>/v<from>" for a mapping (its version is the target version); else the kind
+    # checklist key; "<key>/v<from>" for a mapping (version = target version); else the kind
     key: Mapped[str] = mapped_column(String(64))
     version: Mapped[int]
     file_name: Mapped[str] = mapped_column(String(200))  # e.g. "uu-bolig/v1.yaml"
