@@ -8,9 +8,12 @@ under the newer one, so a re-inspection under the newer version starts from them
     to: 2
     carry:
       entrance.door_clear_width_mm: entrance.door_clear_width_mm   # old id: new id
+      storage.area_m2: [storage.area_m2, storage.area_small_unit_m2]  # or a list of new ids
 
+A list carries one answer to several new items that split the old one by a register fact.
 Checked when published: both ids exist, the answer types agree, measurements keep their unit,
-and every choice of the old item is a choice of the new one (so a carried value is valid).
+every choice of the old item is a choice of the new one (so a carried value is valid), and no
+new item gets answers from two old ones.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ def parse_mapping(
     text: str,
     name: str,
     checklists: Mapping[tuple[str, int], Checklist],
-) -> tuple[tuple[str, int, int], dict[str, str]] | None:
+) -> tuple[tuple[str, int, int], dict[str, tuple[str, ...]]] | None:
     """One mapping file checked against the checklists it maps between."""
     match = MAPPING_FILE.match(name)
     if match is None:
@@ -68,21 +71,26 @@ def parse_mapping(
         return None
     carry = r.mapping("carry", required=True) or {}
     old_items, new_items = old.items, new.items
-    result: dict[str, str] = {}
+    result: dict[str, tuple[str, ...]] = {}
     targets: dict[str, str] = {}
-    for old_id, new_id in carry.items():
+    for old_id, new_ids in carry.items():
         line = line_of(carry, old_id)
         if old_id not in old_items:
             c.add(line, old_id, f"punktet finnes ikke i versjon {old_version}")
-        elif not isinstance(new_id, str) or new_id not in new_items:
-            c.add(line, old_id, f"«{new_id}» finnes ikke i versjon {new_version}")
-        elif new_id in targets:
-            c.add(line, old_id, f"«{new_id}» får allerede svaret fra «{targets[new_id]}»")
-        elif (why := _mismatch(old_items[old_id], new_items[new_id])) is not None:
-            c.add(line, old_id, f"svaret kan ikke føres over til «{new_id}»: {why}")
-        else:
-            targets[new_id] = old_id
-            result[old_id] = new_id
+            continue
+        new_ids = new_ids if isinstance(new_ids, list) else [new_ids]
+        if not new_ids:
+            c.add(line, old_id, "listen over nye punkter er tom")
+        for new_id in new_ids:
+            if not isinstance(new_id, str) or new_id not in new_items:
+                c.add(line, old_id, f"«{new_id}» finnes ikke i versjon {new_version}")
+            elif new_id in targets:
+                c.add(line, old_id, f"«{new_id}» får allerede svaret fra «{targets[new_id]}»")
+            elif (why := _mismatch(old_items[old_id], new_items[new_id])) is not None:
+                c.add(line, old_id, f"svaret kan ikke føres over til «{new_id}»: {why}")
+            else:
+                targets[new_id] = old_id
+        result[old_id] = tuple(new_ids)
     if c.problems:
         return None
     return expected, result

@@ -238,6 +238,6 @@ class Catalogue:
     limitations: tuple[Limitation, ...]
     profiles: ProfileSet
     measures: MeasureCatalogue
-    # (key, from version, to version) -> {old item id: new item id}: the answers a
+    # (key, from version, to version) -> {old item id: new item ids}: the answers a
     # re-inspection under the newer version carries over from the older one.
-    mappings: dict[tuple[str, int, int], dict[str, str]] = field(default_factory=dict)
+    mappings: dict[tuple[str, int, int], dict[str, tuple[str, ...]]] = field(default_factory=dict)
