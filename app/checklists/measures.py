@@ -2,10 +2,11 @@
 
 A measure removes an item only when the item is in its `removes`, the failing value is within
 the measure's `limits` (a ramp serves a small rise only), and the measure is feasible for the
-unit: `feasible_by_default`, unless the unit's register facts contradict `feasible_when` (a
-bathroom remodel to TEK17 space does not fit a unit under about 35 m²). A missing fact leaves
-the default in force. Per-unit feasibility overrides recorded by a planner are the caller's:
-they replace `feasible_for`, never `within_limits`.
+unit. Feasibility: when `feasible_when` can be decided from the unit's register facts, it
+decides (a bathroom remodel to TEK17 space does not fit a unit under about 35 m²; a stair
+lift fits a terraced house but not a block's stairwell); when it cannot (a fact is missing)
+or there is none, `feasible_by_default` holds. Per-unit feasibility overrides recorded by a
+planner are the caller's: they replace `feasible_for`, never `within_limits`.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from app.scoring.conditions import evaluate
 
 def feasible_for(measure: Measure, facts: Mapping[str, Any]) -> bool:
     """The measure's feasibility for a unit with these register facts (no override)."""
-    if not measure.feasible_by_default:
-        return False
     if measure.feasible_when is None:
-        return True
-    return evaluate(measure.feasible_when, {}, facts) is not False
+        return measure.feasible_by_default
+    decided = evaluate(measure.feasible_when, {}, facts)
+    return measure.feasible_by_default if decided is None else decided
 
 
 def within_limits(measure: Measure, item: Item, value: Any) -> bool:
