@@ -214,8 +214,8 @@ class Measure:
     scope: MeasureScope
     feasible_by_default: bool
     ns3451: str
-    # Feasible for a unit exactly when its facts meet this (facts only, e.g. {fact: area,
-    # ge: 35}); an undecidable condition (a missing fact) leaves feasible_by_default in force.
+    # Feasible only for units whose facts meet this (facts only, e.g. {fact: area, ge: 35});
+    # an undecidable condition (a missing fact) leaves feasible_by_default in force.
     feasible_when: Condition | None = None
     # Item id -> the largest failing value this measure can fix (for a `max` requirement: the
     # value must be at most this; for a `min` requirement: at least this). A ramp serves a

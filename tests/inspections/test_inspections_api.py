@@ -273,7 +273,9 @@ def test_a_draft_on_version_1_keeps_working_after_version_2(app, inspector):
     assert put_answers(inspector, iid, passing_answers()).status_code == 200
     assert inspector.post(f"/api/v1/inspections/{iid}/submit").get_json()["checklist_version"] == 1
     # Without a version a new inspection takes the newest published one.
-    assert create(inspector, make_unit(), checklist_version=None).get_json()["checklist_version"] == 2
+    assert (
+        create(inspector, make_unit(), checklist_version=None).get_json()["checklist_version"] == 2
+    )
 
 
 def test_scores_rebuild_follows_new_weights(app, make_user, tmp_path):

@@ -17,7 +17,7 @@ from app.scoring import Answer, prepare, result_to_dict, score
 
 ROOT = Path(__file__).resolve().parents[2]
 GROUND = {"floor": 0, "has_lift": False}
-WALK_UP = {"floor": 3, "has_lift": False}
+WALK_UP = {"floor": 3, "has_lift": False, "building_type": "block"}
 # Items that say whether stairs exist: false is the accessible state.
 PRESENCE = ("stairs.stairs_on_route", "stairs.internal_stairs_present")
 # Possible weight per limitation on a third floor without a lift (everything applicable).
@@ -91,7 +91,7 @@ def test_third_floor_walk_up_without_lift(prepared, good):
         False,
         4,
     )
-    # A stair lift needs a known house type; a new lift is not feasible by default.
+    # A stair lift does not go into a block's stairwell; a new lift is not feasible by default.
     assert [(m.id, m.feasible, m.cost.typical) for m in barrier.measures] == [
         ("stair_lift", False, 95_000),
         ("lift_installation", False, 3_200_000),
