@@ -299,9 +299,10 @@ def build_catalogue(sources: Mapping[str, str], publishing: bool = True) -> Cata
         for (key, version), checklist in checklists.items():
             c = collector(f"{key}/v{version}.yaml")
             lines = all_lines[(key, version)]
-            check_blocking_items_have_measures(c, checklist, measures.measures, lines)
-            if version >= SEVERE_RULE_FROM:
+            if version >= SEVERE_RULE_FROM:  # covers the blocking items too
                 check_severe_items_have_measures(c, checklist, measures.measures, lines)
+            else:
+                check_blocking_items_have_measures(c, checklist, measures.measures, lines)
     mappings = {}
     for name in mapping_names:
         parsed = parse_mapping(collector(name), sources[name], name, checklists)
