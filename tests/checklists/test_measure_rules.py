@@ -234,11 +234,20 @@ def test_feasibility_follows_the_register_facts_and_the_planners_override():
     assert measure_applies(remodel, shower, False, {"area": 52.5})
     assert measure_applies(remodel, shower, False, {})  # unknown area: the default
     assert measure_applies(remodel, shower, False, {"area": 30.0}, {"bathroom_remodel": True})
-    steps, stair_lift = V2["entrance.entrance_steps_count"], MEASURES["stair_lift"]
-    assert measure_applies(stair_lift, steps, 3, {"building_type": "terraced"})
-    assert not measure_applies(stair_lift, steps, 3, {"building_type": "block"})
+    to_storey, stair_lift = V2["entrance.lift_to_unit_floor"], MEASURES["stair_lift_to_storey"]
+    assert not measure_applies(stair_lift, to_storey, False, {"building_type": "terraced"})
+    assert measure_applies(stair_lift, to_storey, False, {}, {"stair_lift_to_storey": True})
+    # The planner's judgement for the unit decides over the defaults.
+    assert not measure_applies(stair_lift, to_storey, False, {"building_type": "block"})
     moisture = V2["environment.no_moisture_or_mould"]
     assert not measure_applies(MEASURES["moisture_remediation"], moisture, False, {"floor": 0})
+
+
+def test_ns3451_codes_are_building_part_codes_that_exist():
+    """Level 2 codes run 21–29 in group 2 (there is no 20), 31–39 ... 71–79."""
+    for measure in MEASURES.values():
+        code = measure.ns3451
+        assert code[0] in "234567" and code[1] != "0", (measure.id, code)
 
 
 def test_the_cheap_remedies_are_there_with_a_2026_price():

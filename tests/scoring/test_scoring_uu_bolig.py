@@ -91,9 +91,9 @@ def test_third_floor_walk_up_without_lift(prepared, good):
         False,
         4,
     )
-    # A stair lift does not go into a block's stairwell; a new lift is not feasible by default.
+    # Neither a stair lift in the stairwell nor a new lift is feasible by default.
     assert [(m.id, m.feasible, m.cost.typical) for m in barrier.measures] == [
-        ("stair_lift", False, 95_000),
+        ("stair_lift_to_storey", False, 95_000),
         ("lift_installation", False, 3_200_000),
     ]
     profiles = result.profiles
