@@ -136,7 +136,7 @@ function upgradeView(r, name) {
   }
   if (!r.measures.length) return [now, h("p", { text: "Boligen er allerede egnet; ingen tiltak trengs." })];
   return [now,
-    h("p", { text: `Kan bli egnet for ca. ${kr(r.cost?.typical)} (${kr(r.cost?.low)}–${kr(r.cost?.high)}). Poeng: ${num(r.score_before)} nå, ${num(r.resulting_score)} etter tiltakene.` }),
+    h("p", { text: `Kan bli egnet for ca. ${kr(r.cost?.typical)} (${kr(r.cost?.low)}–${kr(r.cost?.high)})${r.annual_cost?.typical ? `, pluss ca. ${kr(r.annual_cost.typical)} i året` : ""}. Poeng: ${num(r.score_before)} nå, ${num(r.resulting_score)} etter tiltakene.` }),
     h("div", { class: "table-wrap" }, h("table", {},
       h("caption", { text: "Billigste tiltak som gjør boligen egnet" }),
       h("thead", {}, h("tr", {}, ["Tiltak", "NS 3451", "Gjelder", "Typisk kostnad", "Spenn"].map((t) => h("th", { scope: "col", text: t })))),
