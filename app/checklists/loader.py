@@ -11,16 +11,21 @@ import json
 import re
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
 from app.checklists.items import parse_item
+from app.checklists.mapping import MAPPING_FILE, parse_mapping
+from app.checklists.measurefile import (
+    check_measure_scopes,
+    check_severe_items_have_measures,
+    parse_measures_data,
+)
 from app.checklists.model import (
     LIMITATION_KEYS,
     Catalogue,
     Checklist,
-    Cost,
     Item,
     Limitation,
     Measure,
@@ -28,6 +33,7 @@ from app.checklists.model import (
     Profile,
     ProfileSet,
     Section,
+    SectionLocation,
 )
 from app.checklists.problems import CatalogueError, Collector, Problem
 from app.checklists.validation import (
@@ -59,7 +65,10 @@ LIMITATIONS_FILE, PROFILES_FILE, MEASURES_FILE = (
 CHECKLIST_FILE = re.compile(r"^([a-z][a-z0-9-]*)/v([1-9][0-9]*)\.yaml$")
 GROUPS = ("bevegelse", "syn", "hørsel", "kognisjon", "miljø", "alder")
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-NS3451 = re.compile(r"^[0-9]{2,3}$")
+LOCATIONS: tuple[str, ...] = get_args(SectionLocation)
+# The rule "an item that can be a severe barrier needs a measure or a reason" holds from this
+# checklist version on (version 1 was published under the rule for blocking items only).
+SEVERE_RULE_FROM = 2
 
 
 def _entries(r: Reader, key: str, what: str) -> list[tuple[Any, int | None]]:
@@ -101,8 +110,12 @@ def _checklist(
     seen_sections: dict[str, int | None] = {}
     seen_items: dict[str, int | None] = {}
     for data, line in _entries(r, "sections", "seksjoner"):
-        s = Reader(c, data, None, ("id", "title", "items"), "seksjonen", line)
+        s = Reader(c, data, None, ("id", "title", "location", "items"), "seksjonen", line)
         section_id, section_title = s.str("id"), s.text("title")
+        location = s.str("location", required=False)
+        if location is not None and location not in LOCATIONS:
+            s.problem("location", f"plassering «{location}» må være en av {', '.join(LOCATIONS)}")
+            location = None
         if section_id is not None and not KEY.match(section_id):
             s.problem("id", f"seksjons-id «{section_id}» kan bare ha små bokstaver, tall og _")
         _duplicate(c, seen_sections, section_id, s.line("id"))
@@ -117,7 +130,7 @@ def _checklist(
             if item is not None:
                 items.append(item)
         if section_id is not None and section_title is not None:
-            sections.append(Section(id=section_id, title=section_title, items=tuple(items)))
+            sections.append(Section(section_id, section_title, tuple(items), location))  # type: ignore[arg-type]
     parsed = {item.id: item for section in sections for item in section.items}
     check_conditions(c, parsed, lines, known=seen_items.keys())
     if c.problems or key is None or version is None or title is None:
@@ -212,68 +225,10 @@ def parse_profiles(text: str, filename: str, limitations: Iterable[Limitation]) 
     return result
 
 
-def _cost(c: Collector, data: Any, measure_id: str | None, line: int | None) -> Cost | None:
-    r = Reader(c, data, measure_id, ("low", "typical", "high", "basis"), "kostnaden", line)
-    low, typical, high, basis = r.int("low"), r.int("typical"), r.int("high"), r.str("basis")
-    if low is None or typical is None or high is None or basis is None:
-        return None
-    if not 0 <= low <= typical <= high:
-        r.problem(None, "kostnaden må oppfylle 0 <= low <= typical <= high (hele kroner)")
-        return None
-    return Cost(low=low, typical=typical, high=high, basis=basis)
-
-
-def _measures(
-    c: Collector, text: str, items: Mapping[str, Item], known: Collection[str] = ()
-) -> MeasureCatalogue | None:
-    """Measures; `known` holds ids of items that exist but failed to parse (not "unknown")."""
-    r = Reader(c, parse_yaml(text, c), None, ("version", "measures"), "filen")
-    version = r.int("version")
-    measures: list[Measure] = []
-    seen: dict[str, int | None] = {}
-    keys = ("id", "name", "removes", "cost", "scope", "feasible_by_default", "ns3451")
-    for data, line in _entries(r, "measures", "tiltak"):
-        guessed = data.get("id") if isinstance(data, dict) else None
-        mr = Reader(c, data, guessed if isinstance(guessed, str) else None, keys, "tiltaket", line)
-        if not mr.ok:
-            continue
-        before = len(c.problems)
-        measure_id, name = mr.str("id"), mr.text("name")
-        if measure_id is not None and not KEY.match(measure_id):
-            mr.problem("id", f"tiltaks-id «{measure_id}» kan bare ha små bokstaver, tall og _")
-        _duplicate(c, seen, measure_id, mr.line("id"))
-        removes = mr.sequence("removes", required=True) or []
-        if not removes and mr.has("removes"):
-            mr.problem("removes", "tiltaket må fjerne minst ett punkt")
-        for target in removes:
-            if target not in items and target not in known:
-                mr.problem("removes", f"tiltaket viser til ukjent punkt «{target}»")
-            elif target in items and not items[target].severity:
-                mr.problem("removes", f"tiltaket fjerner «{target}», som aldri er en barriere")
-        if len(set(map(str, removes))) != len(removes):
-            mr.problem("removes", "et punkt står flere ganger i removes")
-        cost = _cost(c, mr.raw("cost", required=True), measure_id, mr.line("cost"))
-        scope = mr.str("scope")
-        if scope is not None and scope not in ("unit", "building"):
-            mr.problem("scope", f"omfang «{scope}» må være unit eller building")
-        feasible = mr.bool("feasible_by_default", required=True)
-        ns3451 = mr.raw("ns3451", required=True)
-        if ns3451 is not None and not NS3451.match(str(ns3451)):
-            mr.problem(
-                "ns3451", f"NS 3451-kode «{ns3451}» må være en bygningsdelskode med 2–3 sifre"
-            )
-        if len(c.problems) == before and measure_id and name and cost and scope:
-            measure = Measure(measure_id, name, tuple(removes), cost, scope, feasible, str(ns3451))  # type: ignore[arg-type]
-            measures.append(measure)
-    if c.problems or version is None:
-        return None
-    return MeasureCatalogue(version=version, measures=tuple(measures))
-
-
 def parse_measures(text: str, filename: str, items: Mapping[str, Item]) -> MeasureCatalogue:
     """Parse measures.yaml against the items it may remove; raises CatalogueError."""
     c = Collector(filename)
-    result = _measures(c, text, items)
+    result = parse_measures_data(c, text, items)
     c.raise_if_any()
     assert result is not None
     return result
@@ -285,10 +240,14 @@ def measures_for_item(catalogue: MeasureCatalogue | Catalogue) -> dict[str, tupl
     return measures_by_item(measures.measures)
 
 
-def build_catalogue(sources: Mapping[str, str]) -> Catalogue:
+def build_catalogue(sources: Mapping[str, str], publishing: bool = True) -> Catalogue:
     """Parse and cross-check a full set of files, keyed by path inside `checklists/`.
 
-    Keys: limitations.yaml, profiles.yaml, measures.yaml and <key>/v<version>.yaml per checklist.
+    Keys: limitations.yaml, profiles.yaml, measures.yaml, <key>/v<version>.yaml per checklist
+    and <key>/map-v<from>-v<to>.yaml per version mapping. `publishing=False` rebuilds a
+    catalogue from published sources: the rules between the measures and the checklists were
+    checked when each was published, and an older measures version is still loadable beside a
+    newer checklist.
     """
     problems: list[Problem] = []
     collectors: list[Collector] = []
@@ -300,7 +259,9 @@ def build_catalogue(sources: Mapping[str, str]) -> Catalogue:
     for name in (LIMITATIONS_FILE, PROFILES_FILE, MEASURES_FILE):
         if name not in sources:
             problems.append(Problem(name, None, None, "filen mangler"))
-    checklist_names = sorted(name for name in sources if name.endswith(".yaml") and "/" in name)
+    nested = sorted(name for name in sources if name.endswith(".yaml") and "/" in name)
+    mapping_names = [name for name in nested if MAPPING_FILE.match(name)]
+    checklist_names = [name for name in nested if name not in mapping_names]
     if not checklist_names:
         problems.append(Problem("<key>/v<n>.yaml", None, None, "ingen sjekkliste funnet"))
     if problems:
@@ -332,18 +293,30 @@ def build_catalogue(sources: Mapping[str, str]) -> Catalogue:
     items = {
         item.id: item for checklist in checklists.values() for item in checklist.items.values()
     }
-    measures = _measures(collector(MEASURES_FILE), sources[MEASURES_FILE], items, known)
-    if measures is not None:
+    measures = parse_measures_data(collector(MEASURES_FILE), sources[MEASURES_FILE], items, known)
+    if measures is not None and publishing:
+        check_measure_scopes(collector(MEASURES_FILE), checklists.values(), measures.measures)
         for (key, version), checklist in checklists.items():
             c = collector(f"{key}/v{version}.yaml")
-            check_blocking_items_have_measures(
-                c, checklist, measures.measures, all_lines[(key, version)]
-            )
+            lines = all_lines[(key, version)]
+            if version >= SEVERE_RULE_FROM:  # covers the blocking items too
+                check_severe_items_have_measures(c, checklist, measures.measures, lines)
+            else:
+                check_blocking_items_have_measures(c, checklist, measures.measures, lines)
+    mappings = {}
+    for name in mapping_names:
+        parsed = parse_mapping(collector(name), sources[name], name, checklists)
+        if parsed is not None:
+            mappings[parsed[0]] = parsed[1]
     problems = [problem for c in collectors for problem in c.problems]
     if problems or profiles is None or measures is None:
         raise CatalogueError(problems)
     return Catalogue(
-        checklists=checklists, limitations=limitations, profiles=profiles, measures=measures
+        checklists=checklists,
+        limitations=limitations,
+        profiles=profiles,
+        measures=measures,
+        mappings=mappings,
     )
 
 

@@ -127,11 +127,17 @@ class Item:
     satisfied_by: Condition | None = None
 
 
+# Where a section's items are: inside the dwelling ("unit") or in the building's common parts
+# and grounds ("building"). Measures may only remove items their own scope can reach.
+SectionLocation = Literal["unit", "building"]
+
+
 @dataclass(frozen=True)
 class Section:
     id: str
     title: Text
     items: tuple[Item, ...]
+    location: SectionLocation | None = None  # None: mixed (no scope rule applies)
 
 
 @dataclass(frozen=True)
@@ -232,3 +238,6 @@ class Catalogue:
     limitations: tuple[Limitation, ...]
     profiles: ProfileSet
     measures: MeasureCatalogue
+    # (key, from version, to version) -> {old item id: new item ids}: the answers a
+    # re-inspection under the newer version carries over from the older one.
+    mappings: dict[tuple[str, int, int], dict[str, tuple[str, ...]]] = field(default_factory=dict)

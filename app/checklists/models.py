@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
-KINDS = ("checklist", "limitations", "profiles", "measures")
+KINDS = ("checklist", "limitations", "profiles", "measures", "mapping")
 
 
 class PublishedDefinition(db.Model):
@@ -20,7 +20,8 @@ class PublishedDefinition(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    key: Mapped[str] = mapped_column(String(64))  # checklist key, or the kind for the others
+    # checklist key; "<key>/v<from>" for a mapping (version = target version); else the kind
+    key: Mapped[str] = mapped_column(String(64))
     version: Mapped[int]
     file_name: Mapped[str] = mapped_column(String(200))  # e.g. "uu-bolig/v1.yaml"
     content_hash: Mapped[str] = mapped_column(String(64))

@@ -13,6 +13,7 @@ from typing import Any
 from app.checklists.model import (
     Checklist,
     Condition,
+    Cost,
     Item,
     Limitation,
     Measure,
@@ -89,6 +90,7 @@ def checklist_to_dict(
             {
                 "id": section.id,
                 "title": text_to_dict(section.title),
+                "location": section.location,
                 "items": [
                     item_to_dict(item, measures_by_item.get(item.id, ())) for item in section.items
                 ],
@@ -118,19 +120,28 @@ def profile_set_to_dict(profiles: ProfileSet) -> dict[str, Any]:
     }
 
 
+def cost_to_dict(cost: Cost) -> dict[str, Any]:
+    return {
+        "low": cost.low,
+        "typical": cost.typical,
+        "high": cost.high,
+        "basis": cost.basis,
+        "year": cost.year,
+        "currency": "NOK",
+    }
+
+
 def measure_to_dict(measure: Measure) -> dict[str, Any]:
+    when = measure.feasible_when
     return {
         "id": measure.id,
         "name": text_to_dict(measure.name),
         "removes": list(measure.removes),
-        "cost": {
-            "low": measure.cost.low,
-            "typical": measure.cost.typical,
-            "high": measure.cost.high,
-            "basis": measure.cost.basis,
-            "currency": "NOK",
-        },
+        "cost": cost_to_dict(measure.cost),
+        "annual_cost": None if measure.annual_cost is None else cost_to_dict(measure.annual_cost),
         "scope": measure.scope,
         "feasible_by_default": measure.feasible_by_default,
+        "feasible_when": None if when is None else condition_to_dict(when),
+        "limits": dict(measure.limits),
         "ns3451": measure.ns3451,
     }

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.audit import services as audit
 from app.checklists.loader import build_catalogue, content_hash, read_sources
+from app.checklists.mapping import MAPPING_FILE
 from app.checklists.model import Catalogue
 from app.checklists.models import PublishedDefinition
 from app.errors import Conflict, NotFound
@@ -39,6 +40,9 @@ class PublishOutcome:
 
 
 def _identify(name: str, sources: dict, catalogue: Catalogue) -> tuple[str, str, int]:
+    mapping = MAPPING_FILE.match(name)
+    if mapping is not None:  # key "uu-bolig/v1", version 2: the mapping from v1 to v2
+        return "mapping", f"{mapping.group(1)}/v{mapping.group(2)}", int(mapping.group(3))
     if name in SHARED:
         kind = SHARED[name]
         versions = {
@@ -119,7 +123,7 @@ def catalogue(
     chosen = {}
     wanted = {"profiles": profiles_version, "measures": measures_version}
     for row in rows:
-        name = row.file_name if row.kind == "checklist" else f"{row.kind}.yaml"
+        name = row.file_name if row.kind in ("checklist", "mapping") else f"{row.kind}.yaml"
         if row.kind in wanted and wanted[row.kind] is not None and row.version != wanted[row.kind]:
             continue
         chosen[name] = row  # later (higher) versions replace earlier ones
@@ -132,7 +136,9 @@ def catalogue(
                     PublishedDefinition.id.in_(names)
                 )
             )
-            _cache[key] = build_catalogue({names[i]: source for i, source in sources})
+            _cache[key] = build_catalogue(
+                {names[i]: source for i, source in sources}, publishing=False
+            )
         return _cache[key]
 
 

@@ -24,25 +24,58 @@ from app.units.models import Unit
 MAX_INSPECTED = 1000  # the demo inspects at most this many units; the rest stay unassessed
 OLD_BUILDING = 1980
 
-# item id -> (probability in old buildings, probability in newer ones, failing values)
+# Every approved demo inspection uses the newest checklist, except about one unit in
+# LEGACY_EVERY, which keeps its assessment under version 1 (to be re-inspected).
+CURRENT_VERSION, LEGACY_VERSION, LEGACY_EVERY = 2, 1, 20
+
+# Per checklist version: item id -> (probability in old buildings, in newer ones, failing values)
 TYPICAL_BARRIERS = {
-    "entrance.door_clear_width_mm": (0.5, 0.05, [780, 800, 820, 840]),
-    "entrance.threshold_height_mm": (0.5, 0.1, [20, 25, 35, 40]),
-    "unit.internal_door_clear_width_mm": (0.6, 0.1, [700, 720, 740]),
-    "unit.internal_thresholds_step_free": (0.5, 0.05, [False]),
-    "bathroom.turning_space": (0.6, 0.15, [False]),
-    "bathroom.wc_side_clearance_mm": (0.6, 0.15, [400, 550, 700]),
-    "bathroom.step_free_shower": (0.5, 0.1, [False]),
-    "kitchen.turning_space": (0.4, 0.1, [False]),
-    "entrance.steps_count": (0.5, 0.1, [1, 2, 3, 5, 8]),
-    "hearing.doorbell_visual_signal": (0.8, 0.6, [False]),
-    "hearing.smoke_alarm_visual_signal": (0.8, 0.6, [False]),
-    "cognition.stove_guard": (0.5, 0.2, [False]),
-    "vision.entrance_contrast": (0.4, 0.2, [False]),
-    "environment.no_moisture_or_mould": (0.15, 0.03, [False]),
-    "environment.smoke_free": (0.1, 0.05, [False]),
-    "child.window_opening_limiter": (0.4, 0.2, [False]),
+    1: {
+        "entrance.door_clear_width_mm": (0.5, 0.05, [780, 800, 820, 840]),
+        "entrance.threshold_height_mm": (0.5, 0.1, [20, 25, 35, 40]),
+        "unit.internal_door_clear_width_mm": (0.6, 0.1, [700, 720, 740]),
+        "unit.internal_thresholds_step_free": (0.5, 0.05, [False]),
+        "bathroom.turning_space": (0.6, 0.15, [False]),
+        "bathroom.wc_side_clearance_mm": (0.6, 0.15, [400, 550, 700]),
+        "bathroom.step_free_shower": (0.5, 0.1, [False]),
+        "kitchen.turning_space": (0.4, 0.1, [False]),
+        "entrance.steps_count": (0.5, 0.1, [1, 2, 3, 5, 8]),
+        "hearing.doorbell_visual_signal": (0.8, 0.6, [False]),
+        "hearing.smoke_alarm_visual_signal": (0.8, 0.6, [False]),
+        "cognition.stove_guard": (0.5, 0.2, [False]),
+        "vision.entrance_contrast": (0.4, 0.2, [False]),
+        "environment.no_moisture_or_mould": (0.15, 0.03, [False]),
+        "environment.smoke_free": (0.1, 0.05, [False]),
+        "child.window_opening_limiter": (0.4, 0.2, [False]),
+    },
+    2: {
+        "entrance.door_clear_width_mm": (0.5, 0.05, [780, 800, 820, 840]),
+        "unit_door.threshold_height_mm": (0.5, 0.1, [20, 30, 35, 40]),
+        "unit_door.opening_force_n": (0.3, 0.2, [35, 45, 60]),
+        "unit.internal_door_clear_width_mm": (0.6, 0.1, [700, 720, 740]),
+        "unit.internal_thresholds_step_free": (0.5, 0.05, [False]),
+        "bathroom.turning_space_size": (0.6, 0.15, ["smaller", "d15"]),
+        "bathroom.wc_side_clearance_mm": (0.6, 0.15, [400, 550, 700]),
+        "bathroom.step_free_shower": (0.5, 0.1, [False]),
+        "bathroom.door_opens_outward": (0.6, 0.2, [False]),
+        "bathroom.wc_height_mm": (0.4, 0.1, [400, 420]),
+        "kitchen.turning_space_size": (0.4, 0.1, ["smaller", "d15"]),
+        "entrance.entrance_steps_count": (0.5, 0.1, [1, 2, 3, 5, 8]),
+        "hearing.doorbell_visual_signal": (0.8, 0.6, [False]),
+        "hearing.smoke_alarm_visual_signal": (0.8, 0.6, [False]),
+        "hearing.induction_loop": (0.9, 0.8, [False]),
+        "cognition.stove_guard": (0.5, 0.2, [False]),
+        "vision.entrance_contrast": (0.4, 0.2, [False]),
+        "environment.no_moisture_or_mould": (0.15, 0.03, [False]),
+        "environment.radon_bq_m3": (0.2, 0.05, [150, 250, 400]),
+        "environment.smoke_free": (0.1, 0.05, [False]),
+        "safety.sprinkler": (0.9, 0.5, [False]),
+        "child.window_limiter_high": (0.4, 0.2, [False]),
+    },
 }
+# Presence questions: most demo units have no ramp and no wood stove.
+ABSENT = {"entrance.ramp_present": 0.9, "safety.wood_stove_present": 0.9}
+STEP_RISE_MM = 170
 
 
 def passing_value(item: Item):
@@ -74,33 +107,40 @@ def _answers(rng: random.Random, checklist: Checklist, unit: Unit) -> dict:
         value = passing_value(item)
         if item.type == "yes_no" and item.severity and rng.random() < 0.03:
             value = False
+        if item.id in ABSENT:
+            value = rng.random() >= ABSENT[item.id]
         values[item.id] = value
-    for item_id, (p_old, p_new, failing) in TYPICAL_BARRIERS.items():
+    for item_id, (p_old, p_new, failing) in TYPICAL_BARRIERS[checklist.version].items():
         if item_id in values and rng.random() < (p_old if old else p_new):
             values[item_id] = rng.choice(failing)
-    if values.get("entrance.steps_count"):
+    steps = values.get("entrance.steps_count") or values.get("entrance.entrance_steps_count")
+    if steps:
         values["access.step_free_route"] = False
+        if "entrance.steps_total_rise_mm" in values:
+            values["entrance.steps_total_rise_mm"] = steps * STEP_RISE_MM
     return values
 
 
 def seed_inspections(units: int = 600) -> int:
-    """Approve inspections for about 90 % of the first units; skip when some exist."""
+    """Approve inspections for about 90 % of the first units, on the newest checklist version
+    except a few (one in LEGACY_EVERY) still on version 1; skip when some exist."""
     if db.session.scalar(select(func.count()).select_from(Inspection)):
         return 0
     inspector = db.session.scalar(select(User).where(User.role == "inspector"))
     catalogue = checklists.catalogue()
-    checklist = catalogue.checklists[("uu-bolig", 1)]
     rng = random.Random(1792)
     chosen = db.session.scalars(select(Unit).order_by(Unit.id).limit(MAX_INSPECTED)).all()
     count = 0
     for unit in chosen:
         if rng.random() < 0.1:
             continue
+        version = LEGACY_VERSION if unit.id % LEGACY_EVERY == 0 else CURRENT_VERSION
+        checklist = catalogue.checklists[("uu-bolig", version)]
         now = utcnow()
         inspection = Inspection(
             unit_id=unit.id,
             checklist_key="uu-bolig",
-            checklist_version=1,
+            checklist_version=version,
             inspector_id=inspector.id,
             created_by_id=inspector.id,
             status="approved",

@@ -32,6 +32,7 @@ from app.checklists import services as checklists
 from app.checklists.model import Checklist
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
+from app.inspections.carryover import carry_over
 from app.inspections.models import Answer, AnswerChange, Inspection
 from app.locking import get_locked
 from app.scoring import validate_answer
@@ -139,30 +140,11 @@ def create_inspection(actor: User, data: dict) -> tuple[Inspection, bool]:
     checklist = catalogue.checklists[(key, version)]
     if previous is not None and data.get("carry_over", True):
         inspection.previous_id = previous.id
-        _carry_over(inspection, previous, checklist)
+        carry_over(inspection, previous, checklist, catalogue.mappings)
     _fill_from_register(inspection, unit, checklist)
     db.session.flush()
     audit.record("inspection.created", "inspection", inspection.id, details={"unit_id": unit.id})
     return inspection, True
-
-
-def _carry_over(inspection: Inspection, previous: Inspection, checklist: Checklist) -> None:
-    """Start a re-inspection from the last approved answers, marked until confirmed."""
-    items = checklist.items
-    for old in previous.answers:
-        if old.item_id in items:
-            inspection.answers.append(
-                Answer(
-                    item_id=old.item_id,
-                    value=old.value,
-                    not_applicable=old.not_applicable,
-                    note=old.note,
-                    answered_at=old.answered_at,
-                    answered_by_id=old.answered_by_id,
-                    source="carried",
-                    carried_over=True,
-                )
-            )
 
 
 def _fill_from_register(inspection: Inspection, unit: Unit, checklist: Checklist) -> None:

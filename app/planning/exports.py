@@ -16,7 +16,7 @@ def rows(plan: dict) -> list[list]:
     """One row per measure bought, in the plan's order, named and priced from `measures`."""
     described = {}
     for measure_id, m in plan["measures"].items():
-        scope = "bygg" if m["scope"] == "building" else "bolig"
+        scope = {"building": "bygg", "flight": "trappeløp"}.get(m["scope"], "bolig")
         cost = m["cost"]
         described[measure_id] = [m["id"], m["name"]["nb"], m["ns3451"], scope]
         described[measure_id] += [cost["low"], cost["typical"], cost["high"]]

@@ -7,9 +7,9 @@ portfolio planner, and the plan it returns. No Flask, no database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from app.checklists.model import Measure, MeasureScope
 
@@ -25,10 +25,11 @@ UnreachableReason = Literal["unknown", "no_measure", "infeasible"]
 
 
 class MeasureKey(NamedTuple):
-    """One purchasable measure: a unit measure per unit, a building measure per building."""
+    """One purchasable measure: a unit measure per unit, a building measure per building; a
+    flight measure (a stair lift) is bought for the unit it serves, per flight."""
 
     scope: MeasureScope
-    owner: UnitId | BuildingId  # the unit id for scope "unit", the building id for "building"
+    owner: UnitId | BuildingId  # the unit id for scope "unit" and "flight", else the building
     measure_id: str
 
 
@@ -46,6 +47,9 @@ class CostRange(NamedTuple):
     high: int = 0
 
 
+NO_COST = CostRange()
+
+
 def total_cost(costs: Iterable[CostRange]) -> CostRange:
     """The sum of cost ranges, component by component."""
     low = typical = high = 0
@@ -56,9 +60,28 @@ def total_cost(costs: Iterable[CostRange]) -> CostRange:
     return CostRange(low, typical, high)
 
 
-def cost_of(measure: Measure) -> CostRange:
-    """The catalogue cost of one measure as a CostRange."""
-    return CostRange(measure.cost.low, measure.cost.typical, measure.cost.high)
+def flights_of(facts: Mapping[str, Any]) -> int:
+    """How many flights of stairs a flight-scope measure serves for a unit: one per storey
+    climbed from street level (H01) to the unit's floor, at least one (entrance steps or an
+    internal stair). Storeys are counted as one flight each, a conservative reading of
+    stairwells with half-landings."""
+    floor = facts.get("floor")
+    if isinstance(floor, int) and not isinstance(floor, bool) and floor > 2:
+        return floor - 1
+    return 1
+
+
+def cost_of(measure: Measure, flights: int = 1) -> CostRange:
+    """The one-off catalogue cost of one measure as a CostRange; a flight-scope measure's cost
+    is per flight, so it counts `flights` times. Annual costs are apart (`annual_cost_of`)."""
+    n = flights if measure.scope == "flight" else 1
+    return CostRange(measure.cost.low * n, measure.cost.typical * n, measure.cost.high * n)
+
+
+def annual_cost_of(measure: Measure) -> CostRange:
+    """The measure's recurring cost per year (zero when it has none)."""
+    annual = measure.annual_cost
+    return NO_COST if annual is None else CostRange(annual.low, annual.typical, annual.high)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +99,9 @@ class UpgradeOption:
     measures: tuple[str, ...]
     scopes: tuple[MeasureScope, ...]  # aligned with measures
     removes: tuple[str, ...]  # barrier item ids the measures remove
-    cost: CostRange
+    cost: CostRange  # one-off; flight-scope measures counted per flight
     also_suitable: tuple[str, ...]
+    annual_cost: CostRange = NO_COST  # recurring per year, apart from the one-off cost
 
 
 @dataclass(frozen=True, slots=True)

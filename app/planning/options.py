@@ -29,7 +29,9 @@ from app.planning.model import (
     Unreachable,
     UnreachableReason,
     UpgradeOption,
+    annual_cost_of,
     cost_of,
+    flights_of,
     total_cost,
 )
 from app.scoring import Answer, LimitationResult, Prepared, ProfileResult, Result, score
@@ -52,6 +54,7 @@ class _Oracle:
 
     def __init__(self, prepared, answers, facts, feasibility, extra_profiles, base_removed):
         self._args = (prepared, answers, facts, feasibility)
+        self.facts = facts
         self._extra = extra_profiles
         self._base = base_removed
         self._memo: dict[frozenset[str], dict[str, str]] = {}
@@ -219,8 +222,9 @@ def _one(
         if not feasible:
             ruled_out = tuple(o.id for o in barrier.measures if not o.feasible)
             blocked.append(BlockedItem(barrier.item_id, ruled_out))
+    flights = flights_of(oracle.facts)
     candidates = [
-        _Candidate(m, frozenset(reach.get(m.id, ())) & barrier_ids, m.cost.typical)
+        _Candidate(m, frozenset(reach.get(m.id, ())) & barrier_ids, cost_of(m, flights).typical)
         for m in usable.values()
     ]
     removable = frozenset().union(*(c.removes for c in candidates))
@@ -257,8 +261,9 @@ def _one(
         measures=tuple(c.measure.id for c in chosen),
         scopes=tuple(c.measure.scope for c in chosen),
         removes=tuple(sorted(removed)),
-        cost=total_cost(cost_of(c.measure) for c in chosen),
+        cost=total_cost(cost_of(c.measure, flights) for c in chosen),
         also_suitable=also,
+        annual_cost=total_cost(annual_cost_of(c.measure) for c in chosen),
     )
 
 

@@ -205,7 +205,7 @@ def _planned_base(pr: Problem, already_planned: Collection[MeasureKey]) -> Base:
         for k, (m, owner) in enumerate(zip(pr.bkey_measure, pr.bkey_owner, strict=True))
     }
     unit_index = {unit.unit_id: u for u, unit in enumerate(pr.units)}
-    bit_of = {m.id: 1 << j for j, m in enumerate(pr.measures) if m.scope == "unit"}
+    bit_of = {m.id: 1 << j for j, m in enumerate(pr.measures) if m.scope != "building"}
     touched: dict[int, None] = {}  # the actions with a planned key
     for scope, owner, measure_id in already_planned:
         if scope == "building":
@@ -213,7 +213,7 @@ def _planned_base(pr: Problem, already_planned: Collection[MeasureKey]) -> Base:
             if k is not None:
                 base.bought[k] = 1
                 touched.update(dict.fromkeys(pr.bkey_actions[k]))
-        elif scope == "unit":
+        elif scope in ("unit", "flight"):  # a flight measure is bought for its unit
             u, bit = unit_index.get(owner), bit_of.get(measure_id)
             if u is not None and bit is not None:
                 base.owned[u] |= bit

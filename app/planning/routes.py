@@ -84,6 +84,7 @@ class TextSchema(Schema):
 
 class MeasureCostSchema(CostSchema):
     basis = fields.String()
+    year = fields.Integer(allow_none=True, metadata={"description": "Price level (NOK of)"})
     currency = fields.String()
 
 
@@ -91,9 +92,20 @@ class MeasureSchema(Schema):
     id = fields.String()
     name = fields.Nested(TextSchema)
     removes = fields.List(fields.String(), metadata={"description": "Checklist items"})
-    cost = fields.Nested(MeasureCostSchema)
-    scope = fields.String(metadata={"description": '"unit" or "building"'})
+    cost = fields.Nested(MeasureCostSchema, metadata={"description": "One-off; per flight"})
+    annual_cost = fields.Nested(
+        MeasureCostSchema, allow_none=True, metadata={"description": "Recurring, per year"}
+    )
+    scope = fields.String(metadata={"description": '"unit", "building" or "flight"'})
     feasible_by_default = fields.Boolean()
+    feasible_when = fields.Dict(
+        allow_none=True, metadata={"description": "Register facts the measure needs"}
+    )
+    limits = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        metadata={"description": "Item id -> the largest failing value the measure can fix"},
+    )
     ns3451 = fields.String()
 
 

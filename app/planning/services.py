@@ -80,6 +80,7 @@ def unit_upgrade_options(unit: Unit, key: str) -> dict:
         "measures": [measure_to_dict(measures[m]) for m in option.measures],
         "removes": list(option.removes),
         "cost": option.cost._asdict(),
+        "annual_cost": option.annual_cost._asdict(),
         "also_suitable": list(option.also_suitable),
     }
 

@@ -120,6 +120,13 @@ class UnitQuerySchema(Schema):
         metadata={"description": "Minimum class for suitable_for (default suitable)"},
     )
     min_score = fields.Float(validate=validate.Range(0, 100))
+    checklist_version = fields.Integer(
+        validate=validate.Range(1, 1000),
+        metadata={
+            "description": "Only units whose current assessment was made under this checklist "
+            "version (e.g. 1: still to be re-inspected under a newer version)"
+        },
+    )
     sort = fields.String(
         validate=validate.OneOf(
             ["address", "-address", "bedrooms", "-bedrooms", "area", "-area", "id", "score"]

@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from app.api.smorest import Listing
 from app.assessments import rows
-from app.assessments.models import CLASS_RANK, UnitScore
+from app.assessments.models import CLASS_RANK, UnitAssessment, UnitScore
 from app.assessments.services import rescore_changed_facts
 from app.audit import services as audit
 from app.checklists import services as checklists
@@ -125,7 +125,7 @@ def search(text: str):
         return address_starts_with(text)
 
 
-UNIT_FILTERS = ("district", "status", "building_id", "min_bedrooms", "q")
+UNIT_FILTERS = ("district", "status", "building_id", "min_bedrooms", "q", "checklist_version")
 
 
 def unit_query(query: dict) -> Listing:
@@ -142,6 +142,11 @@ def unit_query(query: dict) -> Listing:
         stmt = stmt.where(Unit.bedrooms >= query["min_bedrooms"])
     if query.get("q"):
         stmt = stmt.where(search(query["q"]))
+    if "checklist_version" in query:
+        assessed = select(UnitAssessment.unit_id).where(
+            UnitAssessment.checklist_version == query["checklist_version"]
+        )
+        stmt = stmt.where(Unit.id.in_(assessed))
     scores = []
     if "suitable_for" in query:
         stmt, scores = with_suitability(stmt, query)

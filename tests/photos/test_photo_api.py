@@ -126,7 +126,8 @@ def test_no_upload_to_a_submitted_inspection(app, inspector, as_role):
     from tests.factories import passing_answers
 
     unit = make_unit()
-    iid = inspector.post("/api/v1/inspections", json={"unit_id": unit.id}).get_json()["id"]
+    body = {"unit_id": unit.id, "checklist_version": 1}  # the answers are version 1's
+    iid = inspector.post("/api/v1/inspections", json=body).get_json()["id"]
     inspector.put(f"/api/v1/inspections/{iid}/answers", json={"answers": passing_answers()})
     assert inspector.post(f"/api/v1/inspections/{iid}/submit").status_code == 200
     assert_problem(upload_photo(inspector, iid, ITEM), 409)

@@ -17,7 +17,7 @@ from app.scoring import Answer, prepare, result_to_dict, score
 
 ROOT = Path(__file__).resolve().parents[2]
 GROUND = {"floor": 0, "has_lift": False}
-WALK_UP = {"floor": 3, "has_lift": False}
+WALK_UP = {"floor": 3, "has_lift": False, "building_type": "block"}
 # Items that say whether stairs exist: false is the accessible state.
 PRESENCE = ("stairs.stairs_on_route", "stairs.internal_stairs_present")
 # Possible weight per limitation on a third floor without a lift (everything applicable).
@@ -91,8 +91,10 @@ def test_third_floor_walk_up_without_lift(prepared, good):
         False,
         4,
     )
+    # Neither a stair lift in the stairwell nor a new lift is feasible by default.
     assert [(m.id, m.feasible, m.cost.typical) for m in barrier.measures] == [
-        ("lift_installation", False, 3_000_000)
+        ("stair_lift_to_storey", False, 95_000),
+        ("lift_installation", False, 3_200_000),
     ]
     profiles = result.profiles
     assert profiles["old_senior"].suitability == "unsuitable"  # stamina weighs 1
@@ -146,7 +148,7 @@ def test_no_visual_doorbell_or_smoke_alarm(prepared, good):
     assert (old_senior.suitability, old_senior.score < 100) == ("suitable", True)
     body = result_to_dict(result)["limitations"]["deaf"]["barriers"][0]
     assert body["item_id"] == "hearing.smoke_alarm_visual_signal"
-    assert body["measures"][0]["cost"]["typical"] == 6000
+    assert body["measures"][0]["cost"]["typical"] == 6500
 
 
 def test_half_the_checklist_unanswered(prepared, good):

@@ -14,12 +14,17 @@ export async function renderList(main) {
     h("optgroup", { label: "Aldersgruppe" }, profiles.map((p) => h("option", { value: p.key, text: nb(p.label) }))));
   const cls = h("select", { name: "class" }, h("option", { value: "", text: "Alle" }),
     ["suitable", "adaptable"].map((c) => h("option", { value: c, text: `Minst: ${CLASSES[c].label}` })));
+  // Units whose current assessment was made under an older checklist version await re-inspection.
+  const versions = [...new Set((await api("/checklists")).map((c) => c.version))].sort((a, b) => a - b);
+  const version = h("select", { name: "checklist_version" }, h("option", { value: "", text: "Alle" }),
+    versions.map((v) => h("option", { value: String(v), text: v === versions.at(-1) ? `Versjon ${v} (gjeldende)` : `Versjon ${v} (bør befares på nytt)` })));
   const results = h("div", { "aria-live": "polite" });
   const search = async () => {
     const params = new URLSearchParams({ page_size: "50" });
     if (q.value) params.set("q", q.value);
     if (suitable.value) params.set("suitable_for", suitable.value);
     if (cls.value) params.set("class", cls.value);
+    if (version.value) params.set("checklist_version", version.value);
     try {
       const { items, total } = await list(`/units?${params}`);
       results.replaceChildren(h("p", { text: `${num(total)} boliger.` }), unitTable(items));
@@ -30,6 +35,7 @@ export async function renderList(main) {
   main.append(h("h1", { text: "Boliger" }),
     h("form", { class: "card filters", onsubmit: (e) => { e.preventDefault(); search(); } },
       field("Søk (adresse eller boligkode)", q), field("Egnet for", suitable), field("Egnethet", cls),
+      field("Vurdert etter sjekkliste", version),
       h("button", { type: "submit", class: "btn btn-primary" }, "Vis boliger")),
     results);
   await search();
@@ -59,7 +65,7 @@ export function barrierList(barriers, title = "Barrierer") {
               h("img", { src: `/api/v1/photos/${id}/thumbnail`, alt: `Bilde av barrieren: ${nb(b.question) || b.item_id}`, width: "120", height: "90" }))))
         : null,
       (b.measures || []).length
-        ? h("ul", {}, b.measures.map((m) => h("li", { text: `Tiltak: ${nb(m.name)} – ca. ${kr(m.cost?.typical)} (${kr(m.cost?.low)}–${kr(m.cost?.high)})${m.feasible === false ? ", vanskelig å gjennomføre" : ""}` })))
+        ? h("ul", {}, b.measures.map((m) => h("li", { text: `Tiltak: ${nb(m.name)} – ca. ${kr(m.cost?.typical)} (${kr(m.cost?.low)}–${kr(m.cost?.high)}${m.cost?.year ? `, ${m.cost.year}-priser` : ""})${m.feasible === false ? ", vanskelig å gjennomføre" : ""}` })))
         : null))));
 }
 
@@ -130,7 +136,7 @@ function upgradeView(r, name) {
   }
   if (!r.measures.length) return [now, h("p", { text: "Boligen er allerede egnet; ingen tiltak trengs." })];
   return [now,
-    h("p", { text: `Kan bli egnet for ca. ${kr(r.cost?.typical)} (${kr(r.cost?.low)}–${kr(r.cost?.high)}). Poeng: ${num(r.score_before)} nå, ${num(r.resulting_score)} etter tiltakene.` }),
+    h("p", { text: `Kan bli egnet for ca. ${kr(r.cost?.typical)} (${kr(r.cost?.low)}–${kr(r.cost?.high)})${r.annual_cost?.typical ? `, pluss ca. ${kr(r.annual_cost.typical)} i året` : ""}. Poeng: ${num(r.score_before)} nå, ${num(r.resulting_score)} etter tiltakene.` }),
     h("div", { class: "table-wrap" }, h("table", {},
       h("caption", { text: "Billigste tiltak som gjør boligen egnet" }),
       h("thead", {}, h("tr", {}, ["Tiltak", "NS 3451", "Gjelder", "Typisk kostnad", "Spenn"].map((t) => h("th", { scope: "col", text: t })))),
