@@ -17,7 +17,15 @@ def sign_in(page, live, role: str) -> None:
     page.get_by_label("E-post").fill(live.emails[role])
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
-    page.locator("#nav a").first.wait_for()
+    page.locator("#nav a").first.wait_for(state="attached")
+
+
+def open_page(page, name: str) -> None:
+    """Choose a page in the main menu (folded behind "Meny" on a phone)."""
+    toggle = page.locator("#menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    page.locator("#nav").get_by_role("link", name=name, exact=True).click()
 
 
 def screenshot(page, name: str) -> None:
