@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser_helpers import open_page, assert_no_axe_violations, screenshot, sign_in
+from tests.e2e.browser_helpers import assert_no_axe_violations, open_page, screenshot, sign_in
 from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 from tests.units.units_files import csv_bytes, unit_row
 

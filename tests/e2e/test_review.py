@@ -7,10 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser_helpers import (
-    open_page,
     assert_no_axe_violations,
     inspection_status,
     new_inspection,
+    open_page,
     screenshot,
     sign_in,
     submitted_inspection,
