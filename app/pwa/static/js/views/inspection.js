@@ -37,11 +37,14 @@ export async function render(main, [id, sectionParam], { navigate }) {
   const urls = [];
   let view = null;
   let current = 0;
+  let ticking = false;
+  let quietUntil = 0;
 
   const progress = h("div", { class: "progress" });
   const syncPanel = h("section", { class: "sync", "aria-labelledby": "sync-heading" });
   const menuSlot = h("div");
   const confirmSlot = h("div", { class: "confirm-all" });
+  const sectionCount = h("span", { class: "section-count" });
   const list = h("div", { class: "items" });
   const submitSlot = h("div");
 
@@ -76,9 +79,12 @@ export async function render(main, [id, sectionParam], { navigate }) {
     const open = view.total - view.done;
     fill(progress,
       h("label", { for: "progress-bar", text: `Fremdrift: ${view.done} av ${view.total} punkter ferdig` }),
-      h("progress", { id: "progress-bar", max: String(view.total), value: String(view.done), text: `${view.done} av ${view.total}` }),
-      open && draft ? button(`Vis hva som mangler (${open})`, () => showMissing(), "btn btn-link missing-link") : null);
+      h("div", { class: "progress-row" },
+        h("progress", { id: "progress-bar", max: String(view.total), value: String(view.done), text: `${view.done} av ${view.total}` }),
+        open && draft ? button(`Vis hva som mangler (${open})`, () => showMissing(), "btn btn-link missing-link") : null));
     fill(menuSlot, sectionMenu(id, index, view));
+    const here = view.bySection[index];
+    sectionCount.textContent = ` ${here.done} av ${here.total}`;
     const carried = view.bySection[index].items.filter((i) => i.status === "carried_over");
     fill(confirmSlot, carried.length && draft
       ? button(`Bekreft alle uendrede i seksjonen (${carried.length})`, () => confirmAll(carried.map((i) => i.item)), "btn btn-primary")
@@ -223,6 +229,7 @@ export async function render(main, [id, sectionParam], { navigate }) {
     const el = list.querySelectorAll(".item")[position];
     if (!el) return;
     current = position;
+    quietUntil = performance.now() + 500;
     el.scrollIntoView({ block: "start" });
     el.querySelector("input:checked, input:not([type=hidden]), textarea")?.focus({ preventScroll: true });
     updateBar();
@@ -258,14 +265,17 @@ export async function render(main, [id, sectionParam], { navigate }) {
       updateBar();
     }
   });
-  let ticking = false;
   const onScroll = () => {
     if (ticking) return;
     ticking = true;
     requestAnimationFrame(() => {
       ticking = false;
       const items = [...list.querySelectorAll(".item")];
-      const position = items.findIndex((el) => el.getBoundingClientRect().bottom > window.innerHeight * 0.3);
+      if (performance.now() < quietUntil) return; // our own scroll to an item
+      const position = items.findIndex((el) => {
+        const box = el.getBoundingClientRect();
+        return box.top + box.height / 2 > 0;
+      });
       if (position >= 0 && position !== current) {
         current = position;
         updateBar();
@@ -318,7 +328,8 @@ export async function render(main, [id, sectionParam], { navigate }) {
     progress,
     syncPanel,
     menuSlot,
-    h("h2", { class: "section-title", id: "section-heading", tabindex: "-1", text: nb(section.title) }),
+    h("h2", { class: "section-title", id: "section-heading", tabindex: "-1" },
+      nb(section.title), sectionCount),
     confirmSlot,
     list,
     h("div", { class: "pager" },
@@ -330,7 +341,7 @@ export async function render(main, [id, sectionParam], { navigate }) {
     bar,
   ]);
   drawProgress();
-  submitSlot.append(submitCard({ id, sections, draft, goTo: goToItem, onRefused: async () => {
+  submitSlot.append(submitCard({ id, sections, draft, goTo: goToItem, last: index === sections.length - 1, onRefused: async () => {
     record = await db.get("inspections", id);
     drawProgress();
   } }));

@@ -55,13 +55,13 @@ export async function drawSync(panel, { id, sections, onServerValue }) {
 }
 
 export function sectionMenu(id, index, view) {
-  const here = view.bySection[index];
   const tick = (s) => (s.total > 0 && s.done === s.total ? "✓ " : "");
+  const complete = view.bySection.filter((s) => tick(s)).length;
   return h("nav", { class: "sections", "aria-label": "Seksjoner" },
     h("details", {},
       h("summary", {},
-        h("span", { class: "section-where", text: `Seksjon ${index + 1} av ${view.bySection.length}: ` }),
-        h("span", { text: `${nb(here.section.title)} · ${here.done} av ${here.total}` })),
+        h("span", { text: `Seksjoner: ${index + 1} av ${view.bySection.length}` }),
+        h("span", { class: "section-where", text: ` (${complete} ferdige)` })),
       h("ol", {}, view.bySection.map((s, i) => h("li", {},
         h("a", { href: `#/befaring/${id}/${i}`, "aria-current": i === index ? "step" : null },
           h("span", { class: "tick", "aria-hidden": "true", text: tick(s) || "" }),
@@ -102,12 +102,13 @@ export function missingList(missing, sections, id, goTo) {
     h("ul", {}, groups));
 }
 
-export function submitCard({ id, sections, draft, goTo, onRefused }) {
+/** The submit: in full on the last section, one button on the others. */
+export function submitCard({ id, sections, draft, goTo, onRefused, last }) {
   if (!draft) return h("p", { class: "alert alert-info", text: "Befaringen er sendt inn og kan ikke endres." });
   const result = h("div", { "aria-live": "polite" });
-  return h("section", { class: "card", "aria-labelledby": "submit-heading" },
-    h("h2", { id: "submit-heading", text: "Send inn befaringen" }),
-    h("p", { text: "Alle svar og bilder må være sendt før befaringen kan sendes inn." }),
+  return h("section", { class: last ? "card submit" : "submit compact", "aria-labelledby": "submit-heading" },
+    h("h2", { id: "submit-heading", class: last ? null : "visually-hidden", text: "Send inn befaringen" }),
+    last ? h("p", { text: "Alle svar og bilder må være sendt før befaringen kan sendes inn." }) : null,
     button("Send inn befaringen", async () => {
       result.replaceChildren(h("p", { text: "Sender inn …" }));
       await requestSync();

@@ -106,7 +106,7 @@ function numberRow(item, answer, ctx, naAllowed) {
           onchange: (e) => ctx.save(item, e.target.checked ? { not_applicable: true } : { value: null }) }),
         h("span", { text: "Ikke relevant" }))
     : null;
-  return [label, h("div", { class: "answer-row" }, box, na), error];
+  return { parts: [label, box, na], after: error };
 }
 
 /** "Forrige: …" beside a carried or changed answer, and the per-item confirm. */
@@ -136,12 +136,13 @@ export function renderItem(item, ctx) {
   const status = ctx.status(item);
   const na = item.not_applicable_allowed ? [["__na", "Ikke relevant"]] : [];
   let control;
+  let after = null;
   if (item.type === "yes_no") {
     control = [choiceGroup(item, [[true, "Ja"], [false, "Nei"], ...na], answer, ctx)];
   } else if (item.type === "choice") {
     control = [choiceGroup(item, [...item.choices.map((c) => [c.key, nb(c.label)]), ...na], answer, ctx)];
   } else if (item.type === "measurement" || item.type === "count") {
-    control = numberRow(item, answer, ctx, na.length > 0);
+    ({ parts: control, after } = numberRow(item, answer, ctx, na.length > 0));
   } else {
     const area = h("textarea", { id: `q-${item.id}`, rows: "2", disabled: !ctx.draft, value: answer?.value || "",
       onchange: () => ctx.save(item, { value: area.value }) });
@@ -177,12 +178,15 @@ export function renderItem(item, ctx) {
   return h("fieldset", { class: "item", "data-item": item.id, "data-status": status || "optional", id: `item-${item.id}` },
     h("legend", { id: `legend-${item.id}`, text: nb(item.question) }),
     toggle,
-    control,
-    h("div", { class: "status-row" },
-      verdictNode(item, answer),
-      status === "photo_required" ? h("span", { class: "flag flag-bad", text: "Bilde mangler" }) : null,
-      photoNow,
-      h("span", { class: "item-sync", text: sync })),
+    // The answer and its verdict share a row when they fit; a long verdict wraps below.
+    h("div", { class: "answer-line" },
+      control,
+      h("div", { class: "status-row" },
+        verdictNode(item, answer),
+        status === "photo_required" ? h("span", { class: "flag flag-bad", text: "Bilde mangler" }) : null,
+        photoNow,
+        h("span", { class: "item-sync", text: sync }))),
+    after,
     previousLine(item, answer, ctx),
     panel);
 }
