@@ -89,7 +89,7 @@ def test_items_are_compact_and_the_bar_walks_them(phone, live_app):  # noqa: F81
     expect(page.get_by_role("heading", level=2, name="Inngangsparti")).to_be_focused()
     box = page.locator("fieldset.item").first.bounding_box()
     assert (
-        0 <= box["y"]
+        box["y"] >= 0
         and box["y"] + box["height"] <= page.locator(".bottom-bar").bounding_box()["y"]
     )
     screenshot(page, "befarer-seksjon-aapnet")
