@@ -115,7 +115,8 @@ def inspection_status(live, inspection_id: str) -> tuple[str, str | None]:
 
 
 TARGETS = """() => [...document.querySelectorAll(
-    'a, button, input:not([type=hidden]):not([type=file]), select, textarea, summary, label.choice, label.file-label'
+    'a, button, input:not([type=hidden]):not([type=file]), select, textarea, summary, '
+    + 'label.choice, label.file-label'
   )].filter((el) => el.offsetParent !== null || el.closest('.bottom-bar'))
    .filter((el) => !el.closest('label.choice') || el.matches('label.choice'))
    .filter((el) => !el.matches('.skip-link') || document.activeElement === el)
