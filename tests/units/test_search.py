@@ -53,7 +53,8 @@ def test_terms_follow_an_address_change_and_an_import(as_role):
     assert found(manager, "gamle") == []
     assert found(manager, "nyveien") == [("Nyveien 1", "H0101")]
     csv = (
-        "FDV-id;Adresse;Postnr;Poststed;Bydel;Bruksenhetsnummer;Antall rom;Soverom;BRA;Heis;Status\n"
+        "FDV-id;Adresse;Postnr;Poststed;Bydel;Bruksenhetsnummer;"
+        "Antall rom;Soverom;BRA;Heis;Status\n"
         "E77;Importgata 7;1771;Halden;Idd;H0101;2;1;40;nei;ledig\n"
     )
     imported = manager.post(
