@@ -10,7 +10,7 @@ with its suffixes, so any word typed anywhere in an address is one index range. 
 buildings get their terms here (the app keeps them from then on).
 
 Revision ID: 0019
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-02 18:45:00
 
 """
@@ -22,7 +22,7 @@ from app.units.search_terms import terms_of
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
