@@ -35,7 +35,7 @@ from app.auth import services as auth
 from app.checklists import services as checklists
 from app.extensions import db
 from app.units.importing import normalise_address
-from app.units.models import Building, Unit
+from app.units.models import AddressTerm, Building, Unit, term_rows
 
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DISTRICTS = ["Sentrum", "Brødløs", "Tistedal", "Idd", "Berg", "Iddefjord", "Rokke", "Kornsjø"]
@@ -175,7 +175,14 @@ def seed_register(units: int, chunk: int = 10_000) -> tuple[list[dict], list[dic
     buildings, rows = register_rows(units)
     used = {r["building_id"] for r in rows}
     buildings = [b for b in buildings if b["id"] in used]
-    for table, data in ((Building.__table__, buildings), (Unit.__table__, rows)):
+    # Core inserts bypass the ORM hook that keeps the address search terms: add them here.
+    terms = [
+        r
+        for b in buildings
+        for r in term_rows(b["id"], b["address"], b.get("place"), b["district"])
+    ]
+    tables = ((Building.__table__, buildings), (Unit.__table__, rows))
+    for table, data in (*tables, (AddressTerm.__table__, terms)):
         for start in range(0, len(data), chunk):
             db.session.execute(table.insert(), data[start : start + chunk])
     db.session.commit()

@@ -37,13 +37,17 @@ from app.checklists import services as checklists
 from app.extensions import db
 from app.units.importer import BUILDING_FIELDS, UNIT_FIELDS, import_units
 from app.units.importing import normalise_address, parse_file
-from app.units.models import Building, Unit
+from app.units.models import AddressTerm, Building, Unit, term_rows
 
 LIST_VARIANTS = [
     ("filters", "district=Sentrum&status=vacant&min_bedrooms=2&page_size=50"),
     ("filters, page 3", "district=Idd&status=vacant&min_bedrooms=2&page_size=50&page=3"),
     ("q= street", "q=storgata%2012&page_size=50"),
     ("q= unit number", "q=H0201&page_size=50"),
+    ("q= address + unit", "q=asakveien%2015%20h0102&page_size=50"),
+    ("q= unit + district", "q=H0102%20Tistedal&page_size=50"),
+    ("q= word inside", "q=sakvei&page_size=50"),
+    ("q= veien", "q=veien&page_size=50"),
     ("sort=-bedrooms", "status=vacant&sort=-bedrooms&page_size=50"),
     ("sort=area + district", "district=Berg&sort=area&page_size=50"),
     ("sort=id, no filter", "sort=id&page_size=50"),
@@ -70,6 +74,7 @@ SUITABLE_SHARE = {"wheelchair_manual": 0.20, "wheelchair_electric": 0.21, "walki
 
 def _empty_register() -> None:
     db.session.execute(delete(Unit))
+    db.session.execute(delete(AddressTerm))
     db.session.execute(delete(Building))
     db.session.commit()
 
@@ -83,6 +88,12 @@ def bulk_insert(parsed) -> None:
     stmt = Building.__table__.insert().returning(Building.id, sort_by_parameter_order=True)
     ids = db.session.execute(stmt, buildings).scalars().all()
     by_key = {row.key: bid for row, bid in zip(parsed.buildings, ids, strict=True)}
+    terms = [
+        r
+        for b, bid in zip(buildings, ids, strict=True)
+        for r in term_rows(bid, b["address"], b.get("place"), b["district"])
+    ]
+    db.session.execute(AddressTerm.__table__.insert(), terms)
     units = []
     for row in parsed.rows:
         values = {name: getattr(row, name) for name in UNIT_FIELDS}

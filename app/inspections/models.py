@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -17,7 +17,18 @@ STATUSES = ("draft", "submitted", "approved")
 
 class Inspection(db.Model):
     __tablename__ = "inspections"
-    __table_args__ = (Index("ix_inspections_unit_status", "unit_id", "status"),)
+    __table_args__ = (
+        Index("ix_inspections_unit_status", "unit_id", "status"),
+        # One open draft per unit and inspector: a second start opens the first.
+        Index(
+            "uq_inspections_open_draft",
+            "unit_id",
+            "inspector_id",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))

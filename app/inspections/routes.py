@@ -13,8 +13,17 @@ from app.inspections.schemas import (
     InspectionDetailSchema,
     InspectionQuerySchema,
     InspectionSchema,
+    MissingSchema,
     ReturnSchema,
+    StartingPointQuerySchema,
+    StartingPointSchema,
     SyncResultSchema,
+)
+from app.inspections.starting import (
+    changes_since_previous,
+    previous_answers,
+    previous_of,
+    starting_points,
 )
 from app.photos.services import photo_items, photos_for_detail
 
@@ -26,6 +35,8 @@ MANAGERS = (ADMIN, FACILITY_MANAGER)
 
 def _detail(inspection):
     inspection.photos = photos_for_detail(inspection)
+    previous = previous_of(inspection)
+    inspection.previous_answers = previous_answers(previous)
     return inspection
 
 
@@ -52,6 +63,16 @@ class Inspections(MethodView):
         """Create an inspection; repeating the same client UUID returns the existing one."""
         inspection, created = services.create_inspection(g.user, data)
         return _detail(inspection), 201 if created else 200, _headers(inspection)
+
+
+@blp.route("/starting-points")
+class StartingPoints(MethodView):
+    @blp.auth_required(ADMIN, INSPECTOR)
+    @blp.arguments(StartingPointQuerySchema, location="query")
+    @blp.response(200, StartingPointSchema(many=True))
+    def get(self, query):
+        """What a phone needs to start inspections offline, per unit (default: the caller's)."""
+        return starting_points(g.user, query.get("unit_id"))
 
 
 @blp.route("/<uuid:inspection_id>")
@@ -88,7 +109,17 @@ class Changes(MethodView):
     @blp.response(200)
     def get(self, inspection_id):
         """What differs from the unit's previous approved inspection."""
-        return services.changes_since_previous(services.get_inspection(g.user, inspection_id))
+        return changes_since_previous(services.get_inspection(g.user, inspection_id))
+
+
+@blp.route("/<uuid:inspection_id>/missing")
+class Missing(MethodView):
+    @blp.auth_required()
+    @blp.response(200, MissingSchema)
+    def get(self, inspection_id):
+        """What a submit would refuse now, by section (a barrier's missing photo included)."""
+        inspection = services.get_inspection(g.user, inspection_id)
+        return services.missing_report(inspection, photo_items(inspection))
 
 
 @blp.route("/<uuid:inspection_id>/submit")

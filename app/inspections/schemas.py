@@ -2,6 +2,7 @@ from marshmallow import fields, validate
 
 from app.api.smorest import Schema
 from app.inspections.models import STATUSES
+from app.units.schemas import UnitSchema
 
 
 class AnswerInSchema(Schema):
@@ -61,9 +62,47 @@ class InspectionSchema(Schema):
     approved_at = fields.DateTime(allow_none=True)
 
 
+class PreviousAnswerSchema(Schema):
+    item_id = fields.String()
+    value = fields.Raw(allow_none=True)
+    not_applicable = fields.Boolean()
+
+
 class InspectionDetailSchema(InspectionSchema):
     answers = fields.List(fields.Nested(AnswerSchema))
     photos = fields.List(fields.Dict(), dump_default=list)
+    previous_answers = fields.List(
+        fields.Nested(PreviousAnswerSchema),
+        dump_default=list,
+        metadata={"description": "The previous approved inspection's answers (re-inspection)"},
+    )
+
+
+class StartingPointQuerySchema(Schema):
+    unit_id = fields.List(
+        fields.Integer(validate=validate.Range(1, 2**31 - 1)),
+        validate=validate.Length(max=50),
+        metadata={"description": "Units to prepare; default: the caller's units (at most 50)"},
+    )
+
+
+class StartingPointSchema(Schema):
+    unit = fields.Nested(UnitSchema)
+    checklist_key = fields.String()
+    checklist_version = fields.Integer()
+    previous_inspection_id = fields.UUID(allow_none=True)
+    previous_approved_at = fields.DateTime(allow_none=True)
+    previous_answers = fields.List(fields.Nested(PreviousAnswerSchema))
+    open_draft_id = fields.UUID(
+        allow_none=True, metadata={"description": "The caller's open draft of this unit"}
+    )
+
+
+class MissingSchema(Schema):
+    count = fields.Integer()
+    missing = fields.Dict(
+        metadata={"description": "By section: [{item_id, reason}], as a refused submit lists"}
+    )
 
 
 class SyncResultSchema(Schema):

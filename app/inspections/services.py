@@ -89,12 +89,22 @@ def list_query(actor: User, query: dict):
 # -- creating ----------------------------------------------------------------------------
 
 
-def _latest_approved(unit_id: int) -> Inspection | None:
+def latest_approved(unit_id: int) -> Inspection | None:
     return db.session.scalar(
         select(Inspection)
         .where(Inspection.unit_id == unit_id, Inspection.status == "approved")
         .order_by(Inspection.approved_at.desc())
         .limit(1)
+    )
+
+
+def open_draft_of(unit_id: int, inspector_id: int) -> Inspection | None:
+    return db.session.scalar(
+        select(Inspection).where(
+            Inspection.unit_id == unit_id,
+            Inspection.inspector_id == inspector_id,
+            Inspection.status == "draft",
+        )
     )
 
 
@@ -118,6 +128,14 @@ def create_inspection(actor: User, data: dict) -> tuple[Inspection, bool]:
     if inspector is None or inspector.role not in (INSPECTOR, ADMIN) or not inspector.active:
         raise Unprocessable("Ugyldige data.", errors={"inspector_id": ["Ingen aktiv befarer."]})
 
+    open_draft = open_draft_of(unit.id, inspector_id)
+    if open_draft is not None:
+        raise Conflict(
+            "Det finnes allerede en åpen befaring av denne boligen for denne befareren. "
+            "Åpne den i stedet for å starte en ny.",
+            open_draft_id=str(open_draft.id),
+        )
+
     catalogue = checklists.catalogue()
     key = data.get("checklist_key", "uu-bolig")
     versions = sorted(v for (k, v) in catalogue.checklists if k == key)
@@ -136,7 +154,7 @@ def create_inspection(actor: User, data: dict) -> tuple[Inspection, bool]:
         created_by_id=actor.id,
     )
     db.session.add(inspection)
-    previous = _latest_approved(unit.id)
+    previous = latest_approved(unit.id)
     checklist = catalogue.checklists[(key, version)]
     if previous is not None and data.get("carry_over", True):
         inspection.previous_id = previous.id
@@ -301,6 +319,11 @@ def missing_items(inspection: Inspection, photo_items: set[str] | None = None) -
     return missing
 
 
+def missing_report(inspection: Inspection, photo_items: set[str]) -> dict:
+    missing = missing_items(inspection, photo_items) if inspection.status == "draft" else {}
+    return {"missing": missing, "count": sum(len(v) for v in missing.values())}
+
+
 def barrier_items(inspection: Inspection) -> set[str]:
     result = score_inspection(inspection, explain=True)
     return {b.item_id for b in result.barriers}
@@ -347,40 +370,15 @@ def return_to_draft(actor: User, inspection: Inspection, comment: str) -> Inspec
     """`inspection` is locked, as for approve."""
     if inspection.status != "submitted":
         raise Conflict("Bare innsendte befaringer kan sendes tilbake.")
+    other = open_draft_of(inspection.unit_id, inspection.inspector_id)
+    if other is not None:
+        raise Conflict(
+            "Befareren har allerede en åpen befaring av denne boligen; "
+            "den må sendes inn eller slettes før denne kan sendes tilbake.",
+            open_draft_id=str(other.id),
+        )
     inspection.status = "draft"
     inspection.return_comment = comment
     audit.record("inspection.returned", "inspection", inspection.id, details={"comment": comment})
     db.session.flush()
     return inspection
-
-
-def changes_since_previous(inspection: Inspection) -> dict:
-    """Differences from the unit's previous approved inspection, item by item."""
-    previous = (
-        db.session.get(Inspection, inspection.previous_id) if inspection.previous_id else None
-    )
-    if previous is None:
-        previous = _latest_approved(inspection.unit_id)
-        if previous is not None and previous.id == inspection.id:
-            previous = None
-    before = {a.item_id: a for a in previous.answers} if previous else {}
-    after = {a.item_id: a for a in inspection.answers}
-    changes = []
-    for item_id in sorted(before.keys() | after.keys()):
-        old, new = before.get(item_id), after.get(item_id)
-        old_state = (
-            None if old is None else {"value": old.value, "not_applicable": old.not_applicable}
-        )
-        new_state = (
-            None if new is None else {"value": new.value, "not_applicable": new.not_applicable}
-        )
-        if old_state != new_state or (new is not None and new.carried_over):
-            changes.append(
-                {
-                    "item_id": item_id,
-                    "previous": old_state,
-                    "current": new_state,
-                    "carried_over": bool(new and new.carried_over),
-                }
-            )
-    return {"previous_inspection_id": previous.id if previous else None, "changes": changes}

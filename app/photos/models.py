@@ -13,8 +13,11 @@ from app.timeutil import UTCDateTime, utcnow
 
 
 class Photo(db.Model):
+    """One photo on one item. The same bytes on another item of the inspection are another row
+    that shares the first row's files (stored once); files go when their last row goes."""
+
     __tablename__ = "photos"
-    __table_args__ = (UniqueConstraint("inspection_id", "sha256"),)
+    __table_args__ = (UniqueConstraint("inspection_id", "item_id", "sha256"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # the device's UUID
     inspection_id: Mapped[uuid.UUID] = mapped_column(

@@ -18,6 +18,10 @@ class PhotoFormSchema(Schema):
     caption = fields.String(validate=validate.Length(max=500))
 
 
+class PhotoCaptionSchema(Schema):
+    caption = fields.String(required=True, allow_none=True, validate=validate.Length(max=500))
+
+
 class PhotoFileSchema(Schema):
     file = Upload(required=True)
 
@@ -40,7 +44,9 @@ class Photos(MethodView):
     @blp.arguments(PhotoFormSchema, location="form")
     @blp.arguments(PhotoFileSchema, location="files")
     @blp.response(201, PhotoSchema)
-    @blp.alt_response(200, schema=PhotoSchema, description="Already stored (same UUID or bytes)")
+    @blp.alt_response(
+        200, schema=PhotoSchema, description="Already stored (same UUID, or same bytes and item)"
+    )
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.alt_response(422, response="UNPROCESSABLE_CONTENT")
@@ -75,6 +81,13 @@ class PhotoById(MethodView):
         """The display image (long side at most 2048 px, no metadata)."""
         photo = services.get_photo(g.user, photo_id)
         return _serve(photo, photo.display_key)
+
+    @blp.auth_required(ADMIN, INSPECTOR)
+    @blp.arguments(PhotoCaptionSchema)
+    @blp.response(200, PhotoSchema)
+    def patch(self, body, photo_id):
+        """Change the caption of a photo of a draft inspection."""
+        return services.photo_to_dict(services.set_caption(g.user, photo_id, body["caption"]))
 
     @blp.auth_required(ADMIN, INSPECTOR)
     @blp.response(204)

@@ -83,7 +83,9 @@ def photo_ids_by_item(inspection_id) -> dict[str, list[str]]:
 def upload(
     actor: User, inspection_id: uuid.UUID, photo_id: uuid.UUID, stream, item_id, caption
 ) -> tuple[Photo, bool]:
-    """Store one photo; the same UUID or the same bytes again return the existing photo."""
+    """Store one photo on one item. The same UUID, or the same bytes on the same item, return
+    the existing photo; the same bytes on another item are linked to that item too, sharing
+    the files already stored."""
     existing = db.session.get(Photo, photo_id)
     if existing is not None:
         if existing.inspection_id != inspection_id:
@@ -103,16 +105,49 @@ def upload(
     # Only now lock the inspection (not while the image is processed) and check it again: a
     # submit at the same moment either sees this photo or makes this upload a 409.
     inspections.require_draft(inspections.get_inspection(actor, inspection_id, lock=True))
-    duplicate = db.session.scalar(
-        select(Photo).where(Photo.inspection_id == inspection_id, Photo.sha256 == processed.sha256)
+    same_bytes = db.session.scalars(
+        select(Photo)
+        .where(Photo.inspection_id == inspection_id, Photo.sha256 == processed.sha256)
+        .order_by(Photo.created_at)
+    ).all()
+    for duplicate in same_bytes:
+        if duplicate.item_id == item_id:
+            return duplicate, False
+    if same_bytes:
+        photo = _link(same_bytes[0], photo_id, item_id, caption, actor)
+    else:
+        original = data if config["PHOTO_KEEP_ORIGINAL"] else None
+        photo = save_processed(
+            inspection_id, photo_id, processed, item_id, caption, actor, original
+        )
+    audit.record(
+        "photo.uploaded",
+        "photo",
+        photo.id,
+        details={"inspection_id": str(inspection_id), "item_id": item_id},
     )
-    if duplicate is not None:
-        return duplicate, False
-
-    original = data if config["PHOTO_KEEP_ORIGINAL"] else None
-    photo = save_processed(inspection_id, photo_id, processed, item_id, caption, actor, original)
-    audit.record("photo.uploaded", "photo", photo.id, details={"inspection_id": str(inspection_id)})
     return photo, True
+
+
+def _link(stored: Photo, photo_id, item_id, caption, actor) -> Photo:
+    """Another item's photo with the same bytes: a row of its own on the same files."""
+    photo = Photo(
+        id=photo_id,
+        inspection_id=stored.inspection_id,
+        item_id=item_id,
+        caption=caption,
+        sha256=stored.sha256,
+        media_type=stored.media_type,
+        width=stored.width,
+        height=stored.height,
+        display_key=stored.display_key,
+        thumbnail_key=stored.thumbnail_key,
+        original_key=stored.original_key,
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(photo)
+    db.session.flush()
+    return photo
 
 
 def save_processed(
@@ -153,16 +188,31 @@ def get_photo(actor: User, photo_id: uuid.UUID) -> Photo:
     return photo
 
 
+def set_caption(actor: User, photo_id: uuid.UUID, caption: str | None) -> Photo:
+    photo = get_photo(actor, photo_id)
+    inspection = inspections.get_inspection(actor, photo.inspection_id, write=True)
+    inspections.require_draft(inspection)
+    photo.caption = caption or None
+    db.session.flush()
+    audit.record("photo.captioned", "photo", photo_id)
+    return photo
+
+
 def delete(actor: User, photo_id: uuid.UUID) -> None:
+    """Delete a photo of a draft; its files go once no other item's photo shares them."""
     photo = get_photo(actor, photo_id)
     # Locked, so a submit cannot pass its photo check while this photo is being removed.
     inspection = inspections.get_inspection(actor, photo.inspection_id, write=True, lock=True)
     inspections.require_draft(inspection)
     keys = photo.storage_keys()
+    shared = db.session.scalar(
+        select(Photo.id).where(Photo.display_key == photo.display_key, Photo.id != photo.id)
+    )
     db.session.delete(photo)
     db.session.flush()
-    files = storage()
-    after_commit(db.session(), lambda: [files.delete(k) for k in keys])
+    if shared is None:
+        files = storage()
+        after_commit(db.session(), lambda: [files.delete(k) for k in keys])
     audit.record("photo.deleted", "photo", photo_id)
 
 

@@ -5,11 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    event,
+    inspect,
+)
+from sqlalchemy import insert as sql_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
+from app.units.search_terms import TERM_LENGTH, terms_of
 
 OWNERSHIPS = ("owned", "leased")
 STATUSES = ("vacant", "let", "renovation", "inactive")
@@ -71,3 +83,41 @@ class Unit(db.Model):
     building: Mapped[Building] = relationship(back_populates="units", lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}  # UPDATE ... WHERE version = :loaded
+
+
+class AddressTerm(db.Model):
+    """A word (or a word's suffix) of a building's address, place or district: the index that
+    address search reads (see app/units/search_terms.py)."""
+
+    __tablename__ = "address_terms"
+
+    term: Mapped[str] = mapped_column(String(TERM_LENGTH), primary_key=True)
+    building_id: Mapped[int] = mapped_column(
+        ForeignKey("buildings.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+SEARCHED = ("address", "place", "district")
+
+
+def term_rows(building_id: int, address: str, place, district) -> list[dict]:
+    return [{"term": t, "building_id": building_id} for t in terms_of(address, place, district)]
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_address_terms(session: Session, _context) -> None:
+    """Every way a building is written through the ORM (API, import, demo) keeps its terms."""
+    changed = [
+        b
+        for b in (*session.new, *session.dirty)
+        if isinstance(b, Building)
+        and (b in session.new or any(inspect(b).attrs[a].history.has_changes() for a in SEARCHED))
+    ]
+    if not changed:
+        return
+    connection = session.connection()
+    ids = [b.id for b in changed]
+    connection.execute(delete(AddressTerm).where(AddressTerm.building_id.in_(ids)))
+    rows = [r for b in changed for r in term_rows(b.id, b.address, b.place, b.district)]
+    if rows:
+        connection.execute(sql_insert(AddressTerm), rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from app.api.smorest import Listing
@@ -16,8 +16,9 @@ from app.extensions import db
 from app.locking import get_locked
 from app.units.facts import BUILDING_FACTS, UNIT_FACTS
 from app.units.importing import normalise_address
-from app.units.models import Building, Unit
-from app.units.numbering import InvalidUnitNumber, normalise_unit_number, parse_unit_number
+from app.units.models import AddressTerm, Building, Unit
+from app.units.numbering import normalise_unit_number, parse_unit_number
+from app.units.search_terms import parse_query
 
 
 def get_building(building_id: int, *, lock: bool = False) -> Building:
@@ -117,12 +118,26 @@ def address_starts_with(text: str):
 
 
 def search(text: str):
-    """A unit number ("H0201") finds that number; anything else the start of the address.
-    Either way one index serves it (an OR across both tables would scan them)."""
-    try:
-        return Unit.unit_number == str(parse_unit_number(text))
-    except InvalidUnitNumber:
-        return address_starts_with(text)
+    """Any words of the address, place or district, in any order, anywhere in a word ("veien"
+    finds Asakveien), plus a unit number ("asakveien 15 h0102", "H0102 Tistedal"). Each word
+    is one range on the term index; a unit number uses the unit-number index."""
+    words, number = parse_query(text)
+    conditions = [Unit.unit_number == number] if number else []
+    for word in words:
+        terms = select(AddressTerm.building_id).where(
+            AddressTerm.term >= word, AddressTerm.term < word + "\uffff"
+        )
+        conditions.append(Building.id.in_(terms))
+    return and_(*conditions) if conditions else false()  # nothing searchable typed ("%")
+
+
+def search_rank(text: str):
+    """Addresses that start with the first typed word come first ("storgata" before "nedre
+    storgata")."""
+    words, _ = parse_query(text)
+    if not words:
+        return None
+    return case((address_starts_with(words[0]), 0), else_=1)
 
 
 UNIT_FILTERS = ("district", "status", "building_id", "min_bedrooms", "q", "checklist_version")
@@ -162,6 +177,9 @@ def unit_query(query: dict) -> Listing:
         columns = SORTS[sort.lstrip("-")]
         if sort.startswith("-"):
             columns = tuple(c.desc() for c in columns)
+        rank = search_rank(query["q"]) if query.get("q") and not query.get("sort") else None
+        if rank is not None:
+            columns = (rank, *columns)
     stmt = stmt.order_by(*columns, Unit.id)
     return Listing(stmt, _count(stmt, query, scores))
 

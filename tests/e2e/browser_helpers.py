@@ -17,7 +17,15 @@ def sign_in(page, live, role: str) -> None:
     page.get_by_label("E-post").fill(live.emails[role])
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
-    page.locator("#nav a").first.wait_for()
+    page.locator("#nav a").first.wait_for(state="attached")
+
+
+def open_page(page, name: str) -> None:
+    """Choose a page in the main menu (folded behind "Meny" on a phone)."""
+    toggle = page.locator("#menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    page.locator("#nav").get_by_role("link", name=name, exact=True).click()
 
 
 def screenshot(page, name: str) -> None:
@@ -26,12 +34,16 @@ def screenshot(page, name: str) -> None:
 
 
 def new_inspection(live, unit_key: str) -> str:
-    """An inspection assigned to the inspector, created on the server (the office's step)."""
+    """An inspection assigned to the inspector, created on the server (the office's step);
+    the inspector's open draft of the unit when there is one (one open draft per unit)."""
     from app.auth.models import User
     from app.inspections import services
 
     def make(db):
         inspector = db.session.query(User).filter_by(role="inspector").one()
+        draft = services.open_draft_of(live.units[unit_key], inspector.id)
+        if draft is not None:
+            return str(draft.id)
         inspection, _ = services.create_inspection(
             inspector, {"id": uuid.uuid4(), "unit_id": live.units[unit_key]}
         )
@@ -100,3 +112,30 @@ def inspection_status(live, inspection_id: str) -> tuple[str, str | None]:
         return row.status, row.return_comment
 
     return live.query(read)
+
+
+TARGETS = """() => [...document.querySelectorAll(
+    'a, button, input:not([type=hidden]):not([type=file]), select, textarea, summary, '
+    + 'label.choice, label.file-label'
+  )].filter((el) => el.offsetParent !== null || el.closest('.bottom-bar'))
+   .filter((el) => !el.closest('label.choice') || el.matches('label.choice'))
+   .filter((el) => !el.matches('.skip-link') || document.activeElement === el)
+   .map((el) => ({ text: (el.textContent || el.name || el.id || el.tagName).trim().slice(0, 50),
+                   w: el.getBoundingClientRect().width, h: el.getBoundingClientRect().height }))
+   .filter((r) => r.w > 0 && r.h > 0)"""
+
+
+def assert_touch_targets(page, screen: str, minimum: float = 44) -> None:
+    """Every control a finger can reach is at least 44 x 44 CSS px (radios and checkboxes are
+    reached through their label, which is the target)."""
+    small = [t for t in page.evaluate(TARGETS) if t["w"] < minimum - 0.5 or t["h"] < minimum - 0.5]
+    assert not small, f"touch targets under {minimum} px on {screen}: {small[:10]}"
+
+
+def assert_accessible_light_and_dark(page, screen: str) -> None:
+    """axe (WCAG 2.1 AA) and the touch-target check in the light and the dark theme."""
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert_no_axe_violations(page, f"{screen} ({scheme})")
+        assert_touch_targets(page, f"{screen} ({scheme})")
+    page.emulate_media(color_scheme="light")

@@ -76,6 +76,12 @@ def _seed(app) -> dict:
         "returned": make_unit(address="Returveien 2", district="Sentrum"),
         "missing": make_unit(address="Manglerudveien 3", district="Idd"),
         "update": make_unit(address="Oppdateringsveien 4", district="Idd"),
+        "full": make_unit(address="Helrundveien 1", district="Sentrum"),
+        "full320": make_unit(address="Smalveien 2", district="Sentrum"),
+        "compact": make_unit(address="Kompaktveien 3", district="Berg"),
+        "shared": make_unit(address="Fellesbildeveien 4", district="Berg"),
+        "dupe": make_unit(address="Duplikatveien 5", district="Idd"),
+        "reinspect": assessed_unit(inspector, address="Gjensynsveien 6", district="Tistedal"),
     }
     return {key: unit.id for key, unit in units.items()}
 

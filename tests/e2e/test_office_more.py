@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser_helpers import assert_no_axe_violations, screenshot, sign_in
+from tests.e2e.browser_helpers import assert_no_axe_violations, open_page, screenshot, sign_in
 from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -22,7 +22,7 @@ def _ready(page, title, screen):
 def test_demand_table_and_barrier_chart(phone, live_app):  # noqa: F811
     page = phone
     sign_in(page, live_app, "facility_manager")
-    page.get_by_role("link", name="Behov og tilbud").click()
+    open_page(page, "Behov og tilbud")
     _ready(page, "Behov og tilbud", "Behov og tilbud")
     table = page.get_by_role("table", name=re.compile("Ventende husstander og egnede boliger"))
     expect(table.locator("thead th[scope=col]")).to_have_count(5)
@@ -30,7 +30,7 @@ def test_demand_table_and_barrier_chart(phone, live_app):  # noqa: F811
     expect(table).to_contain_text("færre enn 5")  # small counts are never shown
     expect(table).to_contain_text("Manuell rullestol")
 
-    page.get_by_role("link", name="Oversikt").click()
+    open_page(page, "Oversikt")
     expect(page.get_by_role("heading", name="Hyppigste barrierer")).to_be_visible()
     chart = page.locator(".barriers-chart")
     expect(chart.locator("svg.bar")).not_to_have_count(0)
@@ -134,7 +134,7 @@ def test_household_edit_refuses_stale_data_and_delete_confirms(phone, live_app):
 def test_plans_saved_as_scenarios_and_compared(phone, live_app):  # noqa: F811
     page = phone
     sign_in(page, live_app, "facility_manager")
-    page.get_by_role("link", name="Planlegging").click()
+    open_page(page, "Planlegging")
     page.get_by_label("Prioritering").select_option("equal")
     for budget, name in (("5 000 000", "Stort budsjett"), ("0", "Null budsjett")):
         page.get_by_label("Budsjett (kr)").fill(budget)

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser_helpers import assert_no_axe_violations, screenshot, sign_in
+from tests.e2e.browser_helpers import assert_no_axe_violations, open_page, screenshot, sign_in
 from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 from tests.units.units_files import csv_bytes, unit_row
 
@@ -44,7 +44,7 @@ def test_officer_creates_household_and_sees_matches(phone, live_app):  # noqa: F
     matches.first.get_by_role("link").click()
     _check(page, "tildeling-bolig", "Storgata")
     expect(page.get_by_text("Poeng per funksjonsnedsettelse")).to_be_visible()
-    page.get_by_role("link", name="Boliger").click()
+    open_page(page, "Boliger")
     _check(page, "tildeling-boliger", "Boliger")
 
 
@@ -58,7 +58,7 @@ def test_manager_overview_and_plan_with_csv(phone, live_app, tmp_path):  # noqa:
     _check(page, "forvalter-oversikt", "Oversikt")
     expect(page.locator(".kostra")).to_contain_text("%")
     expect(page.get_by_role("table").first).to_contain_text("Manuell rullestol")
-    page.get_by_role("link", name="Planlegging").click()
+    open_page(page, "Planlegging")
     _check(page, "forvalter-planlegging", "Oppgraderingsplan")
     if not _planning_available(live_app):
         pytest.skip("POST /api/v1/planning/portfolio is not registered in this build yet")
@@ -86,7 +86,7 @@ def test_manager_overview_and_plan_with_csv(phone, live_app, tmp_path):  # noqa:
 def test_admin_users_and_import_dry_run(phone, live_app, tmp_path):  # noqa: F811
     page = phone
     sign_in(page, live_app, "admin")
-    page.get_by_role("link", name="Brukere").click()
+    open_page(page, "Brukere")
     _check(page, "admin-brukere", "Brukere")
     page.get_by_label("Navn", exact=True).fill("Ny Befarer")
     page.get_by_label("E-post").fill("ny.befarer@e2e.kommune.no")
@@ -95,7 +95,7 @@ def test_admin_users_and_import_dry_run(phone, live_app, tmp_path):  # noqa: F81
     page.get_by_role("button", name="Opprett bruker").click()
     expect(page.get_by_role("table")).to_contain_text("ny.befarer@e2e.kommune.no")
 
-    page.get_by_role("link", name="Import").click()
+    open_page(page, "Import")
     _check(page, "admin-import", "Importer")
     csv = tmp_path / "register.csv"
     rows = [unit_row(), unit_row(**{"Bruksenhetsnr": "H0102", "Soverom": "mange"})]

@@ -10,6 +10,7 @@ from tests.e2e.browser_helpers import (
     assert_no_axe_violations,
     inspection_status,
     new_inspection,
+    open_page,
     screenshot,
     sign_in,
     submitted_inspection,
@@ -25,7 +26,7 @@ def test_manager_approves_a_submitted_inspection(phone, live_app):  # noqa: F811
     page = phone
     inspection_id = submitted_inspection(live_app, "review", PHOTO_ITEM)
     sign_in(page, live_app, "facility_manager")
-    page.get_by_role("link", name="Til godkjenning").click()
+    open_page(page, "Til godkjenning")
     expect(page.get_by_role("heading", level=1, name="Til godkjenning")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert_no_axe_violations(page, "Til godkjenning")

@@ -124,19 +124,24 @@ def test_unknown_unit_is_404(manager):
     assert_problem(manager.get("/api/v1/units/999999"), 404)
 
 
-def test_search_is_by_address_start_or_unit_number(manager):
+def test_search_finds_words_anywhere_and_unit_numbers(manager):
     a = make_building(manager, address="Storgata 12B")
     b = make_building(manager, address="Nedre Storgata 3")
     make_unit(manager, a, unit_number="H0101")
     make_unit(manager, b, unit_number="H0202")
 
     def found(q):
-        return sorted(u["address"] for u in manager.get(f"/api/v1/units?q={q}").get_json())
+        return [u["address"] for u in manager.get(f"/api/v1/units?q={q}").get_json()]
 
-    assert found("storgata") == ["Storgata 12B"]
+    # the address that starts with the word first, then the others with it anywhere
+    assert found("storgata") == ["Storgata 12B", "Nedre Storgata 3"]
     assert found("STORGATA 12 b") == ["Storgata 12B"]
     assert found("nedre storgata") == ["Nedre Storgata 3"]
+    assert found("storgata nedre") == ["Nedre Storgata 3"]
+    assert found("gata") == ["Nedre Storgata 3", "Storgata 12B"]
     assert found("h0202") == ["Nedre Storgata 3"]
+    assert found("storgata h0101") == ["Storgata 12B"]
+    assert found("storgata h0303") == []
 
 
 def test_building_type_is_one_of_the_known_types(manager):

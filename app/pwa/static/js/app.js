@@ -77,6 +77,8 @@ async function signOut() {
 
 function renderNav() {
   const nav = clear(document.getElementById("nav"));
+  const toggle = document.getElementById("menu-toggle");
+  toggle.hidden = !state.user;
   if (!state.user) return;
   const items = ROUTES.filter((r) => r.menu && r.roles.includes(state.user.role));
   nav.append(
@@ -91,6 +93,41 @@ function renderNav() {
       h("li", {}, button("Logg ut", signOut, "btn btn-link")),
     ),
   );
+}
+
+/** On a phone the menu folds away: one button opens it, choosing a page folds it again. */
+function setUpMenu() {
+  const nav = document.getElementById("nav");
+  const toggle = document.getElementById("menu-toggle");
+  const show = (open) => {
+    nav.classList.toggle("open", open);
+    toggle.setAttribute("aria-expanded", String(open));
+  };
+  toggle.addEventListener("click", () => show(!nav.classList.contains("open")));
+  nav.addEventListener("click", (event) => {
+    if (event.target.closest("a")) show(false);
+  });
+}
+
+/** Light or dark: the system's choice until the inspector picks one on this device. */
+function setUpTheme() {
+  const button = document.getElementById("theme-toggle");
+  const system = window.matchMedia("(prefers-color-scheme: dark)");
+  const apply = () => {
+    const chosen = localStorage.getItem("theme");
+    if (chosen) document.documentElement.dataset.theme = chosen;
+    else delete document.documentElement.dataset.theme;
+    const dark = chosen ? chosen === "dark" : system.matches;
+    button.setAttribute("aria-pressed", String(dark));
+    document.querySelector('meta[name="theme-color"]')?.setAttribute("content", dark ? "#121417" : "#003a70");
+  };
+  button.addEventListener("click", () => {
+    const dark = button.getAttribute("aria-pressed") === "true";
+    localStorage.setItem("theme", dark ? "light" : "dark");
+    apply();
+  });
+  system.addEventListener("change", apply);
+  apply();
 }
 
 function markCurrent(path) {
@@ -204,6 +241,8 @@ async function registerWorker() {
 }
 
 async function start() {
+  setUpTheme();
+  setUpMenu();
   showNetwork();
   window.addEventListener("online", () => {
     showNetwork();

@@ -1,9 +1,11 @@
-// IndexedDB on the device: downloaded inspections, checklists, and the queue of answers and
-// photos waiting to be sent. Upgrades only ever add stores, so an app update keeps the data.
+// IndexedDB on the device: downloaded inspections, checklists, the inspector's units for an
+// offline start, and the queue of inspections, answers and photos waiting to be sent. Upgrades only ever add stores, so an app update keeps the data.
 
 const NAME = "uu-bolig";
-const VERSION = 1;
+const VERSION = 2;
 const STORES = {
+  // Per unit, what starting an inspection offline needs (the unit, its last approved answers).
+  units: { keyPath: "id" },
   meta: { keyPath: "key" },
   checklists: { keyPath: "ref" },
   inspections: { keyPath: "id" },

@@ -63,3 +63,30 @@ export const INSPECTION_STATUS = {
 };
 
 export const nb = (text) => (text && typeof text === "object" ? text.nb || text.en || "" : text);
+
+const LENGTHS = { mm: 1, cm: 10, dm: 100, m: 1000, km: 1000000 };
+
+/** What a person types for a measurement, in the item's unit: "1400", "1 400", "1400 mm",
+ * "1,4 m" and "140 cm" are all 1400 where the unit is mm. {value} or {error} (Norwegian). */
+export function parseMeasurement(text, unit) {
+  const compact = String(text).trim().toLowerCase().replace(/[\s\u00a0\u202f]/g, "");
+  const match = /^(-?[\d.,]+)([a-zæøå%²2]*)$/.exec(compact);
+  const example = measurementExample(unit);
+  if (!match) return { error: `Skriv et tall${example}.` };
+  const value = parseDecimal(match[1].replace(/\.(?=\d{3}(\D|$))/g, ""));
+  if (value === null) return { error: `Skriv et tall${example}.` };
+  const typedUnit = match[2];
+  const own = (unit || "").toLowerCase();
+  if (!typedUnit || typedUnit === own) return { value };
+  if (typedUnit in LENGTHS && own in LENGTHS) {
+    return { value: Math.round(((value * LENGTHS[typedUnit]) / LENGTHS[own]) * 1000) / 1000 };
+  }
+  return { error: `«${match[2]}» er ikke en enhet her. Skriv målet i ${unit || "tall"}${example}.` };
+}
+
+function measurementExample(unit) {
+  if (unit === "mm") return ", for eksempel 1400, 1 400 mm, 140 cm eller 1,4 m";
+  if (unit === "m") return ", for eksempel 25, 25 m eller 2500 cm";
+  if (unit === "%") return ", for eksempel 5 eller 6,5";
+  return ", for eksempel 850 eller 6,5";
+}

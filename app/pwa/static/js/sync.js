@@ -4,35 +4,92 @@
 
 import { ApiError, OfflineError, api, request, setCsrf } from "./api.js";
 import * as db from "./db.js";
+import { downloadInspection, moveInto, refreshMissing } from "./offline.js";
 
 export const events = new EventTarget();
 let running = null;
+let again = false;
 
 const changed = (detail) => events.dispatchEvent(new CustomEvent("change", { detail }));
 
+/** Send what waits; a request while sending runs one more round after it. */
 export function requestSync() {
-  if (!running) {
-    running = drain().finally(() => {
-      running = null;
-      changed({ done: true });
-    });
+  if (running) {
+    again = true;
+    return running;
   }
+  running = (async () => {
+    do {
+      again = false;
+      await drain();
+    } while (again && navigator.onLine);
+  })().finally(() => {
+    running = null;
+    changed({ done: true });
+  });
   return running;
 }
 
 export const isSyncing = () => running !== null;
 
 async function drain() {
-  const answers = await db.getAll("answers");
-  const ids = new Set(answers.filter((a) => a.state === "waiting").map((a) => a.inspection_id));
   try {
-    for (const id of ids) await sendAnswers(id);
-    for (const photo of await db.getAll("photos")) {
-      if (photo.state === "waiting") await sendPhoto(photo);
+    for (const record of await db.getAll("inspections")) {
+      if (record.pending_create) await createOnServer(record);
     }
+    const answers = await db.getAll("answers");
+    const ids = new Set(answers.filter((a) => a.state === "waiting").map((a) => a.inspection_id));
+    for (const id of ids) await sendAnswers(id);
+    const touched = new Set();
+    for (const photo of await db.getAll("photos")) {
+      if (photo.state === "waiting" || photo.state === "deleting") {
+        await sendPhoto(photo);
+        touched.add(photo.inspection_id);
+      }
+    }
+    for (const id of new Set([...ids, ...touched])) await refreshServerCopy(id);
   } catch (error) {
     if (!(error instanceof OfflineError)) throw error;
   }
+}
+
+/** An inspection started offline: create it on the server under the device's UUID. If the
+ * server has an open draft of the unit already, the device's answers and photos move into it. */
+async function createOnServer(record) {
+  try {
+    await withCsrfRetry(() =>
+      request("/inspections", { method: "POST", json: { id: record.id, ...record.pending_create } }),
+    );
+    await downloadInspection(record.id);
+    changed({ inspection: record.id, created: true });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409 && error.problem.open_draft_id) {
+      const target = error.problem.open_draft_id;
+      await downloadInspection(target);
+      await moveInto(record.id, target);
+      changed({ inspection: record.id, moved: target });
+      return;
+    }
+    if (error instanceof ApiError) {
+      await db.put("inspections", { ...record, create_error: error.message });
+      changed({ inspection: record.id });
+      return;
+    }
+    throw error;
+  }
+}
+
+/** After photos or answers went out: the server's photos and what a submit would refuse. */
+async function refreshServerCopy(id) {
+  const record = await db.get("inspections", id);
+  if (!record || record.pending_create) return;
+  const waiting = (await db.byInspection("answers", id)).some((a) => a.state === "waiting");
+  if (!waiting) {
+    const { data, response } = await request(`/inspections/${id}`);
+    await db.put("inspections", { ...(await db.get("inspections", id)), server: data, etag: response.headers.get("ETag") });
+  }
+  await refreshMissing(id);
+  changed({ inspection: id });
 }
 
 function entry(answer) {
@@ -63,7 +120,7 @@ async function withCsrfRetry(send) {
 async function sendAnswers(id, attempt = 0) {
   const record = await db.get("inspections", id);
   const waiting = (await db.byInspection("answers", id)).filter((a) => a.state === "waiting");
-  if (!record || !waiting.length) return;
+  if (!record || record.pending_create || !waiting.length) return;
   try {
     const { data, response } = await withCsrfRetry(() =>
       request(`/inspections/${id}/answers`, {
@@ -75,6 +132,9 @@ async function sendAnswers(id, attempt = 0) {
     const outcomes = Object.fromEntries(data.outcomes.map((o) => [o.item_id, o.outcome]));
     const server = Object.fromEntries(data.inspection.answers.map((a) => [a.item_id, a]));
     for (const answer of waiting) {
+      // Typed on while this batch was out: the newer value stays waiting for the next batch.
+      const now = await db.get("answers", [id, answer.item_id]);
+      if (now && now.answered_at !== answer.answered_at) continue;
       if (outcomes[answer.item_id] === "stale") {
         await db.put("answers", { ...answer, state: "conflict", server: server[answer.item_id] });
       } else {
@@ -141,6 +201,9 @@ export async function resolveConflict(inspectionId, itemId, keep) {
 }
 
 async function sendPhoto(photo) {
+  const record = await db.get("inspections", photo.inspection_id);
+  if (record?.pending_create) return; // the inspection itself goes first
+  if (photo.state === "deleting") return deleteOnServer(photo);
   const blob = await db.photoBlob(photo);
   const send = () => {
     const form = new FormData();
@@ -152,8 +215,16 @@ async function sendPhoto(photo) {
   };
   try {
     const { data } = await withCsrfRetry(send);
-    // Sent: keep a small record for the list, free the space the image took.
-    await db.put("photos", { ...photo, blob: null, dataUrl: null, state: "sent", error: null, server: data });
+    // Sent: keep a small record with what the server has (its id, its item), free the image.
+    await db.put("photos", {
+      ...photo,
+      item_id: data.item_id,
+      blob: null,
+      dataUrl: null,
+      state: "sent",
+      error: null,
+      server: data,
+    });
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     await db.put("photos", { ...photo, state: "failed", error: error.message });
@@ -161,12 +232,53 @@ async function sendPhoto(photo) {
   changed({ inspection: photo.inspection_id, photo: photo.id });
 }
 
+async function deleteOnServer(photo) {
+  const serverId = photo.server?.id || photo.id;
+  try {
+    await withCsrfRetry(() => request(`/photos/${serverId}`, { method: "DELETE" }));
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    if (error.status !== 404) {
+      await db.put("photos", { ...photo, state: "failed", error: error.message });
+      changed({ inspection: photo.inspection_id, photo: photo.id });
+      return;
+    }
+  }
+  await db.remove("photos", photo.id);
+  changed({ inspection: photo.inspection_id, photo: photo.id });
+}
+
+/** Delete a photo: one not yet sent goes at once, a sent one when the server has deleted it. */
+export async function deletePhoto(photo) {
+  if (photo.state === "sent" || photo.server) {
+    await db.put("photos", { ...photo, state: "deleting", error: null });
+  } else {
+    await db.remove("photos", photo.id);
+  }
+  changed({ inspection: photo.inspection_id, photo: photo.id });
+  return requestSync();
+}
+
+/** Change a caption: before sending it travels with the photo, after it is sent straight away. */
+export async function setCaption(photo, caption) {
+  if (photo.state !== "sent") {
+    await db.put("photos", { ...photo, caption });
+    return;
+  }
+  const serverId = photo.server?.id || photo.id;
+  const data = await withCsrfRetry(() => api(`/photos/${serverId}`, { method: "PATCH", json: { caption } }));
+  await db.put("photos", { ...photo, caption: data.caption, server: data });
+}
+
 export async function retryFailed(inspectionId) {
   for (const answer of await db.byInspection("answers", inspectionId)) {
     if (answer.state === "failed") await db.put("answers", { ...answer, state: "waiting", error: null });
   }
   for (const photo of await db.byInspection("photos", inspectionId)) {
-    if (photo.state === "failed") await db.put("photos", { ...photo, state: "waiting", error: null });
+    if (photo.state === "failed") {
+      const state = photo.server ? "deleting" : "waiting";
+      await db.put("photos", { ...photo, state, error: null });
+    }
   }
   return requestSync();
 }
@@ -175,8 +287,10 @@ export async function queueState(inspectionId) {
   const answers = await db.byInspection("answers", inspectionId);
   const photos = await db.byInspection("photos", inspectionId);
   const count = (rows, state) => rows.filter((r) => r.state === state).length;
+  const record = await db.get("inspections", inspectionId);
   return {
-    waiting: count(answers, "waiting") + count(photos, "waiting"),
+    waiting:
+      count(answers, "waiting") + count(photos, "waiting") + count(photos, "deleting") + (record?.pending_create ? 1 : 0),
     failed: count(answers, "failed") + count(photos, "failed"),
     conflict: count(answers, "conflict"),
     sent: count(answers, "sent") + count(photos, "sent"),

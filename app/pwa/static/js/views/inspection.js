@@ -1,22 +1,21 @@
-// Walking one inspection, section by section, on the phone; works with no network.
+// Walking one inspection on the phone, section by section and item by item, one hand, with no
+// network if need be: compact items, a sticky bottom bar, a section menu with counts, and
+// progress that counts what a submit would refuse.
 
-import { ApiError, OfflineError, api } from "../api.js";
-import { isAnswered, itemStates } from "../checklist.js";
 import * as db from "../db.js";
-import { announce, append, button, clear, errorBox, fill, h } from "../dom.js";
+import { announce, append, button, clear, fill, h } from "../dom.js";
 import { nb } from "../format.js";
-import { events, queueState, requestSync, resolveConflict, retryFailed } from "../sync.js";
-import { renderItem, stateText, valueText } from "./item.js";
+import { overview, shown as asked } from "../progress.js";
+import { deletePhoto, events, requestSync, setCaption } from "../sync.js";
+import { renderItem, stateText } from "./item.js";
+import { bottomBar, drawSync, missingList, sectionMenu, submitCard } from "./inspection_parts.js";
 
-const REASONS = {
-  unanswered: "ikke besvart",
-  carried_over: "svaret fra forrige befaring er ikke bekreftet",
-  photo_required: "avviket mangler bilde",
-};
 let focusAfterRender = null;
 
-export async function render(main, [id, sectionParam]) {
-  const record = await db.get("inspections", id);
+export async function render(main, [id, sectionParam], { navigate }) {
+  const moved = await db.getMeta(`moved:${id}`);
+  if (moved) return navigate(`befaring/${moved}${sectionParam ? `/${sectionParam}` : ""}`);
+  let record = await db.get("inspections", id);
   if (!record) {
     main.append(h("h1", { text: "Befaringen er ikke lastet ned" }),
       h("p", {}, "Gå til ", h("a", { href: "#/befaringer", text: "Mine befaringer" }), " og last den ned først."));
@@ -27,234 +26,338 @@ export async function render(main, [id, sectionParam]) {
   const index = Math.min(Number(sectionParam || 0), sections.length - 1);
   const section = sections[index];
   const answers = Object.fromEntries((await db.byInspection("answers", id)).map((a) => [a.item_id, a]));
+  const previous = Object.fromEntries((record.previous_answers || []).map((a) => [a.item_id, a]));
+  let photos = await db.byInspection("photos", id);
   const facts = record.unit?.facts || record.unit || {};
-  const allItems = sections.flatMap((s) => s.items);
   const draft = (record.server?.status || "draft") === "draft";
   const dependents = new Set(
     sections.flatMap((s) => s.items).flatMap((i) => JSON.stringify(i.condition || {}).match(/"item":"[^"]+"/g) || [])
       .map((m) => m.slice(8, -1)),
   );
   const urls = [];
+  let view = null;
+  let current = 0;
+  let ticking = false;
+  let quietUntil = 0;
 
-  const syncPanel = h("section", { class: "card sync", "aria-labelledby": "sync-heading" });
   const progress = h("div", { class: "progress" });
+  const syncPanel = h("section", { class: "sync", "aria-labelledby": "sync-heading" });
+  const menuSlot = h("div");
+  const confirmSlot = h("div", { class: "confirm-all" });
+  const sectionCount = h("span", { class: "section-count" });
   const list = h("div", { class: "items" });
+  const submitSlot = h("div");
 
-  // Not applicable and satisfied-another-way items are not asked; an item that waits for a
-  // missing register fact is shown with a notice and not required.
-  const states = () => itemStates(allItems, answers, facts);
-  const visible = (item) => ["applies", "missing_fact"].includes(states()[item.id]);
+  // -- photos: what the device holds, and what the server has that the device does not --
+  const serverPhotos = () => record.server?.photos || [];
+  function photosOf(itemId) {
+    const local = photos.filter((p) => p.item_id === itemId && p.state !== "deleting");
+    const known = new Set(photos.flatMap((p) => [p.id, p.server?.id]).filter(Boolean));
+    const remote = serverPhotos().filter((p) => p.item_id === itemId && !known.has(p.id));
+    return [...local.map((p) => ({ local: p, server: p.server })), ...remote.map((p) => ({ local: null, server: p }))];
+  }
+  const photoCount = (itemId) =>
+    photosOf(itemId).filter((p) => !p.local || p.local.state === "waiting" || p.local.state === "sent").length;
+  const photoCounts = () => {
+    const counts = {};
+    for (const s of sections) for (const item of s.items) counts[item.id] = photoCount(item.id);
+    return counts;
+  };
+
+  // Which items are asked follows checklist.js (itemStates), through progress.js.
+  const shown = () => {
+    const states = view?.states || overview(sections, answers, facts, {}, null).states;
+    return section.items.filter((item) => asked(item, states[item.id], answers));
+  };
+  const statusOf = (item) => {
+    const entry = view?.bySection[index].items.find((i) => i.item.id === item.id);
+    return entry ? entry.status : null;
+  };
 
   function drawProgress() {
-    const now = states();
-    const all = allItems.filter((i) => now[i.id] === "applies");
-    const done = all.filter((i) => isAnswered(answers[i.id]) && !answers[i.id].carried_over).length;
-    const label = `${done} av ${all.length} punkter besvart`;
-    clear(progress).append(
-      h("label", { for: "progress-bar", text: `Fremdrift: ${label}` }),
-      h("progress", { id: "progress-bar", max: String(all.length), value: String(done), text: label }),
-    );
+    view = overview(sections, answers, facts, photoCounts(), record.missing);
+    const open = view.total - view.done;
+    fill(progress,
+      h("label", { for: "progress-bar", text: `Fremdrift: ${view.done} av ${view.total} punkter ferdig` }),
+      h("div", { class: "progress-row" },
+        h("progress", { id: "progress-bar", max: String(view.total), value: String(view.done), text: `${view.done} av ${view.total}` }),
+        open && draft ? button(`Vis hva som mangler (${open})`, () => showMissing(), "btn btn-link missing-link") : null));
+    fill(menuSlot, sectionMenu(id, index, view));
+    const here = view.bySection[index];
+    sectionCount.textContent = ` ${here.done} av ${here.total}`;
+    const carried = view.bySection[index].items.filter((i) => i.status === "carried_over");
+    fill(confirmSlot, carried.length && draft
+      ? button(`Bekreft alle uendrede i seksjonen (${carried.length})`, () => confirmAll(carried.map((i) => i.item)), "btn btn-primary")
+      : null);
+    updateBar();
   }
 
-  async function save(item, patch) {
+  function missingNow() {
+    const out = {};
+    for (const s of view.bySection) {
+      const open = s.items.filter((i) => i.status && i.status !== "done");
+      if (open.length) out[s.section.id] = open.map((i) => ({ item_id: i.item.id, reason: i.status }));
+    }
+    return out;
+  }
+
+  function showMissing() {
+    const box = missingList(missingNow(), sections, id, goToItem);
+    fill(submitSlot.querySelector("[aria-live]") || submitSlot, box);
+    box.scrollIntoView({ block: "start" });
+    box.querySelector("a")?.focus({ preventScroll: true });
+  }
+
+  async function write(item, patch) {
     const old = answers[item.id] || { inspection_id: id, item_id: item.id };
     const next = {
-      ...old,
-      value: null,
-      not_applicable: false,
-      ...patch,
-      carried_over: false,
-      answered_at: new Date().toISOString(),
-      state: "waiting",
-      error: null,
-      server: null,
+      ...old, value: null, not_applicable: false, ...patch,
+      carried_over: false, answered_at: new Date().toISOString(), state: "waiting", error: null, server: null,
     };
     await db.put("answers", next);
     answers[item.id] = next;
+  }
+
+  async function save(item, patch, { rerender = true } = {}) {
+    await write(item, patch);
     drawProgress();
     if (dependents.has(item.id)) drawItems();
-    else refreshItem(item);
+    else refreshItem(item, rerender);
+    requestSync();
+  }
+
+  async function confirmAll(items) {
+    for (const item of items) {
+      const a = answers[item.id];
+      await write(item, { value: a.value, not_applicable: a.not_applicable, note: a.note });
+    }
+    drawProgress();
+    await drawItems();
+    announce(`${items.length} svar er bekreftet uendret.`);
     requestSync();
   }
 
   async function addPhoto(item, blob) {
-    const photo = {
-      id: crypto.randomUUID(),
-      inspection_id: id,
-      item_id: item.id,
-      caption: "",
-      state: "waiting",
-      created_at: new Date().toISOString(),
-    };
+    const photo = { id: crypto.randomUUID(), inspection_id: id, item_id: item.id, caption: "", state: "waiting", created_at: new Date().toISOString() };
     await db.putPhoto(photo, blob);
+    photos = await db.byInspection("photos", id);
     announce("Bildet er lagret på enheten og sendes når det er nett.");
-    refreshItem(item);
+    drawProgress();
+    refreshItem(item, true, true);
     requestSync();
   }
 
-  const itemContext = { answers, save, addPhoto, draft, id, record, urls, stateOf: (itemId) => states()[itemId] };
-  function refreshItem(item) {
+  const asLocal = async (photo) => {
+    if (photo.local) return photo.local;
+    const made = { id: photo.server.id, inspection_id: id, item_id: photo.server.item_id, caption: photo.server.caption,
+      state: "sent", server: photo.server, created_at: photo.server.created_at };
+    await db.put("photos", made);
+    return made;
+  };
+
+  const itemContext = {
+    answers, previous, save, addPhoto, draft, id, urls, photosOf, photoCount, status: statusOf,
+    stateOf: (itemId) => view?.states[itemId],
+    deletePhoto: async (photo) => {
+      await deletePhoto(await asLocal(photo));
+      photos = await db.byInspection("photos", id);
+      announce("Bildet er slettet.");
+      drawProgress();
+      const item = sections.flatMap((s) => s.items).find((i) => i.id === (photo.local || photo.server).item_id);
+      if (item) refreshItem(item, true, true);
+    },
+    setCaption: async (photo, caption) => {
+      try {
+        await setCaption(await asLocal(photo), caption);
+        photos = await db.byInspection("photos", id);
+        announce("Bildeteksten er lagret.");
+      } catch (error) {
+        announce(`Bildeteksten ble ikke lagret: ${error.message}`);
+      }
+    },
+  };
+
+  function refreshItem(item, rerender, keepOpen = false) {
     const old = list.querySelector(`[data-item="${CSS.escape(item.id)}"]`);
     if (!old) return;
+    const fresh = renderItem(item, itemContext);
+    if (!rerender) {
+      old.dataset.status = fresh.dataset.status;
+      for (const part of [".status-row", ".previous"]) {
+        const mine = old.querySelector(part);
+        const theirs = fresh.querySelector(part);
+        if (mine && theirs) mine.replaceWith(theirs);
+        else if (theirs) old.querySelector(".more").before(theirs);
+        else mine?.remove();
+      }
+      return;
+    }
     const focused = document.activeElement?.id;
-    renderItem(item, itemContext).then((fresh) => {
-      old.replaceWith(fresh);
-      if (focused) document.getElementById(focused)?.focus();
-    });
+    const wasOpen = old.querySelector(".more-toggle")?.getAttribute("aria-expanded") === "true";
+    old.replaceWith(fresh);
+    if (wasOpen || keepOpen) fresh.querySelector(".more-toggle").click();
+    if (focused) document.getElementById(focused)?.focus({ preventScroll: true });
   }
 
   async function drawItems() {
     const focused = document.activeElement?.id;
-    const items = section.items.filter(visible);
-    const rendered = await Promise.all(items.map((item) => renderItem(item, itemContext)));
-    clear(list).append(...rendered);
+    const items = shown();
+    clear(list).append(...items.map((item) => renderItem(item, itemContext)));
     if (!items.length) list.append(h("p", { text: "Ingen punkter gjelder i denne seksjonen ut fra svarene så langt." }));
     const target = focusAfterRender || focused;
     focusAfterRender = null;
-    if (target) document.getElementById(target)?.focus();
+    const el = target && document.getElementById(target);
+    if (el) {
+      el.closest(".item")?.scrollIntoView({ block: "start" });
+      el.focus({ preventScroll: true });
+    }
+    updateBar();
   }
 
-  async function drawSync() {
-    const q = await queueState(id);
-    const rows = [];
-    for (const a of q.answers.filter((x) => x.state === "conflict")) {
-      const item = sections.flatMap((s) => s.items).find((i) => i.id === a.item_id);
-      rows.push(h("li", { class: "conflict" },
-        h("p", {}, h("strong", { text: nb(item?.question) || a.item_id })),
-        h("p", { text: `På serveren: ${valueText(item, a.server)}` }),
-        h("p", { text: `På denne enheten: ${valueText(item, a)}` }),
-        h("div", { class: "actions" },
-          button("Behold verdien på enheten", async () => {
-            await resolveConflict(id, a.item_id, "device");
-            announce("Verdien på enheten beholdes og sendes.");
-          }, "btn btn-primary"),
-          button("Bruk verdien fra serveren", async () => {
-            await resolveConflict(id, a.item_id, "server");
-            answers[a.item_id] = await db.get("answers", [id, a.item_id]);
-            announce("Verdien fra serveren er brukt.");
-            drawItems();
-            drawProgress();
-          }, "btn"))));
-    }
-    const failed = [...q.answers, ...q.photos].filter((x) => x.state === "failed");
-    const photoRows = q.photos.map((p) =>
-      h("li", { text: `Bilde ${new Date(p.created_at).toLocaleTimeString("nb-NO")}: ${stateText(p)}` }));
-    fill(syncPanel,
-      h("h2", { id: "sync-heading", text: "Synkronisering" }),
-      h("p", { class: "sync-summary", "data-waiting": String(q.waiting) },
-        q.waiting || q.failed || q.conflict
-          ? `${q.waiting} venter på sending, ${q.failed} feilet, ${q.conflict} i konflikt.`
-          : "Alt er sendt."),
-      failed.length ? h("ul", {}, failed.map((f) => h("li", { text: `Feilet: ${f.error || "ukjent feil"}` }))) : null,
-      rows.length ? h("div", {}, h("h3", { text: "Konflikter: velg hvilken verdi som gjelder" }), h("ul", { class: "plain" }, rows)) : null,
-      photoRows.length ? h("details", {}, h("summary", { text: `Bilder (${q.photos.length})` }), h("ul", {}, photoRows)) : null,
-      h("div", { class: "actions" },
-        button("Send nå", () => requestSync(), "btn"),
-        q.failed ? button("Prøv feilede på nytt", () => retryFailed(id), "btn") : null),
-    );
+  // -- the bottom bar: item by item within the section, then on to the next section --
+  const bar = bottomBar({
+    onPrevious: () => (current > 0 ? goTo(current - 1) : index > 0 && navigate(`befaring/${id}/${index - 1}`)),
+    onNext: () => (current < shown().length - 1 ? goTo(current + 1) : index < sections.length - 1 && navigate(`befaring/${id}/${index + 1}`)),
+    onNextOpen: () => nextOpen(),
+  });
+  function updateBar() {
+    const count = shown().length;
+    current = Math.min(current, Math.max(count - 1, 0));
+    bar.setWhere(count ? current + 1 : 0, count);
   }
+  function goTo(position) {
+    const el = list.querySelectorAll(".item")[position];
+    if (!el) return;
+    current = position;
+    quietUntil = performance.now() + 500;
+    el.scrollIntoView({ block: "start" });
+    el.querySelector("input:checked, input:not([type=hidden]), textarea")?.focus({ preventScroll: true });
+    updateBar();
+  }
+  function goToItem(event, sectionIndex, itemId) {
+    if (sectionIndex !== index) {
+      focusAfterRender = `q-${itemId}`;
+      return;
+    }
+    event?.preventDefault();
+    const position = shown().findIndex((i) => i.id === itemId);
+    if (position >= 0) goTo(position);
+  }
+  function nextOpen() {
+    const order = view.bySection.flatMap((s, si) => s.items.map((entry, ii) => ({ si, ii, entry })));
+    const here = order.findIndex((o) => o.si === index && o.ii === current);
+    const rest = [...order.slice(here + 1), ...order.slice(0, here + 1)];
+    const target = rest.find((o) => o.entry.status && o.entry.status !== "done");
+    if (!target) {
+      announce("Alle punkter er besvart. Befaringen kan sendes inn.");
+      document.getElementById("submit-heading")?.scrollIntoView({ block: "start" });
+      return;
+    }
+    if (target.si === index) return goTo(target.ii);
+    focusAfterRender = `q-${target.entry.item.id}`;
+    navigate(`befaring/${id}/${target.si}`);
+  }
+  list.addEventListener("focusin", (event) => {
+    const el = event.target.closest(".item");
+    const position = [...list.querySelectorAll(".item")].indexOf(el);
+    if (position >= 0 && position !== current) {
+      current = position;
+      updateBar();
+    }
+  });
+  const onScroll = () => {
+    if (ticking) return;
+    ticking = true;
+    requestAnimationFrame(() => {
+      ticking = false;
+      const items = [...list.querySelectorAll(".item")];
+      if (performance.now() < quietUntil) return; // our own scroll to an item
+      const position = items.findIndex((el) => {
+        const box = el.getBoundingClientRect();
+        return box.top + box.height / 2 > 0;
+      });
+      if (position >= 0 && position !== current) {
+        current = position;
+        updateBar();
+      }
+    });
+  };
+  window.addEventListener("scroll", onScroll, { passive: true });
 
   const onSync = async (event) => {
-    if (event.detail.inspection && event.detail.inspection !== id) return;
+    const detail = event.detail;
+    if (detail.inspection && detail.inspection !== id) return;
+    if (detail.moved) return navigate(`befaring/${detail.moved}/${index}`);
+    record = (await db.get("inspections", id)) || record;
     for (const a of await db.byInspection("answers", id)) answers[a.item_id] = a;
-    await drawSync();
-    for (const item of section.items) {
-      const status = list.querySelector(`[data-item="${CSS.escape(item.id)}"] .item-sync`);
-      if (status && answers[item.id]) status.textContent = stateText(answers[item.id]);
+    photos = await db.byInspection("photos", id);
+    await drawSync(syncPanel, syncOptions);
+    drawProgress();
+    for (const item of shown()) {
+      const el = list.querySelector(`[data-item="${CSS.escape(item.id)}"]`);
+      if (!el) continue;
+      const status = statusOf(item);
+      if (el.dataset.status !== status || detail.photo) refreshItem(item, false);
+      const sync = el.querySelector(".item-sync");
+      const answer = answers[item.id];
+      if (sync) sync.textContent = answer && answer.state !== "sent" && answer.state !== "local" ? stateText(answer) : "";
     }
-    for (const photo of await db.byInspection("photos", id)) {
-      const status = list.querySelector(`[data-photo="${photo.id}"] .photo-state`);
-      if (status) status.textContent = stateText(photo);
+    for (const photo of photos) {
+      const state = list.querySelector(`[data-photo="${photo.id}"] .photo-state`);
+      if (state) state.textContent = stateText(photo);
     }
+  };
+  const syncOptions = {
+    id,
+    sections,
+    onServerValue: async (itemId) => {
+      answers[itemId] = await db.get("answers", [id, itemId]);
+      drawProgress();
+      drawItems();
+    },
   };
   events.addEventListener("change", onSync);
 
-  const sectionNav = h("nav", { class: "sections", "aria-label": "Seksjoner" },
-    h("details", {}, h("summary", { text: `Seksjon ${index + 1} av ${sections.length}: ${nb(section.title)}` }),
-      h("ol", {}, sections.map((s, i) => h("li", {},
-        h("a", { href: `#/befaring/${id}/${i}`, "aria-current": i === index ? "step" : null, text: nb(s.title) }))))));
-
-  const pager = h("div", { class: "pager" },
-    index > 0 ? h("a", { class: "btn", href: `#/befaring/${id}/${index - 1}`, text: `← Forrige: ${nb(sections[index - 1].title)}` }) : null,
-    index < sections.length - 1
-      ? h("a", { class: "btn btn-primary", href: `#/befaring/${id}/${index + 1}`, text: `Neste: ${nb(sections[index + 1].title)} →` })
-      : null);
-
-  const submitResult = h("div", { "aria-live": "polite" });
-  const submit = draft
-    ? h("section", { class: "card", "aria-labelledby": "submit-heading" },
-        h("h2", { id: "submit-heading", text: "Send inn befaringen" }),
-        h("p", { text: "Alle svar og bilder må være sendt før befaringen kan sendes inn." }),
-        button("Send inn befaringen", async () => {
-          submitResult.replaceChildren(h("p", { text: "Sender inn …" }));
-          await requestSync();
-          const q = await queueState(id);
-          if (q.waiting || q.failed || q.conflict) {
-            submitResult.replaceChildren(h("p", { class: "alert alert-warning", role: "alert",
-              text: "Noe er ikke sendt ennå (se Synkronisering). Prøv igjen når du er på nett." }));
-            return;
-          }
-          try {
-            const result = await api(`/inspections/${id}/submit`, { method: "POST" });
-            await db.put("inspections", { ...record, server: result });
-            submitResult.replaceChildren(h("p", { class: "alert alert-success", role: "status", text: "Befaringen er sendt inn til godkjenning." }));
-          } catch (error) {
-            if (error instanceof ApiError && error.status === 422 && error.problem.missing) {
-              submitResult.replaceChildren(missingList(error.problem.missing, sections, id, index));
-            } else if (error instanceof OfflineError) {
-              submitResult.replaceChildren(h("p", { class: "alert alert-warning", role: "alert", text: error.message }));
-            } else submitResult.replaceChildren(errorBox(error));
-          }
-        }, "btn btn-primary"),
-        submitResult)
-    : h("p", { class: "alert alert-info", text: "Befaringen er sendt inn og kan ikke endres." });
-
+  document.body.classList.add("has-bottom-bar");
   append(main, [
-    h("h1", { text: `Befaring: ${record.unit?.address || ""} ${record.unit?.unit_number || ""}` }),
+    h("h1", { class: "inspection-title", text: `Befaring: ${record.unit?.address || ""} ${record.unit?.unit_number || ""}` }),
     draft && record.server?.return_comment
       ? h("div", { class: "alert alert-warning" }, h("p", {}, h("strong", { text: "Sendt tilbake fra godkjenner. Kommentar:" })),
           h("p", { class: "return-comment", text: record.server.return_comment }))
       : null,
     progress,
     syncPanel,
-    sectionNav,
-    h("h2", { class: "section-title", text: nb(section.title) }),
+    menuSlot,
+    h("h2", { class: "section-title", id: "section-heading", tabindex: "-1" },
+      nb(section.title), sectionCount),
+    confirmSlot,
     list,
-    pager,
-    submit,
+    h("div", { class: "pager" },
+      index > 0 ? h("a", { class: "btn", href: `#/befaring/${id}/${index - 1}`, text: `← Forrige: ${nb(sections[index - 1].title)}` }) : null,
+      index < sections.length - 1
+        ? h("a", { class: "btn btn-primary", href: `#/befaring/${id}/${index + 1}`, text: `Neste: ${nb(sections[index + 1].title)} →` })
+        : null),
+    submitSlot,
+    bar,
   ]);
   drawProgress();
+  submitSlot.append(submitCard({ id, sections, draft, goTo: goToItem, last: index === sections.length - 1, onRefused: async () => {
+    record = await db.get("inspections", id);
+    drawProgress();
+  } }));
+  const wanted = focusAfterRender;
   await drawItems();
-  await drawSync();
+  await drawSync(syncPanel, syncOptions);
+  if (!wanted && sectionParam !== undefined) {
+    // A section opened from the menu or the bar: its first item in view, the heading focused.
+    const heading = document.getElementById("section-heading");
+    heading.scrollIntoView({ block: "start" });
+    heading.focus({ preventScroll: true });
+  }
   return () => {
     events.removeEventListener("change", onSync);
+    window.removeEventListener("scroll", onScroll);
+    document.body.classList.remove("has-bottom-bar");
     for (const url of urls) URL.revokeObjectURL(url);
   };
-}
-
-function missingList(missing, sections, id, current) {
-  const groups = Object.entries(missing).map(([sectionId, items]) => {
-    const index = sections.findIndex((s) => s.id === sectionId);
-    const section = sections[index];
-    return h("li", {}, h("strong", { text: nb(section?.title) || sectionId }),
-      h("ul", {}, items.map(({ item_id: itemId, reason }) => {
-        const item = section?.items.find((i) => i.id === itemId);
-        return h("li", {}, h("a", {
-          href: `#/befaring/${id}/${index}`,
-          onclick: (event) => {
-            if (index !== current) {
-              focusAfterRender = `q-${itemId}`;
-              return;
-            }
-            event.preventDefault(); // already on this section: the hash would not change
-            document.getElementById(`q-${itemId}`)?.focus();
-          },
-          text: `${nb(item?.question) || itemId} (${REASONS[reason] || reason})`,
-        }));
-      })));
-  });
-  const count = Object.values(missing).reduce((n, items) => n + items.length, 0);
-  return h("div", { class: "alert alert-warning", role: "alert" },
-    h("p", { text: `Befaringen kan ikke sendes inn ennå: ${count} punkter mangler.` }),
-    h("ul", {}, groups));
 }

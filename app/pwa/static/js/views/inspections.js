@@ -1,38 +1,19 @@
-// "Mine befaringer": the inspector's drafts, downloaded for offline use, and new ones.
+// "Mine befaringer": the inspector's drafts, their units ready for an offline start, and a
+// search for any other unit. Starting on a unit with an open draft opens that draft.
 
-import { OfflineError, api, list, request } from "../api.js";
+import { ApiError, OfflineError, api, list } from "../api.js";
 import * as db from "../db.js";
 import { announce, button, errorBox, field, h } from "../dom.js";
 import { INSPECTION_STATUS, dateTime } from "../format.js";
-import { queueState } from "../sync.js";
+import {
+  downloadInspection,
+  downloadStartingPoints,
+  localDraftOf,
+  startOffline,
+} from "../offline.js";
+import { queueState, requestSync } from "../sync.js";
 
-/** Fetch everything an inspection needs offline: itself, its unit and its checklist version. */
-export async function downloadInspection(id) {
-  const { data, response } = await request(`/inspections/${id}`);
-  const ref = `${data.checklist_key}@${data.checklist_version}`;
-  if (!(await db.get("checklists", ref))) {
-    const definition = await api(`/checklists/${data.checklist_key}/versions/${data.checklist_version}`);
-    await db.put("checklists", { ref, definition });
-  }
-  const unit = await api(`/units/${data.unit_id}`);
-  const existing = await db.get("inspections", id);
-  await db.put("inspections", {
-    ...existing,
-    id,
-    ref,
-    unit,
-    server: data,
-    etag: response.headers.get("ETag"),
-    downloaded_at: new Date().toISOString(),
-  });
-  // Answers from the server the device has not changed become the local starting point.
-  for (const answer of data.answers) {
-    const local = await db.get("answers", [id, answer.item_id]);
-    if (!local || local.state === "sent") {
-      await db.put("answers", { ...answer, inspection_id: id, state: "sent" });
-    }
-  }
-}
+export { downloadInspection };
 
 function syncSummary(q) {
   const parts = [];
@@ -42,17 +23,63 @@ function syncSummary(q) {
   return parts.length ? parts.join(", ") : "Alt er sendt";
 }
 
+const unitTitle = (unit) => `${unit.address || "Bolig"} ${unit.unit_number || ""}`.trim();
+
+/** Open the unit's draft if there is one (device or server), else start one: on the server
+ * when online, on the device when not. Never a silent second draft. */
+export async function startOn(unit, { navigate, status }) {
+  const local = await localDraftOf(unit.id);
+  if (local) {
+    announce(`Du har allerede en åpen befaring av ${unitTitle(unit)}. Den er åpnet.`);
+    return navigate(`befaring/${local.id}`);
+  }
+  const point = (await db.get("units", unit.id))?.point;
+  try {
+    if (point?.open_draft_id && navigator.onLine) {
+      await downloadInspection(point.open_draft_id);
+      announce(`Du har allerede en åpen befaring av ${unitTitle(unit)}. Den er åpnet.`);
+      return navigate(`befaring/${point.open_draft_id}`);
+    }
+    if (!navigator.onLine) throw new OfflineError();
+    const id = crypto.randomUUID();
+    await api("/inspections", { method: "POST", json: { id, unit_id: unit.id } });
+    await downloadInspection(id);
+    announce("Befaringen er opprettet og lastet ned.");
+    return navigate(`befaring/${id}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409 && error.problem.open_draft_id) {
+      await downloadInspection(error.problem.open_draft_id);
+      announce(`Du har allerede en åpen befaring av ${unitTitle(unit)}. Den er åpnet.`);
+      return navigate(`befaring/${error.problem.open_draft_id}`);
+    }
+    if (!(error instanceof OfflineError)) return status.replaceChildren(errorBox(error));
+    if (!point) {
+      return status.replaceChildren(h("p", { class: "alert alert-warning", role: "alert",
+        text: `${unitTitle(unit)} er ikke lastet ned til enheten. Last den ned når du er på nett for å starte uten nett.` }));
+    }
+    if (point.open_draft_id) {
+      return status.replaceChildren(h("p", { class: "alert alert-warning", role: "alert",
+        text: "Du har en åpen befaring av denne boligen som ikke er lastet ned. Åpne den når du er på nett." }));
+    }
+    const id = await startOffline(point);
+    announce("Befaringen er startet på enheten og opprettes på serveren når du er på nett.");
+    requestSync();
+    return navigate(`befaring/${id}`);
+  }
+}
+
 export async function render(main, _params, { navigate }) {
   const status = h("div", { "aria-live": "polite" });
   const local = await db.getAll("inspections");
   let remote = [];
   try {
     remote = (await list("/inspections?assigned_to=me&status=draft&page_size=100")).items;
+    await downloadStartingPoints();
   } catch (error) {
     if (!(error instanceof OfflineError)) status.append(errorBox(error));
-    else status.append(h("p", { class: "alert alert-info", text: "Frakoblet: viser befaringene som er lastet ned på enheten." }));
+    else status.append(h("p", { class: "alert alert-info", text: "Frakoblet: viser befaringene og boligene som er lastet ned på enheten." }));
   }
-  const byId = new Map(local.map((r) => [r.id, { local: r, info: r.server }]));
+  const byId = new Map(local.map((r) => [r.id, { local: r, info: r.server || { ...r.unit, status: "draft" } }]));
   for (const item of remote) {
     const known = byId.get(item.id);
     if (known?.local && known.local.server?.status !== item.status) {
@@ -70,9 +97,9 @@ export async function render(main, _params, { navigate }) {
   const rows = [];
   for (const [id, { local: rec, info }] of byId) {
     const q = rec ? await queueState(id) : null;
-    const title = `${info.address || "Bolig"} ${info.unit_number || ""}`.trim();
+    const title = `${info.address || rec?.unit?.address || "Bolig"} ${info.unit_number || rec?.unit?.unit_number || ""}`.trim();
     const actions = rec
-      ? h("a", { class: "btn btn-primary", href: `#/befaring/${id}`, text: "Åpne" })
+      ? h("a", { class: "btn btn-primary", href: `#/befaring/${id}`, text: `Åpne ${title}` })
       : button(`Last ned ${title}`, async () => {
           status.replaceChildren(h("p", { text: "Laster ned …" }));
           try {
@@ -86,7 +113,7 @@ export async function render(main, _params, { navigate }) {
     rows.push(
       h("li", { class: "card" },
         h("h2", { text: title }),
-        h("p", { text: `Status: ${INSPECTION_STATUS[info.status] || info.status}` }),
+        h("p", { text: `Status: ${INSPECTION_STATUS[info.status] || info.status}${rec?.pending_create ? " (startet på enheten)" : ""}` }),
         info.status === "draft" && info.return_comment
           ? h("p", { class: "alert alert-warning return-comment", text: `Sendt tilbake med kommentar: ${info.return_comment}` })
           : null,
@@ -101,14 +128,28 @@ export async function render(main, _params, { navigate }) {
     h("h1", { text: "Mine befaringer" }),
     status,
     rows.length ? h("ul", { class: "cards" }, rows) : h("p", { text: "Du har ingen befaringer under arbeid." }),
+    await myUnits(status, navigate, new Set([...byId.values()].map((v) => v.local?.unit?.id ?? v.info.unit_id))),
     newInspectionForm(status, navigate),
   );
 }
 
+/** The inspector's units, downloaded with their last approved answers: start here offline. */
+async function myUnits(status, navigate, busy) {
+  const units = (await db.getAll("units")).filter((u) => !busy.has(u.id));
+  if (!units.length) return null;
+  units.sort((a, b) => unitTitle(a.point.unit).localeCompare(unitTitle(b.point.unit), "nb"));
+  return h("section", { class: "card", "aria-labelledby": "my-units" },
+    h("h2", { id: "my-units", text: "Start befaring (virker uten nett)" }),
+    h("ul", { class: "plain unit-list" }, units.map(({ point }) =>
+      h("li", {},
+        button(`Start befaring: ${unitTitle(point.unit)}`, () => startOn(point.unit, { navigate, status }), "btn start-unit"),
+        point.previous_answers.length ? h("span", { class: "hint", text: " Svarene fra forrige befaring følger med." }) : null))));
+}
+
 function newInspectionForm(status, navigate) {
-  const query = h("input", { type: "search", name: "q", autocomplete: "off" });
+  const query = h("input", { type: "search", name: "q", autocomplete: "off", enterkeyhint: "search" });
   const results = h("div", { "aria-live": "polite" });
-  const form = h("form", {
+  return h("form", {
     class: "card",
     onsubmit: async (event) => {
       event.preventDefault();
@@ -117,17 +158,17 @@ function newInspectionForm(status, navigate) {
         const { items, total } = await list(`/units?q=${encodeURIComponent(query.value)}&page_size=20`);
         results.replaceChildren(
           h("p", { text: `${total} boliger funnet.` }),
-          h("ul", { class: "plain" }, items.map((unit) =>
-            h("li", {}, button(`Start befaring: ${unit.address} ${unit.unit_number}`, async () => {
-              try {
-                const created = await api("/inspections", { method: "POST", json: { id: crypto.randomUUID(), unit_id: unit.id } });
-                await downloadInspection(created.id);
-                announce("Befaringen er opprettet og lastet ned.");
-                navigate(`befaring/${created.id}`);
-              } catch (error) {
-                status.replaceChildren(errorBox(error));
-              }
-            }, "btn")))),
+          h("ul", { class: "plain unit-list" }, items.map((unit) =>
+            h("li", {},
+              button(`Start befaring: ${unitTitle(unit)}`, () => startOn(unit, { navigate, status }), "btn"),
+              button(`Last ned for bruk uten nett: ${unitTitle(unit)}`, async () => {
+                try {
+                  await downloadStartingPoints([unit.id]);
+                  announce(`${unitTitle(unit)} er lastet ned og kan startes uten nett.`);
+                } catch (error) {
+                  status.replaceChildren(errorBox(error));
+                }
+              }, "btn btn-link")))),
         );
       } catch (error) {
         results.replaceChildren(errorBox(error));
@@ -135,8 +176,7 @@ function newInspectionForm(status, navigate) {
     },
   },
   h("h2", { text: "Ny befaring" }),
-  field("Søk etter adresse eller boligkode", query),
+  field("Søk etter adresse eller boligkode", query, "For eksempel «Asakveien 15 H0102», «veien» eller «H0102 Tistedal»."),
   h("button", { type: "submit", class: "btn" }, "Søk"),
   results);
-  return form;
 }

@@ -1,11 +1,13 @@
-// One checklist item: the question, the answer control for its type, the instant verdict
-// against the requirement, a note, photos from the camera and the item's sync state.
+// One checklist item, compact: the question, the answer controls on one row (Ja / Nei / Ikke
+// relevant, or a measurement with its unit as a suffix), the verdict against the requirement,
+// and on demand ("Mer") the help, a note and the photos. Saves as the inspector types.
 
 import { judge, requirementText } from "../checklist.js";
-import * as db from "../db.js";
 import { h } from "../dom.js";
-import { nb, num, parseDecimal, typed } from "../format.js";
-import { downscale } from "../photo.js";
+import { nb, num, parseMeasurement, typed } from "../format.js";
+import { photoPanel } from "./photos.js";
+
+const SAVE_AFTER_MS = 600;
 
 export function valueText(item, answer) {
   if (!answer) return "ikke besvart";
@@ -20,7 +22,7 @@ export function valueText(item, answer) {
 
 function verdictNode(item, answer) {
   const { pass, text } = judge(item, answer);
-  const node = h("p", { class: "verdict", "aria-live": "polite" });
+  const node = h("p", { class: "verdict", id: `verdict-${item.id}` });
   if (pass === null) {
     node.textContent = text;
     return node;
@@ -47,143 +49,169 @@ function choiceGroup(item, options, answer, ctx) {
     }));
 }
 
-function numberInput(item, answer, ctx) {
-  const verdict = verdictNode(item, answer);
+function numberRow(item, answer, ctx, naAllowed) {
   const error = h("p", { class: "field-error", id: `err-${item.id}` });
   const input = h("input", {
     type: "text",
     id: `q-${item.id}`,
     inputmode: item.type === "count" ? "numeric" : "decimal",
     autocomplete: "off",
-    enterkeyhint: "done",
+    enterkeyhint: "next",
     value: answer && !answer.not_applicable ? typed(answer.value) : "",
     disabled: !ctx.draft,
-    "aria-describedby": `hint-${item.id} err-${item.id}`,
+    "aria-describedby": `verdict-${item.id} err-${item.id} hint-${item.id}`,
   });
   const parse = () => {
     const text = input.value.trim();
     if (!text) return { empty: true };
-    const value = parseDecimal(text);
-    if (value === null || (item.type === "count" && !Number.isInteger(value))) {
-      return { error: item.type === "count" ? "Skriv et helt tall, for eksempel 3." : "Skriv et tall, for eksempel 850 eller 6,5." };
-    }
+    const result = item.type === "count"
+      ? /^\d+$/.test(text) ? { value: Number(text) } : { error: "Skriv et helt tall, for eksempel 3." }
+      : parseMeasurement(text, item.unit);
+    if (result.error) return result;
     const [low, high] = item.bounds || [null, null];
-    if ((low !== null && value < low) || (high !== null && value > high)) {
+    if ((low !== null && result.value < low) || (high !== null && result.value > high)) {
       return { error: `Verdien må være mellom ${num(low)} og ${num(high)}${item.unit ? ` ${item.unit}` : ""}.` };
     }
-    return { value };
+    return result;
   };
-  // Live verdict while typing: swap the node in place.
-  let verdictEl = verdict;
-  input.addEventListener("input", () => {
+  let timer = null;
+  let last = answer && !answer.not_applicable ? answer.value : null;
+  const commit = (rerender) => {
+    clearTimeout(timer);
+    const result = parse();
+    if (result.value === undefined || result.value === last) return;
+    last = result.value;
+    ctx.save(item, { value: result.value, note: ctx.answers[item.id]?.note }, { rerender });
+  };
+  const onInput = () => {
     const result = parse();
     error.textContent = result.error || "";
     input.setAttribute("aria-invalid", result.error ? "true" : "false");
-    const fresh = verdictNode(item, result.value === undefined ? null : { value: result.value });
-    verdictEl.replaceWith(fresh);
-    verdictEl = fresh;
+    const verdict = input.closest(".item")?.querySelector(".verdict");
+    verdict?.replaceWith(verdictNode(item, result.value === undefined ? null : { value: result.value }));
+    clearTimeout(timer);
+    if (result.value !== undefined) timer = setTimeout(() => commit(false), SAVE_AFTER_MS);
+  };
+  input.addEventListener("input", onInput);
+  input.addEventListener("change", () => commit(false));
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") commit(false);
   });
-  input.addEventListener("change", () => {
-    const result = parse();
-    if (result.value !== undefined && result.value !== answer?.value) ctx.save(item, { value: result.value, note: answer?.note });
-  });
-  const unit = item.unit ? ` (${item.unit})` : "";
-  return [
-    h("label", { class: "value-label", for: input.id, text: item.type === "count" ? "Antall" : `Målt verdi${unit}` }),
-    input,
-    error,
-    verdictEl,
-  ];
-}
-
-async function photoPart(item, ctx) {
-  const stored = (await db.byInspection("photos", ctx.id)).filter((p) => p.item_id === item.id);
-  const storedIds = new Set(stored.map((p) => p.id));
-  const onServer = (ctx.record.server?.photos || []).filter((p) => p.item_id === item.id && !storedIds.has(p.id));
-  const list = h("ul", { class: "photos" });
-  for (const photo of stored) {
-    const blob = await db.photoBlob(photo);
-    let img = null;
-    if (blob) {
-      const url = URL.createObjectURL(blob);
-      ctx.urls.push(url);
-      img = h("img", { src: url, alt: `Bilde til punktet: ${nb(item.question)}`, width: "96", height: "72" });
-    } else if (photo.server?.thumbnail_url) {
-      img = h("img", { src: photo.server.thumbnail_url, alt: `Bilde til punktet: ${nb(item.question)}`, width: "96", height: "72" });
-    }
-    list.append(h("li", { "data-photo": photo.id }, img, h("span", { class: "photo-state", text: stateText(photo) })));
-  }
-  for (const photo of onServer) {
-    list.append(h("li", {}, h("img", { src: photo.thumbnail_url, alt: `Bilde til punktet: ${nb(item.question)}`, width: "96", height: "72" }),
-      h("span", { class: "photo-state", text: "Sendt" })));
-  }
-  const input = h("input", {
-    type: "file",
-    id: `photo-${item.id}`,
-    accept: "image/*",
-    capture: "environment",
-    class: "file-input",
-    disabled: !ctx.draft,
-    onchange: async () => {
-      const file = input.files?.[0];
-      if (file) await ctx.addPhoto(item, await downscale(file));
-    },
-  });
-  const required = item.photo === "required_on_barrier" ? " (påkrevd ved avvik)" : "";
-  return h("div", { class: "photo-part" },
-    h("label", { class: "btn file-label", for: input.id }, h("span", { "aria-hidden": "true", text: "📷 " }), `Ta bilde${required}`),
-    input,
-    list.childElementCount ? list : null);
-}
-
-export async function renderItem(item, ctx) {
-  const answer = ctx.answers[item.id];
-  const help = [nb(item.help), requirementText(item)].filter(Boolean).join(" ");
-  let control;
-  const na = item.not_applicable_allowed ? [["__na", "Ikke relevant"]] : [];
-  if (item.type === "yes_no") {
-    control = [choiceGroup(item, [[true, "Ja"], [false, "Nei"], ...na], answer, ctx), verdictNode(item, answer)];
-  } else if (item.type === "choice") {
-    control = [choiceGroup(item, [...item.choices.map((c) => [c.key, nb(c.label)]), ...na], answer, ctx), verdictNode(item, answer)];
-  } else if (item.type === "measurement" || item.type === "count") {
-    control = numberInput(item, answer, ctx);
-    if (na.length) {
-      control.push(h("label", { class: "choice" },
+  const unitLabel = item.unit ? ` (${item.unit})` : "";
+  const label = h("label", { class: "visually-hidden", for: input.id, text: item.type === "count" ? "Antall" : `Målt verdi${unitLabel}` });
+  const box = h("span", { class: "measure" }, input, item.unit ? h("span", { class: "suffix", "aria-hidden": "true", text: item.unit }) : null);
+  const na = naAllowed
+    ? h("label", { class: "choice na" },
         h("input", { type: "checkbox", checked: Boolean(answer?.not_applicable), disabled: !ctx.draft,
           onchange: (e) => ctx.save(item, e.target.checked ? { not_applicable: true } : { value: null }) }),
-        h("span", { text: "Ikke relevant" })));
-    }
+        h("span", { text: "Ikke relevant" }))
+    : null;
+  return { parts: [label, box, na], after: error };
+}
+
+/** "Forrige: …" beside a carried or changed answer, and the per-item confirm. */
+function previousLine(item, answer, ctx) {
+  const previous = ctx.previous[item.id];
+  if (!previous) return null;
+  const carried = answer?.carried_over && ctx.draft;
+  if (!carried && answer && valueText(item, answer) === valueText(item, previous)) return null;
+  return h("div", { class: "previous" },
+    h("span", { class: "previous-value", text: `Forrige: ${valueText(item, previous)}` }),
+    carried
+      ? h("button", { type: "button", class: "btn btn-small confirm-one",
+          onclick: () => ctx.save(item, { value: answer.value, not_applicable: answer.not_applicable, note: answer.note }) },
+          "Bekreft", h("span", { class: "visually-hidden", text: `: ${nb(item.question)}` }))
+      : null);
+}
+
+export const STATUS_TEXT = {
+  unanswered: "Ikke besvart",
+  carried_over: "Ikke bekreftet",
+  photo_required: "Bilde mangler",
+  done: "Ferdig",
+};
+
+export function renderItem(item, ctx) {
+  const answer = ctx.answers[item.id];
+  const status = ctx.status(item);
+  const na = item.not_applicable_allowed ? [["__na", "Ikke relevant"]] : [];
+  let control;
+  let after = null;
+  if (item.type === "yes_no") {
+    control = [choiceGroup(item, [[true, "Ja"], [false, "Nei"], ...na], answer, ctx)];
+  } else if (item.type === "choice") {
+    control = [choiceGroup(item, [...item.choices.map((c) => [c.key, nb(c.label)]), ...na], answer, ctx)];
+  } else if (item.type === "measurement" || item.type === "count") {
+    ({ parts: control, after } = numberRow(item, answer, ctx, na.length > 0));
   } else {
-    const area = h("textarea", { id: `q-${item.id}`, rows: "3", disabled: !ctx.draft, value: answer?.value || "",
+    const area = h("textarea", { id: `q-${item.id}`, rows: "2", disabled: !ctx.draft, value: answer?.value || "",
       onchange: () => ctx.save(item, { value: area.value }) });
-    control = [h("label", { class: "value-label", for: area.id, text: "Svar" }), area];
+    control = [h("label", { class: "visually-hidden", for: area.id, text: "Svar" }), area];
   }
-  const note = h("textarea", { id: `note-${item.id}`, rows: "2", disabled: !ctx.draft, value: answer?.note || "",
-    onchange: () => ctx.save(item, { ...(answer || {}), value: answer?.value ?? null, not_applicable: Boolean(answer?.not_applicable), note: note.value }) });
   if (ctx.stateOf?.(item.id) === "missing_fact") {
     control = [h("p", { class: "alert alert-info",
-      text: "Kan ikke vurderes før boligregisteret er komplett: en opplysning punktet avhenger av (for eksempel etasje eller heis) mangler." }), ...[control].flat()];
+      text: "Kan ikke vurderes før boligregisteret er komplett: en opplysning punktet avhenger av (for eksempel etasje eller heis) mangler." }), ...control];
   }
-  const carried = answer?.carried_over && ctx.draft
-    ? h("p", { class: "alert alert-info" }, "Svaret er overført fra forrige befaring. ",
-        h("button", { type: "button", class: "btn", onclick: () => ctx.save(item, { value: answer.value, not_applicable: answer.not_applicable, note: answer.note }) },
-          "Bekreft at det stemmer"))
+  const panelId = `more-${item.id}`;
+  const panel = h("div", { class: "more", id: panelId, hidden: true });
+  const photos = ctx.photoCount(item.id);
+  const toggle = h("button", {
+    type: "button",
+    class: "btn btn-icon more-toggle",
+    "aria-expanded": "false",
+    "aria-controls": panelId,
+    onclick: () => {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      panel.hidden = !open;
+      if (open && !panel.childElementCount) fillPanel(panel, item, ctx);
+    },
+  }, "Mer", photos ? h("span", { class: "count", text: ` (${photos})` }) : null,
+  h("span", { class: "visually-hidden", text: `: hjelp, notat og bilder til «${nb(item.question)}»` }));
+  const photoNow = status === "photo_required" && ctx.draft
+    ? h("button", { type: "button", class: "btn btn-small take-photo", onclick: () => {
+        if (toggle.getAttribute("aria-expanded") !== "true") toggle.click();
+        panel.querySelector(".camera")?.click();
+      } }, "Ta bilde", h("span", { class: "visually-hidden", text: `: ${nb(item.question)}` }))
     : null;
-  return h("fieldset", { class: "item", "data-item": item.id },
+  const sync = answer && answer.state !== "sent" && answer.state !== "local" ? stateText(answer) : "";
+  return h("fieldset", { class: "item", "data-item": item.id, "data-status": status || "optional", id: `item-${item.id}` },
     h("legend", { id: `legend-${item.id}`, text: nb(item.question) }),
+    toggle,
+    // The answer and its verdict share a row when they fit; a long verdict wraps below.
+    h("div", { class: "answer-line" },
+      control,
+      h("div", { class: "status-row" },
+        verdictNode(item, answer),
+        status === "photo_required" ? h("span", { class: "flag flag-bad", text: "Bilde mangler" }) : null,
+        photoNow,
+        h("span", { class: "item-sync", text: sync }))),
+    after,
+    previousLine(item, answer, ctx),
+    panel);
+}
+
+function fillPanel(panel, item, ctx) {
+  const help = [nb(item.help), requirementText(item)].filter(Boolean).join(" ");
+  const answer = ctx.answers[item.id];
+  const note = h("textarea", { id: `note-${item.id}`, rows: "2", disabled: !ctx.draft, value: answer?.note || "",
+    onchange: () => {
+      const now = ctx.answers[item.id];
+      ctx.save(item, { value: now?.value ?? null, not_applicable: Boolean(now?.not_applicable), note: note.value }, { rerender: false });
+    } });
+  panel.append(
     help ? h("p", { class: "hint", id: `hint-${item.id}`, text: help }) : null,
-    carried,
-    control,
-    h("details", { class: "note" }, h("summary", { text: answer?.note ? "Notat (skrevet)" : "Legg til notat" }),
-      h("label", { for: note.id, text: "Notat" }), note),
-    await photoPart(item, ctx),
-    h("p", { class: "item-sync", text: answer && answer.state !== "sent" ? stateText(answer) : answer ? "Sendt" : "" }));
+    h("label", { for: note.id, class: "value-label", text: "Notat" }), note,
+    photoPanel(item, ctx),
+  );
 }
 
 export function stateText(row) {
   switch (row.state) {
     case "waiting":
       return "Lagret på enheten, venter på sending";
+    case "deleting":
+      return "Slettes når det er nett";
     case "sent":
       return "Sendt";
     case "failed":

@@ -1,0 +1,70 @@
+"""Address search: any words, any order, anywhere in a word, with the unit number; the terms
+follow every way a building is written (API, import)."""
+
+import io
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.units.models import AddressTerm
+from app.units.search_terms import parse_query, terms_of
+from tests.factories import make_unit
+
+
+def test_terms_hold_every_suffix_but_house_numbers_whole():
+    terms = terms_of("Asakveien 15 B", "Halden", "Tistedal")
+    assert {"asakveien", "veien", "en", "15b", "tistedal", "halden"} <= terms
+    assert "5b" not in terms and "n" not in terms
+
+
+def test_query_splits_words_and_the_unit_number():
+    assert parse_query("Asakveien 15 H0102") == (["asakveien", "15"], "H0102")
+    assert parse_query("h0102  Tistedal") == (["tistedal"], "H0102")
+    assert parse_query("veien, veien") == (["veien"], None)
+    assert parse_query("  ") == ([], None)
+
+
+def found(caller, q):
+    response = caller.get("/api/v1/units", query_string={"q": q})
+    assert response.status_code == 200, response.get_json()
+    return [(u["address"], u["unit_number"]) for u in response.get_json()]
+
+
+def test_the_searches_from_the_field(as_role):
+    officer = as_role("allocation_officer")
+    make_unit(address="Asakveien 15", district="Tistedal", floor=1)
+    make_unit(address="Asakveien 115", district="Berg", floor=1)
+    make_unit(address="Storgata 2", district="Sentrum", floor=1)
+    assert found(officer, "veien") == [("Asakveien 115", "H0101"), ("Asakveien 15", "H0101")]
+    assert found(officer, "Asakveien 15 H0101") == [("Asakveien 15", "H0101")]
+    assert found(officer, "H0101 Tistedal") == [("Asakveien 15", "H0101")]
+    assert found(officer, "15 asakveien") == [("Asakveien 15", "H0101")]
+    assert found(officer, "asakveien 15 h0201") == []
+    assert found(officer, "ukjentveien") == []
+    assert found(officer, "%") == [] and found(officer, "_") == []
+
+
+def test_terms_follow_an_address_change_and_an_import(as_role):
+    manager = as_role("facility_manager")
+    unit = make_unit(address="Gamleveien 1")
+    building_id = unit.building_id
+    response = manager.patch(f"/api/v1/buildings/{building_id}", json={"address": "Nyveien 1"})
+    assert response.status_code == 200, response.get_json()
+    assert found(manager, "gamle") == []
+    assert found(manager, "nyveien") == [("Nyveien 1", "H0101")]
+    csv = (
+        "FDV-id;Adresse;Postnr;Poststed;Bydel;Bruksenhetsnummer;"
+        "Antall rom;Soverom;BRA;Heis;Status\n"
+        "E77;Importgata 7;1771;Halden;Idd;H0101;2;1;40;nei;ledig\n"
+    )
+    imported = manager.post(
+        "/api/v1/units/import",
+        data={"file": (io.BytesIO(csv.encode()), "register.csv")},
+        content_type="multipart/form-data",
+    )
+    assert imported.status_code == 200, imported.get_json()
+    assert found(manager, "portgata 7") == [("Importgata 7", "H0101")]
+    count = db.session.scalar(
+        select(func.count()).select_from(AddressTerm).where(AddressTerm.building_id == building_id)
+    )
+    assert count == len(terms_of("Nyveien 1", None, "Sentrum"))
