@@ -37,12 +37,6 @@ BUILDING_TYPE = {
     "småhus": "detached",
 }
 KIND_WEIGHTS = [3, 4, 2, 1]
-BUILDING_TYPE = {
-    "blokk med heis": "block",
-    "oppgang uten heis": "block",
-    "rekkehus": "terraced",
-    "småhus": "detached",
-}
 
 
 def _unit_plan(rng: random.Random, target: int):
@@ -86,7 +80,6 @@ def seed_register(units: int = 600) -> int:
             storeys=storeys,
             building_type=BUILDING_TYPE[kind],
             has_lift=lift,
-            building_type=BUILDING_TYPE[kind],
             year_built=rng.choice([1925, 1958, 1965, 1972, 1984, 1998, 2008, 2019]),
         )
         db.session.add(building)
