@@ -26,6 +26,7 @@ from app.checklists import services as checklists
 from app.checklists.model import Checklist
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
+from app.inspections.comments import replace_comments
 from app.inspections.models import Answer, AnswerChange, Inspection
 from app.scoring import validate_answer
 from app.scoring.conditions import item_states
@@ -348,13 +349,18 @@ def approve(actor: User, inspection: Inspection) -> Inspection:
     return inspection
 
 
-def return_to_draft(actor: User, inspection: Inspection, comment: str) -> Inspection:
+def return_to_draft(
+    actor: User, inspection: Inspection, comment: str | None, item_comments: list[dict] = ()
+) -> Inspection:
+    """Back to the inspector as a draft, with a comment on the whole and/or per item."""
     if inspection.status != "submitted":
         raise Conflict("Bare innsendte befaringer kan sendes tilbake.")
+    replace_comments(actor, inspection, checklist_of(inspection), list(item_comments))
     inspection.status = "draft"
     inspection.return_comment = comment
     inspection.version += 1
-    audit.record("inspection.returned", "inspection", inspection.id, details={"comment": comment})
+    details = {"comment": comment, "items": sorted(c["item_id"] for c in item_comments)}
+    audit.record("inspection.returned", "inspection", inspection.id, details=details)
     db.session.flush()
     return inspection
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.api.smorest import Blueprint, Schema
 from app.assessments.feasibility import FeasibilityOverride
 from app.auth.roles import ADMIN, ALLOCATION_OFFICER, FACILITY_MANAGER
+from app.checklists.services import catalogue
 from app.extensions import db
 from app.planning import exports, services
 from app.planning.models import Scenario
@@ -217,10 +218,12 @@ class Portfolio(MethodView):
         """A ranked plan of measures within the budget (JSON, or ?format=csv / xlsx)."""
         with no_cyclic_gc():  # reading, planning and writing out create only acyclic data
             plan = services.portfolio_plan(request)
+            labels = exports.need_labels(catalogue())
             if fmt["format"] == "csv":
-                return _download(exports.to_csv(plan), f"{CSV}; charset=utf-8", "tiltaksplan.csv")
+                csv = exports.to_csv(plan, labels)
+                return _download(csv, f"{CSV}; charset=utf-8", "tiltaksplan.csv")
             if fmt["format"] == "xlsx":
-                return _download(exports.to_xlsx(plan), XLSX, "tiltaksplan.xlsx")
+                return _download(exports.to_xlsx(plan, labels), XLSX, "tiltaksplan.xlsx")
             return jsonify(plan)  # already JSON-ready (see PlanSchema)
 
 

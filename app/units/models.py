@@ -12,7 +12,8 @@ from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
 OWNERSHIPS = ("owned", "leased")
-STATUSES = ("vacant", "let", "renovation", "inactive")
+# `reserved`: offered to a household and waiting for its answer (see app.applicants.offers).
+STATUSES = ("vacant", "reserved", "let", "renovation", "inactive")
 
 
 class Building(db.Model):
