@@ -199,8 +199,18 @@ def with_suitability(stmt, query: dict):
     return stmt, scores
 
 
-def attach_scores(units: list[Unit], keys: list[str]) -> list[Unit]:
-    """Give each listed unit `scores` {key: {class, score}} for the asked keys (one read per
+class ScoredUnit:
+    """A listed unit with its `scores` beside it (the ORM object itself stays untouched)."""
+
+    def __init__(self, unit: Unit, scores: dict):
+        self._unit, self.scores = unit, scores
+
+    def __getattr__(self, name):
+        return getattr(self._unit, name)
+
+
+def attach_scores(units: list[Unit], keys: list[str]) -> list[ScoredUnit]:
+    """Each listed unit with `scores` {key: {class, score}} for the asked keys (one read per
     page); units never assessed get an empty dict."""
     ids = [unit.id for unit in units]
     found: dict[int, dict] = {i: {} for i in ids}
@@ -211,6 +221,4 @@ def attach_scores(units: list[Unit], keys: list[str]) -> list[Unit]:
                 "class": CLASS_ORDER[row.class_rank],
                 "score": round(row.score, 1),
             }
-    for unit in units:
-        unit.scores = found[unit.id]
-    return units
+    return [ScoredUnit(unit, found[unit.id]) for unit in units]
