@@ -99,6 +99,15 @@ class Units(MethodView):
         return unit, 201, {"ETag": etag_of("unit", unit)}
 
 
+@units.route("/districts")
+class Districts(MethodView):
+    @units.auth_required()
+    @units.response(200)
+    def get(self):
+        """The municipality's districts (bydel/krets), in the configured order."""
+        return list(current_app.config["DISTRICTS"])
+
+
 @units.route("/<int:unit_id>")
 class UnitById(MethodView):
     @units.auth_required()

@@ -58,6 +58,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/api/v1/buildings/<int:building_id>"): ALL,
     ("PATCH", "/api/v1/buildings/<int:building_id>"): {A, F},
     ("GET", "/api/v1/units"): ALL,
+    ("GET", "/api/v1/units/districts"): ALL,
     ("POST", "/api/v1/units"): {A, F},
     ("POST", "/api/v1/units/import"): {A, F},
     ("GET", "/api/v1/units/<int:unit_id>"): ALL,

@@ -3,14 +3,13 @@
 
 import { api } from "../api.js";
 import { h } from "../dom.js";
-import { nb, num } from "../format.js";
-import { labels } from "./labels.js";
+import { num } from "../format.js";
+import { needNames } from "./labels.js";
 
 const ANY = "alle";
 
 export async function render(main) {
-  const [data, { limitations }] = await Promise.all([api("/stats/demand"), labels()]);
-  const name = Object.fromEntries(limitations.map((l) => [l.key, nb(l.label)]));
+  const [data, name] = await Promise.all([api("/stats/demand"), needNames()]);
   const few = `færre enn ${num(data.suppressed_below)}`;
   const needs = Object.keys(data.needs).sort((a, b) => (name[a] || a).localeCompare(name[b] || b, "nb"));
   const rows = needs.flatMap((need) => {

@@ -215,6 +215,7 @@ export async function render(main, [id, sectionParam]) {
       ? h("div", { class: "alert alert-warning" }, h("p", {}, h("strong", { text: "Sendt tilbake fra godkjenner. Kommentar:" })),
           h("p", { class: "return-comment", text: record.server.return_comment }))
       : null,
+    draft ? reviewedItems(record.server?.item_comments, sections, id) : null,
     progress,
     syncPanel,
     sectionNav,
@@ -257,4 +258,16 @@ function missingList(missing, sections, id, current) {
   return h("div", { class: "alert alert-warning", role: "alert" },
     h("p", { text: `Befaringen kan ikke sendes inn ennå: ${count} punkter mangler.` }),
     h("ul", {}, groups));
+}
+
+/** The items the reviewer commented on, linked to their sections. */
+function reviewedItems(comments, sections, id) {
+  if (!comments?.length) return null;
+  return h("div", { class: "alert alert-warning" },
+    h("p", {}, h("strong", { text: `Godkjenneren har kommentert ${comments.length} punkter:` })),
+    h("ul", {}, comments.map((c) => {
+      const index = sections.findIndex((s) => s.items.some((i) => i.id === c.item_id));
+      const item = sections[index]?.items.find((i) => i.id === c.item_id);
+      return h("li", {}, h("a", { href: `#/befaring/${id}/${Math.max(index, 0)}`, text: nb(item?.question) || c.item_id }), `: ${c.text}`);
+    })));
 }

@@ -105,33 +105,47 @@ export async function render(main, _params, { navigate }) {
   );
 }
 
+const PAGE = 20;
+
 function newInspectionForm(status, navigate) {
   const query = h("input", { type: "search", name: "q", autocomplete: "off" });
   const results = h("div", { "aria-live": "polite" });
+  const found = h("ul", { class: "plain" });
+  const start = (unit) => h("li", {}, button(`Start befaring: ${unit.address} ${unit.unit_number}`, async () => {
+    try {
+      const created = await api("/inspections", { method: "POST", json: { id: crypto.randomUUID(), unit_id: unit.id } });
+      await downloadInspection(created.id);
+      announce("Befaringen er opprettet og lastet ned.");
+      navigate(`befaring/${created.id}`);
+    } catch (error) {
+      status.replaceChildren(errorBox(error));
+    }
+  }, "btn"));
+  // "Vis flere" appends the next page, so a long street is reachable without a finer search.
+  const showPage = async (page) => {
+    try {
+      const { items, total } = await list(`/units?q=${encodeURIComponent(query.value)}&page=${page}&page_size=${PAGE}`);
+      if (page === 1) found.replaceChildren();
+      found.append(...items.map(start));
+      const more = page * PAGE < total
+        ? button(`Vis flere (${Math.min(PAGE, total - page * PAGE)} til av ${total})`, async () => {
+            more.remove();
+            const first = found.children.length;
+            await showPage(page + 1);
+            found.children[first]?.querySelector("button")?.focus();
+          })
+        : null;
+      results.replaceChildren(h("p", { text: `${total} boliger funnet.` }), found, more || "");
+    } catch (error) {
+      results.replaceChildren(errorBox(error));
+    }
+  };
   const form = h("form", {
     class: "card",
     onsubmit: async (event) => {
       event.preventDefault();
       results.replaceChildren(h("p", { text: "Søker …" }));
-      try {
-        const { items, total } = await list(`/units?q=${encodeURIComponent(query.value)}&page_size=20`);
-        results.replaceChildren(
-          h("p", { text: `${total} boliger funnet.` }),
-          h("ul", { class: "plain" }, items.map((unit) =>
-            h("li", {}, button(`Start befaring: ${unit.address} ${unit.unit_number}`, async () => {
-              try {
-                const created = await api("/inspections", { method: "POST", json: { id: crypto.randomUUID(), unit_id: unit.id } });
-                await downloadInspection(created.id);
-                announce("Befaringen er opprettet og lastet ned.");
-                navigate(`befaring/${created.id}`);
-              } catch (error) {
-                status.replaceChildren(errorBox(error));
-              }
-            }, "btn")))),
-        );
-      } catch (error) {
-        results.replaceChildren(errorBox(error));
-      }
+      await showPage(1);
     },
   },
   h("h2", { text: "Ny befaring" }),

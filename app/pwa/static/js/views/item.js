@@ -169,8 +169,14 @@ export async function renderItem(item, ctx) {
         h("button", { type: "button", class: "btn", onclick: () => ctx.save(item, { value: answer.value, not_applicable: answer.not_applicable, note: answer.note }) },
           "Bekreft at det stemmer"))
     : null;
+  // The reviewer's comment on this item, from the last return (shown while it is a draft).
+  const review = ctx.draft ? (ctx.record.server?.item_comments || []).find((c) => c.item_id === item.id) : null;
   return h("fieldset", { class: "item", "data-item": item.id },
     h("legend", { id: `legend-${item.id}`, text: nb(item.question) }),
+    review
+      ? h("div", { class: "alert alert-warning item-review" }, h("p", {}, h("strong", { text: "Kommentar fra godkjenner: " })),
+          h("p", { class: "review-comment", text: review.text }))
+      : null,
     help ? h("p", { class: "hint", id: `hint-${item.id}`, text: help }) : null,
     carried,
     control,
