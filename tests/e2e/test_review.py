@@ -34,6 +34,8 @@ def test_manager_approves_a_submitted_inspection(phone, live_app):  # noqa: F811
     heading = page.get_by_role("heading", level=1, name=re.compile("Godkjenning: Godkjen"))
     expect(heading).to_be_visible()
     expect(page.locator(".answers").first).to_contain_text("Ja")
+    expect(page.get_by_role("heading", name="Avvik (0)")).to_be_visible()
+    page.locator(".review-section summary", has_text="Adkomst").click()  # a passing item's photo
     photo = page.get_by_role("img", name=re.compile("Bilde: Inngangen"))
     expect(photo).to_be_visible()
     page.wait_for_function("[...document.images].every((i) => i.complete && i.naturalWidth > 0)")

@@ -97,3 +97,6 @@ function flatten(obj, prefix = "") {
 export function fill(el, ...children) {
   return append(clear(el), children);
 }
+
+/** A table's scrolling box: focusable and named, so a keyboard can scroll a wide table. */
+export const tableBox = (label) => ({ class: "table-wrap", tabindex: "0", role: "region", "aria-label": label });

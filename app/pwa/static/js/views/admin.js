@@ -1,7 +1,7 @@
 // Administrator: users and roles, and the unit register import with its dry-run report.
 
 import { api, list } from "../api.js";
-import { announce, button, errorBox, field, h } from "../dom.js";
+import { announce, button, errorBox, field, h, tableBox } from "../dom.js";
 import { ROLES, num } from "../format.js";
 
 export async function renderUsers(main) {
@@ -87,7 +87,7 @@ function reportView(report, dryRun) {
     h("ul", {}, summary),
     report.unknown_columns?.length ? h("p", { text: `Ukjente kolonner: ${report.unknown_columns.join(", ")}` }) : null,
     problems.length
-      ? h("div", { class: "table-wrap" }, h("table", {},
+      ? h("div", tableBox("Problemer, rad for rad"), h("table", {},
           h("caption", { text: `${problems.length} problemer, rad for rad` }),
           h("thead", {}, h("tr", {}, ["Rad", "Kolonne", "Problem"].map((t) => h("th", { scope: "col", text: t })))),
           h("tbody", {}, problems.map((p) => h("tr", {}, h("td", { class: "num", text: num(p.line) }), h("td", { text: p.column || "–" }), h("td", { text: p.message }))))))

@@ -1,7 +1,7 @@
 // Applicant households (no names, no national identity numbers): needs and matches.
 
 import { ApiError, api, list, request } from "../api.js";
-import { announce, append, button, clear, errorBox, field, h } from "../dom.js";
+import { announce, append, button, clear, errorBox, field, h, tableBox } from "../dom.js";
 import { APPLICANT_STATUS, date, nb, num } from "../format.js";
 import { choice, keepState, pager, whole } from "../listing.js";
 import { labels } from "./labels.js";
@@ -31,7 +31,7 @@ export async function renderList(main, _params, { query }) {
       const { items, total } = await list(`/applicants?${ask}`);
       out.replaceChildren(
         pager({ page, pageSize: PAGE_SIZE, total, label: "husstander", onPage: show }),
-        items.length ? h("div", { class: "table-wrap" }, h("table", {},
+        items.length ? h("div", tableBox("Husstander"), h("table", {},
           h("caption", { class: "visually-hidden", text: "Husstander" }),
           h("thead", {}, h("tr", {}, ["Saksnummer", "Behov", "Soverom", "Status"].map((t) => h("th", { scope: "col", text: t })))),
           h("tbody", {}, items.map((a) => h("tr", {},

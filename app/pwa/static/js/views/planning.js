@@ -1,7 +1,7 @@
 // Facility manager: the upgrade planner under a budget, with CSV/XLSX download.
 
 import { api, download } from "../api.js";
-import { announce, button, errorBox, field, fill, h } from "../dom.js";
+import { announce, button, errorBox, field, fill, h, tableBox } from "../dom.js";
 import { dateTime, kr, nb, num, parseDecimal } from "../format.js";
 import { pager } from "../listing.js";
 import { needNames } from "./labels.js";
@@ -135,7 +135,7 @@ function planView(plan, body, names) {
     const steps = plan.steps.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
     table.replaceChildren(
       plan.steps.length > PAGE_SIZE ? pager({ page, pageSize: PAGE_SIZE, total: plan.steps.length, label: "tiltak", onPage: show }) : "",
-      h("div", { class: "table-wrap" }, h("table", {},
+      h("div", tableBox("Tiltak i prioritert rekkefølge"), h("table", {},
         h("caption", { text: "Tiltak i prioritert rekkefølge" }),
         h("thead", {}, h("tr", {}, ["Nr.", "Bolig", "Krets", "Tiltak", "Kostnad", "Sum så langt", "Blir egnet for"].map((t) => h("th", { scope: "col", text: t })))),
         h("tbody", {}, steps.map((s) => h("tr", {},

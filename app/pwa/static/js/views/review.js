@@ -5,7 +5,7 @@
 
 import { api, list } from "../api.js";
 import { judge, requirementText } from "../checklist.js";
-import { announce, append, errorBox, field, h } from "../dom.js";
+import { announce, append, errorBox, field, h, tableBox } from "../dom.js";
 import { INSPECTION_STATUS, dateTime, nb, num } from "../format.js";
 import { choice, keepState, pager, whole } from "../listing.js";
 import { sourceText } from "../barriers.js";
@@ -97,7 +97,7 @@ export async function renderDetail(main, [id], { navigate }) {
   const changeTable = !changes.previous_inspection_id
     ? h("p", { text: "Boligen har ingen tidligere godkjent befaring å sammenligne med." })
     : changed.length
-      ? h("div", { class: "table-wrap" }, h("table", {},
+      ? h("div", tableBox("Endringer siden forrige godkjente befaring"), h("table", {},
           h("caption", { text: "Endringer siden forrige godkjente befaring" }),
           h("thead", {}, h("tr", {}, ["Punkt", "Før", "Nå"].map((t) => h("th", { scope: "col", text: t })))),
           h("tbody", {}, changed.map((c) => {

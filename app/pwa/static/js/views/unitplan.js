@@ -2,7 +2,7 @@
 
 import { api } from "../api.js";
 import { classBadge } from "../chart.js";
-import { announce, button, errorBox, field, fill, h } from "../dom.js";
+import { announce, button, errorBox, field, fill, h, tableBox } from "../dom.js";
 import { kr, nb, num } from "../format.js";
 
 const UNREACHABLE = {
@@ -39,7 +39,7 @@ function upgradeView(r, name) {
   if (!r.measures.length) return [now, h("p", { text: "Boligen er allerede egnet; ingen tiltak trengs." })];
   return [now,
     h("p", { text: `Kan bli egnet for ca. ${kr(r.cost?.typical)} (${kr(r.cost?.low)}–${kr(r.cost?.high)}). Poeng: ${num(r.score_before)} nå, ${num(r.resulting_score)} etter tiltakene.` }),
-    h("div", { class: "table-wrap" }, h("table", {},
+    h("div", tableBox("Billigste tiltak som gjør boligen egnet"), h("table", {},
       h("caption", { text: "Billigste tiltak som gjør boligen egnet" }),
       h("thead", {}, h("tr", {}, ["Tiltak", "NS 3451", "Gjelder", "Typisk kostnad", "Spenn"].map((t) => h("th", { scope: "col", text: t })))),
       h("tbody", {}, r.measures.map((m) => h("tr", {},
@@ -66,7 +66,7 @@ export async function overrides(unit, measures, planner, redraw) {
     }
   };
   const table = rows.length
-    ? h("div", { class: "table-wrap" }, h("table", {},
+    ? h("div", tableBox("Registrerte vurderinger av gjennomførbarhet"), h("table", {},
         h("caption", { text: "Registrerte vurderinger av gjennomførbarhet" }),
         h("thead", {}, h("tr", {}, ["Tiltak", "Gjelder", "Vurdering", "Begrunnelse", planner ? "Handling" : null].filter(Boolean).map((t) => h("th", { scope: "col", text: t })))),
         h("tbody", {}, rows.map((row) => h("tr", {},

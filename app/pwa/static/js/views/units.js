@@ -5,7 +5,7 @@
 import { api, list } from "../api.js";
 import { barrierList } from "../barriers.js";
 import { classBadge, scoreChart } from "../chart.js";
-import { errorBox, field, fill, h } from "../dom.js";
+import { errorBox, field, fill, h, tableBox } from "../dom.js";
 import { CLASSES, GENERAL_LABEL, UNIT_STATUS, nb, num } from "../format.js";
 import { choice, keepState, pager, whole } from "../listing.js";
 import { checklistItems, districts, labels } from "./labels.js";
@@ -75,7 +75,7 @@ export async function renderList(main, _params, { query }) {
 function unitTable(units, need, needName) {
   const heads = ["Adresse", "Bolig", "Krets", "Soverom", "Status", need ? `Egnethet: ${needName}` : null].filter(Boolean);
   if (!units.length) return h("p", { text: "Ingen boliger passer filtrene." });
-  return h("div", { class: "table-wrap" }, h("table", {},
+  return h("div", tableBox("Boliger"), h("table", {},
     h("caption", { class: "visually-hidden", text: "Boliger" }),
     h("thead", {}, h("tr", {}, heads.map((t) => h("th", { scope: "col", text: t })))),
     h("tbody", {}, units.map((u) => {

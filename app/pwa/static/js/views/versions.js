@@ -3,7 +3,7 @@
 // severity or source).
 
 import { api } from "../api.js";
-import { errorBox, field, h } from "../dom.js";
+import { errorBox, field, h, tableBox } from "../dom.js";
 import { dateTime, nb, num } from "../format.js";
 import { requirementText, sourceText } from "../barriers.js";
 import { needNames } from "./labels.js";
@@ -16,7 +16,7 @@ export async function render(main) {
   const b = h("select", { name: "b" }, options(versions.length - 1));
   const out = h("div", { "aria-live": "polite" });
   main.append(h("h1", { text: "Sjekklisteversjoner" }),
-    h("div", { class: "table-wrap" }, h("table", {},
+    h("div", tableBox("Publiserte versjoner"), h("table", {},
       h("caption", { text: "Publiserte versjoner" }),
       h("thead", {}, h("tr", {}, ["Sjekkliste", "Versjon", "Publisert", "Boliger vurdert med versjonen"].map((t) => h("th", { scope: "col", text: t })))),
       h("tbody", {}, versions.map((v) => h("tr", {},
