@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.browser_helpers import (
     assert_no_axe_violations,
+    assert_targets_large_enough,
     screenshot,
     sign_in,
     waiting_household,
@@ -22,6 +23,7 @@ def _check(page, name, title):
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert_no_axe_violations(page, name)
+    assert_targets_large_enough(page, name)
     screenshot(page, name)
 
 

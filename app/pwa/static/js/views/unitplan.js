@@ -66,7 +66,7 @@ export async function overrides(unit, measures, planner, redraw) {
     }
   };
   const table = rows.length
-    ? h("div", tableBox("Registrerte vurderinger av gjennomførbarhet"), h("table", {},
+    ? h("div", tableBox("Gjennomførbarhet per tiltak"), h("table", {},
         h("caption", { text: "Registrerte vurderinger av gjennomførbarhet" }),
         h("thead", {}, h("tr", {}, ["Tiltak", "Gjelder", "Vurdering", "Begrunnelse", planner ? "Handling" : null].filter(Boolean).map((t) => h("th", { scope: "col", text: t })))),
         h("tbody", {}, rows.map((row) => h("tr", {},
