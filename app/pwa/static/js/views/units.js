@@ -130,7 +130,9 @@ export async function renderDetail(main, [unitId], { user }) {
       return;
     }
     const { items } = await checklistItems(access.checklist.key, access.checklist.version);
-    const measures = new Map((access.general?.barriers || []).flatMap((b) => b.measures || []).map((m) => [m.id, m]));
+    // Every measure against any of the unit's barriers, whichever group the barrier hits.
+    const groups = [access.general, ...Object.values(access.limitations || {})];
+    const measures = new Map(groups.flatMap((r) => r?.barriers || []).flatMap((b) => b.measures || []).map((m) => [m.id, m]));
     const general = access.general;
     body.append(
       h("section", { class: "card summary", "aria-labelledby": "summary-h" }, h("h2", { id: "summary-h", text: "Samlet" }),
