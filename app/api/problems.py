@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from flask import Response, current_app, g, json, request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from app.api.messages import translate_errors
 from app.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,8 @@ def problem(
         "detail": gettext(detail) if detail else gettext(DETAILS.get(status, "")),
     }
     if errors:
-        body["errors"] = errors
+        english = str(get_locale() or "nb").startswith("en")
+        body["errors"] = errors if english else translate_errors(errors)
     request_id = getattr(g, "request_id", None)
     if request_id:
         body["instance"] = f"urn:request:{request_id}"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
@@ -37,3 +37,35 @@ class Applicant(db.Model):
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __mapper_args__ = {"version_id_col": version}  # UPDATE ... WHERE version = :loaded
+
+
+OFFER_STATUSES = ("offered", "accepted", "declined", "withdrawn")
+OPEN = "offered"
+
+
+class Offer(db.Model):
+    """A unit offered to a household: offered, then accepted, declined or withdrawn.
+
+    `open_unit_id` and `open_applicant_id` hold the unit and household while the offer is
+    open and are cleared when it is decided: their unique constraints let the database
+    refuse a second open offer of the same unit, or to the same household, even in a race.
+    """
+
+    __tablename__ = "offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(
+        ForeignKey("applicants.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=OPEN)
+    open_unit_id: Mapped[int | None] = mapped_column(unique=True)
+    open_applicant_id: Mapped[int | None] = mapped_column(unique=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    offered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    unit = relationship("Unit", lazy="joined")

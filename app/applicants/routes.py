@@ -4,10 +4,17 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from app.api.etag import check_if_match, etag_of
-from app.api.smorest import Blueprint, Page
-from app.applicants import demand, matching, services
+from app.api.smorest import Blueprint, Page, current_user
+from app.applicants import demand, matching, offers, services
 from app.applicants.models import Applicant
-from app.applicants.schemas import ApplicantQuerySchema, ApplicantSchema, MatchQuerySchema
+from app.applicants.schemas import (
+    ApplicantQuerySchema,
+    ApplicantSchema,
+    MatchQuerySchema,
+    OfferCreateSchema,
+    OfferDecisionSchema,
+    OfferSchema,
+)
 from app.auth.roles import ADMIN, ALLOCATION_OFFICER, FACILITY_MANAGER
 
 blp = Blueprint("applicants", __name__, url_prefix="/api/v1", description="Søkere")
@@ -81,6 +88,38 @@ class Matches(MethodView):
         """Units that suit the household, ranked, each with its reasons."""
         applicant = services.get(applicant_id, action="applicant.matched")
         return matching.matches(applicant, query)
+
+
+@blp.route("/applicants/<int:applicant_id>/offers")
+class Offers(MethodView):
+    @blp.auth_required(*OFFICERS)
+    @blp.response(200, OfferSchema(many=True))
+    def get(self, applicant_id):
+        """The household's offers, newest first (audited)."""
+        return offers.offers_of(services.get(applicant_id, action="applicant.offers_read"))
+
+    @blp.auth_required(*OFFICERS)
+    @blp.arguments(OfferCreateSchema)
+    @blp.response(201, OfferSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data, applicant_id):
+        """Offer a vacant unit: the household becomes offered, the unit reserved."""
+        applicant = services.get(applicant_id, action="applicant.offered")
+        return offers.make_offer(current_user(), applicant, data["unit_id"])
+
+
+@blp.route("/applicants/<int:applicant_id>/offers/<int:offer_id>")
+class OfferById(MethodView):
+    @blp.auth_required(*OFFICERS)
+    @blp.arguments(OfferDecisionSchema)
+    @blp.response(200, OfferSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    def patch(self, data, applicant_id, offer_id):
+        """Decide an open offer: accepted (housed, unit let), declined with a reason or
+        withdrawn (waiting, unit vacant)."""
+        applicant = services.get(applicant_id, action="applicant.offer_decided")
+        offer = offers.get_offer(applicant, offer_id)
+        return offers.decide(current_user(), applicant, offer, data["status"], data.get("reason"))
 
 
 @blp.route("/stats/demand")

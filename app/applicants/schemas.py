@@ -1,10 +1,10 @@
 from flask import current_app
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
 from webargs.fields import DelimitedList
 
 from app.api.smorest import Schema
 from app.applicants.identity import contains_identity_number
-from app.applicants.models import STATUSES
+from app.applicants.models import OFFER_STATUSES, STATUSES
 
 IDENTITY_MESSAGE = (
     "Teksten ser ut til å inneholde et fødselsnummer. Søkere registreres uten "
@@ -73,3 +73,39 @@ class MatchQuerySchema(Schema):
     include_unassessed = fields.Boolean(load_default=False)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     page_size = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
+class OfferCreateSchema(Schema):
+    unit_id = fields.Integer(required=True, metadata={"description": "A vacant unit"})
+
+
+class OfferDecisionSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(OFFER_STATUSES[1:]))
+    reason = fields.String(
+        allow_none=True,
+        validate=validate.Length(1, 2000),
+        metadata={"description": "Why the household declined (required then), or why withdrawn"},
+    )
+
+    @validates_schema
+    def _reason(self, data, **_):
+        reason = (data.get("reason") or "").strip()
+        if data["status"] == "declined" and not reason:
+            raise ValidationError("Skriv hvorfor husstanden takket nei.", "reason")
+        if contains_identity_number(reason):
+            raise ValidationError(IDENTITY_MESSAGE, "reason")
+
+
+class OfferSchema(Schema):
+    id = fields.Integer()
+    applicant_id = fields.Integer()
+    unit_id = fields.Integer()
+    address = fields.String(attribute="unit.building.address")
+    unit_number = fields.String(attribute="unit.unit_number")
+    status = fields.String(metadata={"enum": list(OFFER_STATUSES)})
+    reason = fields.String(allow_none=True)
+    offered_by_id = fields.Integer(allow_none=True)
+    offered_at = fields.DateTime()
+    decided_by_id = fields.Integer(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()

@@ -95,6 +95,9 @@ def update(applicant: Applicant, data: dict) -> Applicant:
 
 def erase(applicant: Applicant, *, reason: str = "deleted") -> None:
     """Delete for real; the audit log keeps only the reference."""
+    from app.applicants.offers import release
+
+    release(applicant)
     details = {"case": applicant.case_reference, "reason": reason}
     audit.record("applicant.erased", "applicant", applicant.id, details=details)
     db.session.delete(applicant)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.assessments.models import CLASS_ORDER, UnitBarrier, UnitScore
+from app.assessments.models import CLASS_ORDER, UnitAssessment, UnitBarrier, UnitScore
 from app.checklists import services as checklists
 from app.checklists.serialize import text_to_dict
 from app.extensions import db
@@ -84,3 +84,11 @@ def portfolio() -> dict:
             "assessed_share": _share(assessed, total),
         },
     }
+
+
+def units_per_checklist() -> dict[tuple[str, int], int]:
+    """How many units' current assessments were made with each checklist version."""
+    stmt = select(
+        UnitAssessment.checklist_key, UnitAssessment.checklist_version, func.count()
+    ).group_by(UnitAssessment.checklist_key, UnitAssessment.checklist_version)
+    return {(key, version): n for key, version, n in db.session.execute(stmt)}

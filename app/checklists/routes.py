@@ -17,6 +17,9 @@ class ChecklistVersionSchema(Schema):
     content_hash = fields.String()
     published_at = fields.DateTime()
     url = fields.Method("_url")
+    assessed_units = fields.Integer(
+        metadata={"description": "Units whose current assessment used this version"}
+    )
 
     def _url(self, row):
         return f"/api/v1/checklists/{row.key}/versions/{row.version}"
@@ -34,8 +37,13 @@ class Checklists(MethodView):
     @blp.auth_required()
     @blp.response(200, ChecklistVersionSchema(many=True))
     def get(self):
-        """Published checklist versions."""
-        return services.checklist_versions()
+        """Published checklist versions, with how many units are assessed on each."""
+        from app.assessments.stats import units_per_checklist  # it imports this module
+
+        counts, rows = units_per_checklist(), services.checklist_versions()
+        for row in rows:
+            row.assessed_units = counts.get((row.key, row.version), 0)
+        return rows
 
 
 @blp.route("/checklists/<key>/versions/<int:version>")

@@ -51,6 +51,9 @@ class Inspection(db.Model):
     answers: Mapped[list[Answer]] = relationship(
         back_populates="inspection", order_by="Answer.item_id", cascade="all, delete-orphan"
     )
+    item_comments: Mapped[list[ItemComment]] = relationship(
+        order_by="ItemComment.item_id", cascade="all, delete-orphan"
+    )
     unit = relationship("Unit", lazy="joined")
 
     # Every UPDATE of the row is a compare-and-set on `version` and bumps it in the same
@@ -94,3 +97,20 @@ class AnswerChange(db.Model):
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ItemComment(db.Model):
+    """A reviewer's comment on one item, sent back to the inspector with the returned
+    inspection; the next return replaces the set."""
+
+    __tablename__ = "inspection_item_comments"
+    __table_args__ = (UniqueConstraint("inspection_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("inspections.id", ondelete="CASCADE")
+    )
+    item_id: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -151,7 +151,8 @@ class Return(MethodView):
     @blp.arguments(ReturnSchema)
     @blp.response(200, InspectionDetailSchema)
     def post(self, body, inspection_id):
-        """Return a submitted inspection to its inspector as a draft, with a comment."""
+        """Return a submitted inspection to its inspector as a draft, with a comment on the
+        whole and/or per item (422 names unknown items)."""
         inspection = services.get_inspection(g.user, inspection_id, lock=True)
-        services.return_to_draft(g.user, inspection, body["comment"])
+        services.return_to_draft(g.user, inspection, body.get("comment"), body["item_comments"])
         return _detail(inspection), 200, _headers(inspection)

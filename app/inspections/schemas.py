@@ -1,4 +1,4 @@
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from app.api.smorest import Schema
 from app.inspections.models import STATUSES
@@ -68,8 +68,19 @@ class PreviousAnswerSchema(Schema):
     not_applicable = fields.Boolean()
 
 
+class ItemCommentSchema(Schema):
+    item_id = fields.String()
+    text = fields.String()
+    author_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+
+
 class InspectionDetailSchema(InspectionSchema):
     answers = fields.List(fields.Nested(AnswerSchema))
+    item_comments = fields.List(
+        fields.Nested(ItemCommentSchema),
+        metadata={"description": "The reviewer's comments per item from the last return"},
+    )
     photos = fields.List(fields.Dict(), dump_default=list)
     previous_answers = fields.List(
         fields.Nested(PreviousAnswerSchema),
@@ -119,5 +130,25 @@ class InspectionQuerySchema(Schema):
     assigned_to = fields.String(validate=validate.OneOf(["me"]))
 
 
+class ItemCommentInSchema(Schema):
+    item_id = fields.String(required=True, validate=validate.Length(1, 100))
+    text = fields.String(required=True, validate=validate.Length(1, 2000))
+
+
 class ReturnSchema(Schema):
-    comment = fields.String(required=True, validate=validate.Length(1, 2000))
+    comment = fields.String(
+        allow_none=True,
+        validate=validate.Length(1, 2000),
+        metadata={"description": "On the whole inspection; required without item_comments"},
+    )
+    item_comments = fields.List(
+        fields.Nested(ItemCommentInSchema),
+        load_default=list,
+        validate=validate.Length(max=500),
+        metadata={"description": "Per item; shown to the inspector at that item"},
+    )
+
+    @validates_schema
+    def _something(self, data, **_):
+        if not (data.get("comment") or "").strip() and not data["item_comments"]:
+            raise ValidationError("Skriv en kommentar til befareren.", "comment")

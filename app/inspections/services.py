@@ -33,6 +33,7 @@ from app.checklists.model import Checklist
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
 from app.inspections.carryover import carry_over
+from app.inspections.comments import replace_comments
 from app.inspections.models import Answer, AnswerChange, Inspection
 from app.locking import get_locked
 from app.scoring import validate_answer
@@ -366,8 +367,11 @@ def approve(actor: User, inspection: Inspection) -> Inspection:
     return inspection
 
 
-def return_to_draft(actor: User, inspection: Inspection, comment: str) -> Inspection:
-    """`inspection` is locked, as for approve."""
+def return_to_draft(
+    actor: User, inspection: Inspection, comment: str | None, item_comments: list[dict] = ()
+) -> Inspection:
+    """Back to the inspector as a draft, with a comment on the whole and/or per item.
+    `inspection` is locked, as for approve."""
     if inspection.status != "submitted":
         raise Conflict("Bare innsendte befaringer kan sendes tilbake.")
     other = open_draft_of(inspection.unit_id, inspection.inspector_id)
@@ -377,8 +381,10 @@ def return_to_draft(actor: User, inspection: Inspection, comment: str) -> Inspec
             "den må sendes inn eller slettes før denne kan sendes tilbake.",
             open_draft_id=str(other.id),
         )
+    replace_comments(actor, inspection, checklist_of(inspection), list(item_comments))
     inspection.status = "draft"
     inspection.return_comment = comment
-    audit.record("inspection.returned", "inspection", inspection.id, details={"comment": comment})
+    details = {"comment": comment, "items": sorted(c["item_id"] for c in item_comments)}
+    audit.record("inspection.returned", "inspection", inspection.id, details=details)
     db.session.flush()
     return inspection

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.api.smorest import Blueprint, Schema
 from app.assessments.feasibility import FeasibilityOverride
 from app.auth.roles import ADMIN, ALLOCATION_OFFICER, APPLICANT_READERS, FACILITY_MANAGER
+from app.checklists.services import catalogue
 from app.extensions import db
 from app.planning import exports, services
 from app.planning.models import Scenario
@@ -233,10 +234,12 @@ class Portfolio(MethodView):
         with no_cyclic_gc():  # reading, planning and writing out create only acyclic data
             exact = g.user.role in APPLICANT_READERS  # others: no count under 5 in the answer
             plan = services.portfolio_plan(request, exact_counts=exact)
+            labels = exports.need_labels(catalogue())
             if fmt["format"] == "csv":
-                return _download(exports.to_csv(plan), f"{CSV}; charset=utf-8", "tiltaksplan.csv")
+                csv = exports.to_csv(plan, labels)
+                return _download(csv, f"{CSV}; charset=utf-8", "tiltaksplan.csv")
             if fmt["format"] == "xlsx":
-                return _download(exports.to_xlsx(plan), XLSX, "tiltaksplan.xlsx")
+                return _download(exports.to_xlsx(plan, labels), XLSX, "tiltaksplan.xlsx")
             return jsonify(plan)  # already JSON-ready (see PlanSchema)
 
 

@@ -24,7 +24,8 @@ from app.timeutil import UTCDateTime, utcnow
 from app.units.search_terms import TERM_LENGTH, terms_of
 
 OWNERSHIPS = ("owned", "leased")
-STATUSES = ("vacant", "let", "renovation", "inactive")
+# `reserved`: offered to a household and waiting for its answer (see app.applicants.offers).
+STATUSES = ("vacant", "reserved", "let", "renovation", "inactive")
 
 
 class Building(db.Model):

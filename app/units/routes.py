@@ -1,6 +1,6 @@
 """Buildings and units: list, create, read, update; and the register import."""
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from sqlalchemy import or_, select
 
@@ -71,12 +71,21 @@ class BuildingById(MethodView):
         return building, 200, {"ETag": etag_of("building", building)}
 
 
+class ScoredPage(Page):
+    """A page of units; with suitable_for, each carries its class and score for those keys."""
+
+    @property
+    def items(self):
+        keys = [k for k in request.args.get("suitable_for", "").split(",") if k]
+        return services.attach_scores(super().items, keys) if keys else super().items
+
+
 @units.route("")
 class Units(MethodView):
     @units.auth_required()
     @units.arguments(UnitQuerySchema, location="query")
     @units.response(200, UnitSchema(many=True))
-    @units.paginate(Page)
+    @units.paginate(ScoredPage)
     def get(self, query):
         """List units with filters, sorting and pagination."""
         return services.unit_query(query)
@@ -88,6 +97,15 @@ class Units(MethodView):
         """Create a unit."""
         unit = services.save_unit(data)
         return unit, 201, {"ETag": etag_of("unit", unit)}
+
+
+@units.route("/districts")
+class Districts(MethodView):
+    @units.auth_required()
+    @units.response(200)
+    def get(self):
+        """The municipality's districts (bydel/krets), in the configured order."""
+        return list(current_app.config["DISTRICTS"])
 
 
 @units.route("/<int:unit_id>")

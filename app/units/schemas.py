@@ -86,6 +86,10 @@ class UnitSchema(Schema):
         metadata={"description": "The register facts the checklist reads (floor, lift, ...)"},
     )
     district = fields.String(dump_only=True, attribute="building.district")
+    scores = fields.Dict(
+        dump_only=True,
+        metadata={"description": "Listing with suitable_for only: {key: {class, score}}"},
+    )
 
     @validates("unit_number")
     def _unit_number(self, value, **_):
@@ -99,6 +103,12 @@ class UnitSchema(Schema):
         rooms, bedrooms = data.get("rooms"), data.get("bedrooms")
         if rooms is not None and bedrooms is not None and bedrooms > rooms:
             raise ValidationError("Kan ikke ha flere soverom enn rom.", "bedrooms")
+
+
+SORTS = (
+    *("address", "-address", "bedrooms", "-bedrooms", "area", "-area", "id"),
+    *("district", "-district", "status", "-status", "score", "-score"),
+)
 
 
 class UnitQuerySchema(Schema):
@@ -128,9 +138,7 @@ class UnitQuerySchema(Schema):
         },
     )
     sort = fields.String(
-        validate=validate.OneOf(
-            ["address", "-address", "bedrooms", "-bedrooms", "area", "-area", "id", "score"]
-        ),
+        validate=validate.OneOf(SORTS),
         metadata={
             "description": "Default: address; with suitable_for: score (best first, by the "
             "first key)"

@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from app.api.smorest import Listing
 from app.assessments import rows
-from app.assessments.models import CLASS_RANK, UnitAssessment, UnitScore
+from app.assessments.models import CLASS_ORDER, CLASS_RANK, UnitAssessment, UnitScore
 from app.assessments.services import rescore_changed_facts
 from app.audit import services as audit
 from app.checklists import services as checklists
@@ -107,6 +107,8 @@ SORTS = {
     "bedrooms": (Unit.bedrooms, Unit.id),
     "area": (Unit.area, Unit.id),
     "id": (Unit.id,),
+    "district": (Building.district, Building.address_key, Unit.unit_number),
+    "status": (Unit.status, Building.address_key, Unit.unit_number),
 }
 
 
@@ -166,13 +168,15 @@ def unit_query(query: dict) -> Listing:
     if "suitable_for" in query:
         stmt, scores = with_suitability(stmt, query)
     sort = query.get("sort") or ("score" if scores else "address")
-    if sort == "score":
+    if sort.lstrip("-") == "score":
         if not scores:
             raise Unprocessable(
                 "Ugyldige data.", errors={"sort": ["Sortering på poeng krever suitable_for."]}
             )
         first = scores[0][0]
         columns = (first.class_rank.desc(), first.score.desc(), Unit.id)
+        if sort.startswith("-"):  # worst first
+            columns = (first.class_rank, first.score, Unit.id)
     else:
         columns = SORTS[sort.lstrip("-")]
         if sort.startswith("-"):
@@ -216,3 +220,28 @@ def with_suitability(stmt, query: dict):
         stmt = stmt.join(score, (score.unit_id == Unit.id) & condition)
         scores.append((score, condition))
     return stmt, scores
+
+
+class ScoredUnit:
+    """A listed unit with its `scores` beside it (the ORM object itself stays untouched)."""
+
+    def __init__(self, unit: Unit, scores: dict):
+        self._unit, self.scores = unit, scores
+
+    def __getattr__(self, name):
+        return getattr(self._unit, name)
+
+
+def attach_scores(units: list[Unit], keys: list[str]) -> list[ScoredUnit]:
+    """Each listed unit with `scores` {key: {class, score}} for the asked keys (one read per
+    page); units never assessed get an empty dict."""
+    ids = [unit.id for unit in units]
+    found: dict[int, dict] = {i: {} for i in ids}
+    if ids and keys:
+        stmt = select(UnitScore).where(UnitScore.unit_id.in_(ids), UnitScore.key.in_(keys))
+        for row in db.session.scalars(stmt):
+            found[row.unit_id][row.key] = {
+                "class": CLASS_ORDER[row.class_rank],
+                "score": round(row.score, 1),
+            }
+    return [ScoredUnit(unit, found[unit.id]) for unit in units]

@@ -22,7 +22,7 @@ from app.units.search_terms import terms_of
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0014'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -139,3 +139,54 @@ def assert_accessible_light_and_dark(page, screen: str) -> None:
         assert_no_axe_violations(page, f"{screen} ({scheme})")
         assert_touch_targets(page, f"{screen} ({scheme})")
     page.emulate_media(color_scheme="light")
+
+
+def waiting_household(live, reference: str, needs: dict[str, str]) -> int:
+    """A waiting household with these needs ({limitation: level}), made once (server side),
+    so a test that needs demand on the waiting list does not rely on another test's."""
+    from app.applicants import services
+    from app.applicants.models import Applicant
+
+    def make(db):
+        found = db.session.query(Applicant).filter_by(case_reference=reference).one_or_none()
+        if found is None:
+            found = services.create(
+                {
+                    "case_reference": reference,
+                    "household": {"adults": 1},
+                    "needs": [{"limitation": k, "level": v} for k, v in needs.items()],
+                    "min_bedrooms": 0,
+                }
+            )
+            db.session.commit()
+        return found.id
+
+    return live.query(make)
+
+
+# Every control a finger or a pointer hits, measured where the page shows it: a checkbox or
+# radio by its label (the label is the target), controls in closed <details> are skipped.
+_SMALL_TARGETS = """() => {
+  const small = [];
+  const controls = "main button, main select, main input, main textarea, main summary, "
+    + "main a.btn, main td a, #nav a, #nav button";
+  for (const el of document.querySelectorAll(controls)) {
+    if (el.matches("input[type=hidden], .file-input")) continue;
+    const box = el.matches("input[type=checkbox], input[type=radio]");
+    const target = box ? el.closest("label") || el : el;
+    const r = target.getBoundingClientRect();
+    if (!r.width && !r.height) continue;
+    if (r.width < 44 || r.height < 44) {
+      const name = el.getAttribute("name") || el.textContent.trim().slice(0, 40);
+      const size = `${Math.round(r.width)}×${Math.round(r.height)}`;
+      small.push(`${el.tagName.toLowerCase()} «${name}» ${size}`);
+    }
+  }
+  return small;
+}"""
+
+
+def assert_targets_large_enough(page, screen: str) -> None:
+    """Touch targets of at least 44 × 44 CSS px (WCAG 2.5.5 / 2.5.8)."""
+    small = page.evaluate(_SMALL_TARGETS)
+    assert not small, f"targets under 44 × 44 px on {screen}: {small}"

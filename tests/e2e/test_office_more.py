@@ -6,7 +6,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser_helpers import assert_no_axe_violations, open_page, screenshot, sign_in
+from tests.e2e.browser_helpers import (
+    assert_no_axe_violations,
+    assert_targets_large_enough,
+    open_page,
+    screenshot,
+    sign_in,
+)
 from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -16,6 +22,7 @@ def _ready(page, title, screen):
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert_no_axe_violations(page, screen)
+    assert_targets_large_enough(page, screen)
     screenshot(page, screen.lower().replace(" ", "-"))
 
 

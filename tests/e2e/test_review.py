@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.browser_helpers import (
     assert_no_axe_violations,
+    assert_targets_large_enough,
     inspection_status,
     new_inspection,
     open_page,
@@ -30,11 +31,14 @@ def test_manager_approves_a_submitted_inspection(phone, live_app):  # noqa: F811
     expect(page.get_by_role("heading", level=1, name="Til godkjenning")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert_no_axe_violations(page, "Til godkjenning")
+    assert_targets_large_enough(page, "Til godkjenning")
     page.get_by_role("link", name=re.compile("Godkjenningsveien 1")).click()
 
     heading = page.get_by_role("heading", level=1, name=re.compile("Godkjenning: Godkjen"))
     expect(heading).to_be_visible()
     expect(page.locator(".answers").first).to_contain_text("Ja")
+    expect(page.get_by_role("heading", name="Avvik (0)")).to_be_visible()
+    page.locator(".review-section summary", has_text="Adkomst").click()  # a passing item's photo
     photo = page.get_by_role("img", name=re.compile("Bilde: Inngangen"))
     expect(photo).to_be_visible()
     page.wait_for_function("[...document.images].every((i) => i.complete && i.naturalWidth > 0)")

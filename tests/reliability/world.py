@@ -52,6 +52,7 @@ def build_world(as_role) -> World:
         "inspection_id": inspection["id"],
         "photo_id": photo["id"],
         "token_id": str(_token_id(callers["admin"])),
+        "offer_id": 1,  # none exists: 404 for the roles allowed
         "key": "uu-bolig",
         "version": 1,
     }

@@ -7,6 +7,7 @@ import { announce, button, clear, h } from "./dom.js";
 import { ROLES } from "./format.js";
 import { events as syncEvents, isSyncing, requestSync } from "./sync.js";
 import * as admin from "./views/admin.js";
+import * as versions from "./views/versions.js";
 import * as applicants from "./views/applicants.js";
 import * as demand from "./views/demand.js";
 import * as inspection from "./views/inspection.js";
@@ -34,6 +35,7 @@ const ROUTES = [
   { path: /^planlegging$/, view: planning.render, roles: ["facility_manager", "admin"], menu: "Planlegging" },
   { path: /^brukere$/, view: admin.renderUsers, roles: ["admin"], menu: "Brukere" },
   { path: /^import$/, view: admin.renderImport, roles: ["admin"], menu: "Import" },
+  { path: /^sjekklister$/, view: versions.render, roles: ["admin", "facility_manager"], menu: "Sjekklister" },
 ];
 const HOME = {
   inspector: "befaringer",
@@ -140,7 +142,8 @@ function markCurrent(path) {
 let cleanup = null;
 
 async function route() {
-  const path = location.hash.replace(/^#\/?/, "");
+  // "#/boliger?side=2&krets=Idd": the path picks the view, the query is the view's state.
+  const [path, search = ""] = location.hash.replace(/^#\/?/, "").split("?");
   if (cleanup) cleanup();
   cleanup = null;
   if (!state.user || path === "logg-inn") {
@@ -168,7 +171,7 @@ async function route() {
     view.append(h("h1", { tabindex: "-1", text: "Ingen tilgang" }), h("p", { text: "Rollen din gir ikke tilgang til denne siden." }));
   } else {
     try {
-      const done = (await target.view(view, match.slice(1), { user: state.user, navigate })) || null;
+      const done = (await target.view(view, match.slice(1), { user: state.user, navigate, query: new URLSearchParams(search) })) || null;
       if (current()) cleanup = done;
       else if (done) done();
     } catch (error) {

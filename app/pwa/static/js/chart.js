@@ -1,7 +1,7 @@
 // Charts that do not rely on colour: every bar carries its number and class as text, and
 // the bars themselves are decoration (aria-hidden). SVG attributes, not inline styles (CSP).
 
-import { h } from "./dom.js";
+import { h, tableBox } from "./dom.js";
 import { CLASSES, num } from "./format.js";
 
 export function classBadge(cls) {
@@ -28,7 +28,7 @@ const ORDER = ["suitable", "adaptable", "unsuitable", "unknown", "not_assessed"]
 
 /** One stacked bar per row of class counts, with a table carrying the same numbers. */
 export function classTable(caption, rows) {
-  return h("div", { class: "table-wrap" },
+  return h("div", tableBox(caption),
     h("table", {},
       h("caption", { text: caption }),
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Gruppe" }),
@@ -62,7 +62,7 @@ export function countChart(caption, rows, unit) {
         h("svg:rect", { x: "0", y: "0", width: String(((n || 0) / max) * 100), height: "10", class: "bar-fill fill-count" })),
       h("span", { class: "bar-value", text: `${num(n)} ${unit}` })))),
     h("details", {}, h("summary", { text: "Vis som tabell" }),
-      h("div", { class: "table-wrap" }, h("table", {},
+      h("div", tableBox(caption), h("table", {},
         h("caption", { text: caption }),
         h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Barriere" }), h("th", { scope: "col", text: `Antall ${unit}` }))),
         h("tbody", {}, rows.map(([label, n]) => h("tr", {}, h("th", { scope: "row", text: label }), h("td", { class: "num", text: num(n) }))))))));

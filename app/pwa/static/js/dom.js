@@ -63,7 +63,7 @@ export function errorBox(error) {
   const errors = error?.problem?.errors;
   if (errors && typeof errors === "object") {
     for (const [name, messages] of Object.entries(flatten(errors))) {
-      list.push(h("li", {}, `${name}: ${messages}`));
+      list.push(h("li", {}, `${fieldName(name)}: ${messages}`));
     }
   }
   return h(
@@ -72,6 +72,13 @@ export function errorBox(error) {
     h("p", {}, h("strong", { text: "Feil: " }), error?.message || String(error)),
     list.length ? h("ul", {}, list) : null,
   );
+}
+
+/** A field's label on the page ("Saksnummer"), not its key ("case_reference"). */
+function fieldName(key) {
+  const control = document.querySelector(`main [name="${CSS.escape(key.split(".")[0])}"]`);
+  const label = control?.labels?.[0]?.textContent || control?.getAttribute("aria-label");
+  return label || (key === "_schema" ? "Skjemaet" : key);
 }
 
 function flatten(obj, prefix = "") {
@@ -90,3 +97,6 @@ function flatten(obj, prefix = "") {
 export function fill(el, ...children) {
   return append(clear(el), children);
 }
+
+/** A table's scrolling box: focusable and named, so a keyboard can scroll a wide table. */
+export const tableBox = (label) => ({ class: "table-wrap", tabindex: "0", role: "region", "aria-label": label });

@@ -44,6 +44,7 @@ export const ROLES = {
 
 export const UNIT_STATUS = {
   vacant: "Ledig",
+  reserved: "Reservert (tilbudt)",
   let: "Utleid",
   renovation: "Under oppussing",
   inactive: "Ikke i bruk",
@@ -55,6 +56,16 @@ export const APPLICANT_STATUS = {
   housed: "Bosatt",
   withdrawn: "Trukket",
 };
+
+export const OFFER_STATUS = {
+  offered: "Tilbudt, venter på svar",
+  accepted: "Takket ja",
+  declined: "Takket nei",
+  withdrawn: "Trukket tilbake",
+};
+
+/** The general score concerns every resident: never show its key. */
+export const GENERAL_LABEL = "Alle beboere";
 
 export const INSPECTION_STATUS = {
   draft: "Utkast",

@@ -1,7 +1,7 @@
 // Administrator: users and roles, and the unit register import with its dry-run report.
 
 import { api, list } from "../api.js";
-import { announce, button, errorBox, field, h } from "../dom.js";
+import { announce, button, errorBox, field, h, tableBox } from "../dom.js";
 import { ROLES, num } from "../format.js";
 
 export async function renderUsers(main) {
@@ -9,17 +9,20 @@ export async function renderUsers(main) {
   const table = h("div");
   const draw = async () => {
     const { items } = await list("/users?page_size=100");
-    table.replaceChildren(h("div", { class: "table-wrap" }, h("table", {},
-      h("caption", { text: "Brukere" }),
-      h("thead", {}, h("tr", {}, ["Navn", "E-post", "Rolle", "Aktiv"].map((t) => h("th", { scope: "col", text: t })))),
-      h("tbody", {}, items.map((u) => {
-        const role = h("select", { "aria-label": `Rolle for ${u.name || u.email}` },
+    // One card per user: full-width controls with 48 px targets fit a phone as well.
+    table.replaceChildren(h("h2", { text: `Brukere (${num(items.length)})` }),
+      h("ul", { class: "cards users" }, items.map((u) => {
+        const who = u.name || u.email;
+        const role = h("select", { name: `role-${u.id}` },
           Object.entries(ROLES).map(([k, v]) => h("option", { value: k, text: v, selected: u.role === k })));
         role.addEventListener("change", () => patch(u, { role: role.value }));
-        const active = h("input", { type: "checkbox", checked: u.active, "aria-label": `${u.name || u.email} er aktiv` });
+        const active = h("input", { type: "checkbox", name: `active-${u.id}`, checked: u.active });
         active.addEventListener("change", () => patch(u, { active: active.checked }));
-        return h("tr", {}, h("td", { text: u.name }), h("td", { text: u.email }), h("td", {}, role), h("td", {}, active));
-      })))));
+        return h("li", { class: "card user" },
+          h("h3", { text: who }), h("p", { text: u.email }),
+          field(`Rolle for ${who}`, role),
+          h("label", { class: "choice" }, active, h("span", { text: `${who} er aktiv` })));
+      })));
   };
   const patch = async (user, body) => {
     try {
@@ -84,7 +87,7 @@ function reportView(report, dryRun) {
     h("ul", {}, summary),
     report.unknown_columns?.length ? h("p", { text: `Ukjente kolonner: ${report.unknown_columns.join(", ")}` }) : null,
     problems.length
-      ? h("div", { class: "table-wrap" }, h("table", {},
+      ? h("div", tableBox("Problemer, rad for rad"), h("table", {},
           h("caption", { text: `${problems.length} problemer, rad for rad` }),
           h("thead", {}, h("tr", {}, ["Rad", "Kolonne", "Problem"].map((t) => h("th", { scope: "col", text: t })))),
           h("tbody", {}, problems.map((p) => h("tr", {}, h("td", { class: "num", text: num(p.line) }), h("td", { text: p.column || "–" }), h("td", { text: p.message }))))))

@@ -1,10 +1,11 @@
 // Applicant households (no names, no national identity numbers): needs and matches.
 
 import { ApiError, api, list, request } from "../api.js";
-import { classBadge } from "../chart.js";
-import { announce, append, button, clear, errorBox, field, h } from "../dom.js";
-import { APPLICANT_STATUS, date, kr, nb, num } from "../format.js";
+import { announce, append, button, clear, errorBox, field, h, tableBox } from "../dom.js";
+import { APPLICANT_STATUS, date, nb, num } from "../format.js";
+import { choice, keepState, pager, whole } from "../listing.js";
 import { labels } from "./labels.js";
+import { matchList, offersSection } from "./offers.js";
 
 const HOUSEHOLD = [
   ["adults", "Voksne"],
@@ -15,21 +16,40 @@ const HOUSEHOLD = [
   ["over_80", "Personer over 80 år"],
 ];
 
-export async function renderList(main) {
-  const { items, total } = await list("/applicants?page_size=100");
+const PAGE_SIZE = 50;
+
+export async function renderList(main, _params, { query }) {
   const { limitations } = await labels();
   const name = Object.fromEntries(limitations.map((l) => [l.key, nb(l.label)]));
+  const status = choice("status", [["", "Alle"], ...Object.entries(APPLICANT_STATUS)], query.get("status") ?? "waiting");
+  const out = h("div", { "aria-live": "polite" });
+  const show = async (page) => {
+    keepState("husstander", new URLSearchParams({ status: status.value || "", side: String(page) }));
+    const ask = new URLSearchParams({ page: String(page), page_size: String(PAGE_SIZE) });
+    if (status.value) ask.set("status", status.value);
+    try {
+      const { items, total } = await list(`/applicants?${ask}`);
+      out.replaceChildren(
+        pager({ page, pageSize: PAGE_SIZE, total, label: "husstander", onPage: show }),
+        items.length ? h("div", tableBox("Husstander"), h("table", {},
+          h("caption", { class: "visually-hidden", text: "Husstander" }),
+          h("thead", {}, h("tr", {}, ["Saksnummer", "Behov", "Soverom", "Status"].map((t) => h("th", { scope: "col", text: t })))),
+          h("tbody", {}, items.map((a) => h("tr", {},
+            h("td", {}, h("a", { href: `#/husstander/${a.id}`, text: a.case_reference })),
+            h("td", { text: a.needs.map((n) => `${name[n.limitation] || n.limitation}${n.level === "preferred" ? " (ønsket)" : ""}`).join(", ") || "–" }),
+            h("td", { class: "num", text: num(a.min_bedrooms) }),
+            h("td", { text: APPLICANT_STATUS[a.status] || a.status }))))))
+          : h("p", { text: "Ingen husstander med denne statusen." }));
+    } catch (error) {
+      out.replaceChildren(errorBox(error));
+    }
+  };
   main.append(h("h1", { text: "Husstander på venteliste" }),
     h("p", {}, h("a", { class: "btn btn-primary", href: "#/husstander/ny", text: "Registrer ny husstand" })),
-    h("p", { text: `${num(total)} husstander.` }),
-    h("div", { class: "table-wrap" }, h("table", {},
-      h("caption", { class: "visually-hidden", text: "Husstander" }),
-      h("thead", {}, h("tr", {}, ["Saksnummer", "Behov", "Soverom", "Status"].map((t) => h("th", { scope: "col", text: t })))),
-      h("tbody", {}, items.map((a) => h("tr", {},
-        h("td", {}, h("a", { href: `#/husstander/${a.id}`, text: a.case_reference })),
-        h("td", { text: a.needs.map((n) => `${name[n.limitation] || n.limitation}${n.level === "preferred" ? " (ønsket)" : ""}`).join(", ") || "–" }),
-        h("td", { class: "num", text: num(a.min_bedrooms) }),
-        h("td", { text: APPLICANT_STATUS[a.status] || a.status })))))));
+    h("form", { class: "card filters", onsubmit: (e) => { e.preventDefault(); show(1); } },
+      field("Status", status), h("button", { type: "submit", class: "btn" }, "Vis husstander")),
+    out);
+  await show(whole(query, "side", 1));
 }
 
 async function districtNames(extra) {
@@ -124,6 +144,7 @@ export async function renderForm(main, [applicantId], { navigate, notice }) {
 
 export async function renderDetail(main, [applicantId], { navigate }) {
   const applicant = await api(`/applicants/${applicantId}`);
+  const reload = () => navigate(`husstander/${applicantId}`);
   const { limitations } = await labels();
   const name = Object.fromEntries(limitations.map((l) => [l.key, nb(l.label)]));
   const adaptable = h("input", { type: "checkbox", id: "allow-adaptable", checked: true });
@@ -132,7 +153,7 @@ export async function renderDetail(main, [applicantId], { navigate }) {
     out.replaceChildren(h("p", { text: "Finner boliger …" }));
     try {
       const data = await api(`/applicants/${applicantId}/matches?allow_adaptable=${adaptable.checked}&include_unassessed=true`);
-      out.replaceChildren(matchList(data, name));
+      out.replaceChildren(matchList(data, name, applicant, reload));
     } catch (error) {
       out.replaceChildren(errorBox(error));
     }
@@ -150,29 +171,11 @@ export async function renderDetail(main, [applicantId], { navigate }) {
       h("dt", { text: "Kretser" }), h("dd", { text: applicant.districts.join(", ") || "alle" }),
       h("dt", { text: "Tidligste innflytting" }), h("dd", { text: date(applicant.earliest_move_in) }),
       h("dt", { text: "Status" }), h("dd", { text: APPLICANT_STATUS[applicant.status] || applicant.status })),
+    await offersSection(applicant, reload),
     h("h2", { text: "Boliger som passer" }),
     h("label", { class: "choice", for: "allow-adaptable" }, adaptable, h("span", { text: "Ta med boliger som kan tilpasses" })),
     out);
   await load();
-}
-
-function matchList(data, name) {
-  if (!data.matches.length) return h("p", { text: "Ingen vurderte boliger passer husstanden nå." });
-  return h("div", {},
-    h("p", { text: `${num(data.total ?? data.matches.length)} boliger passer.` }),
-    h("ol", { class: "cards matches" }, data.matches.map((m) => h("li", { class: "card match" },
-      h("h3", {}, h("a", { href: `#/boliger/${m.unit_id}`, text: `${m.rank}. ${m.address}, ${m.unit_number}` })),
-      h("p", { text: `${m.district} · ${num(m.bedrooms)} soverom · samlet ${num(m.profile_score)} poeng` }),
-      h("ul", { class: "plain" }, Object.entries(m.needs || {}).map(([key, n]) =>
-        h("li", {}, `${name[key] || key}: `, classBadge(n.class), ` (${num(n.score)} poeng)`))),
-      m.reasons?.length ? h("div", {}, h("h4", { text: "Begrunnelse" }), h("ul", { class: "reasons" }, m.reasons.map((r) => h("li", { text: r })))) : null,
-      m.measures?.length
-        ? h("p", { text: `Tiltak som trengs: ${m.measures.map((x) => nb(x.name)).join(", ")} – ca. ${kr(m.cost?.typical)}` })
-        : null))),
-    data.not_assessed?.length
-      ? h("details", {}, h("summary", { text: `${data.not_assessed.length} aktuelle boliger er ikke befart` }),
-          h("ul", {}, data.not_assessed.map((u) => h("li", { text: `${u.address}, ${u.unit_number} (${u.district})` }))))
-      : null);
 }
 
 function deleteButton(applicant, navigate) {

@@ -2,15 +2,14 @@
 // Small counts come suppressed from the server (null) so no household can be singled out.
 
 import { api } from "../api.js";
-import { h } from "../dom.js";
-import { nb, num } from "../format.js";
-import { labels } from "./labels.js";
+import { h, tableBox } from "../dom.js";
+import { num } from "../format.js";
+import { needNames } from "./labels.js";
 
 const ANY = "alle";
 
 export async function render(main) {
-  const [data, { limitations }] = await Promise.all([api("/stats/demand"), labels()]);
-  const name = Object.fromEntries(limitations.map((l) => [l.key, nb(l.label)]));
+  const [data, name] = await Promise.all([api("/stats/demand"), needNames()]);
   const few = `færre enn ${num(data.suppressed_below)}`;
   const needs = Object.keys(data.needs).sort((a, b) => (name[a] || a).localeCompare(name[b] || b, "nb"));
   const rows = needs.flatMap((need) => {
@@ -29,7 +28,7 @@ export async function render(main) {
   main.append(h("h1", { text: "Behov og tilbud" }),
     h("p", { text: `Tall under ${num(data.suppressed_below)} vises som «${few}» av personvernhensyn. Husstander uten ønsket krets telles under «Alle kretser».` }),
     rows.length
-      ? h("div", { class: "table-wrap" }, h("table", { class: "demand" },
+      ? h("div", tableBox("Ventende husstander og egnede boliger"), h("table", { class: "demand" },
           h("caption", { text: "Ventende husstander og egnede boliger per behov og krets" }),
           h("thead", {}, h("tr", {}, ["Behov", "Krets", "Ventende husstander", "Egnede ledige boliger", "Egnede boliger i alt"]
             .map((t) => h("th", { scope: "col", text: t })))),

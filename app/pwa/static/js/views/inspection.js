@@ -325,6 +325,7 @@ export async function render(main, [id, sectionParam], { navigate }) {
       ? h("div", { class: "alert alert-warning" }, h("p", {}, h("strong", { text: "Sendt tilbake fra godkjenner. Kommentar:" })),
           h("p", { class: "return-comment", text: record.server.return_comment }))
       : null,
+    draft ? reviewedItems(record.server?.item_comments, sections, id) : null,
     progress,
     syncPanel,
     menuSlot,
@@ -360,4 +361,16 @@ export async function render(main, [id, sectionParam], { navigate }) {
     document.body.classList.remove("has-bottom-bar");
     for (const url of urls) URL.revokeObjectURL(url);
   };
+}
+
+/** The items the reviewer commented on, linked to their sections. */
+function reviewedItems(comments, sections, id) {
+  if (!comments?.length) return null;
+  return h("div", { class: "alert alert-warning" },
+    h("p", {}, h("strong", { text: `Godkjenneren har kommentert ${comments.length} punkter:` })),
+    h("ul", {}, comments.map((c) => {
+      const index = sections.findIndex((s) => s.items.some((i) => i.id === c.item_id));
+      const item = sections[index]?.items.find((i) => i.id === c.item_id);
+      return h("li", {}, h("a", { href: `#/befaring/${id}/${Math.max(index, 0)}`, text: nb(item?.question) || c.item_id }), `: ${c.text}`);
+    })));
 }

@@ -146,33 +146,47 @@ async function myUnits(status, navigate, busy) {
         point.previous_answers.length ? h("span", { class: "hint", text: " Svarene fra forrige befaring følger med." }) : null))));
 }
 
+const PAGE = 20;
+
 function newInspectionForm(status, navigate) {
   const query = h("input", { type: "search", name: "q", autocomplete: "off", enterkeyhint: "search" });
   const results = h("div", { "aria-live": "polite" });
+  const found = h("ul", { class: "plain unit-list" });
+  const start = (unit) => h("li", {},
+    button(`Start befaring: ${unitTitle(unit)}`, () => startOn(unit, { navigate, status }), "btn"),
+    button(`Last ned for bruk uten nett: ${unitTitle(unit)}`, async () => {
+      try {
+        await downloadStartingPoints([unit.id]);
+        announce(`${unitTitle(unit)} er lastet ned og kan startes uten nett.`);
+      } catch (error) {
+        status.replaceChildren(errorBox(error));
+      }
+    }, "btn btn-link"));
+  // "Vis flere" appends the next page, so a long street is reachable without a finer search.
+  const showPage = async (page) => {
+    try {
+      const { items, total } = await list(`/units?q=${encodeURIComponent(query.value)}&page=${page}&page_size=${PAGE}`);
+      if (page === 1) found.replaceChildren();
+      found.append(...items.map(start));
+      const more = page * PAGE < total
+        ? button(`Vis flere (${Math.min(PAGE, total - page * PAGE)} til av ${total})`, async () => {
+            more.remove();
+            const first = found.children.length;
+            await showPage(page + 1);
+            found.children[first]?.querySelector("button")?.focus();
+          })
+        : null;
+      results.replaceChildren(h("p", { text: `${total} boliger funnet.` }), found, more || "");
+    } catch (error) {
+      results.replaceChildren(errorBox(error));
+    }
+  };
   return h("form", {
     class: "card",
     onsubmit: async (event) => {
       event.preventDefault();
       results.replaceChildren(h("p", { text: "Søker …" }));
-      try {
-        const { items, total } = await list(`/units?q=${encodeURIComponent(query.value)}&page_size=20`);
-        results.replaceChildren(
-          h("p", { text: `${total} boliger funnet.` }),
-          h("ul", { class: "plain unit-list" }, items.map((unit) =>
-            h("li", {},
-              button(`Start befaring: ${unitTitle(unit)}`, () => startOn(unit, { navigate, status }), "btn"),
-              button(`Last ned for bruk uten nett: ${unitTitle(unit)}`, async () => {
-                try {
-                  await downloadStartingPoints([unit.id]);
-                  announce(`${unitTitle(unit)} er lastet ned og kan startes uten nett.`);
-                } catch (error) {
-                  status.replaceChildren(errorBox(error));
-                }
-              }, "btn btn-link")))),
-        );
-      } catch (error) {
-        results.replaceChildren(errorBox(error));
-      }
+      await showPage(1);
     },
   },
   h("h2", { text: "Ny befaring" }),

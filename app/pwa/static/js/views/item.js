@@ -175,9 +175,15 @@ export function renderItem(item, ctx) {
       } }, "Ta bilde", h("span", { class: "visually-hidden", text: `: ${nb(item.question)}` }))
     : null;
   const sync = answer && answer.state !== "sent" && answer.state !== "local" ? stateText(answer) : "";
+  // The reviewer's comment on this item, from the last return (shown while it is a draft).
+  const review = ctx.draft ? (ctx.record.server?.item_comments || []).find((c) => c.item_id === item.id) : null;
   return h("fieldset", { class: "item", "data-item": item.id, "data-status": status || "optional", id: `item-${item.id}` },
     h("legend", { id: `legend-${item.id}`, text: nb(item.question) }),
     toggle,
+    review
+      ? h("div", { class: "alert alert-warning item-review" }, h("p", {}, h("strong", { text: "Kommentar fra godkjenner: " })),
+          h("p", { class: "review-comment", text: review.text }))
+      : null,
     // The answer and its verdict share a row when they fit; a long verdict wraps below.
     h("div", { class: "answer-line" },
       control,

@@ -4,12 +4,11 @@ import { api } from "../api.js";
 import { classTable, countChart } from "../chart.js";
 import { append, field, h } from "../dom.js";
 import { nb, num, pct } from "../format.js";
-import { labels } from "./labels.js";
+import { labels, needNames } from "./labels.js";
 
 export async function render(main) {
-  const [stats, { limitations, profiles }] = await Promise.all([api("/stats/portfolio"), labels()]);
+  const [stats, { limitations, profiles }, name] = await Promise.all([api("/stats/portfolio"), labels(), needNames()]);
   const byKey = stats.by_key || {};
-  const name = Object.fromEntries([...limitations, ...profiles].map((x) => [x.key, nb(x.label)]));
   const k = stats.kostra || {};
   const districtSelect = h("select", { name: "key" },
     Object.keys(byKey).map((key) => h("option", { value: key, text: name[key] || key })));

@@ -1,9 +1,10 @@
 // Facility manager: the upgrade planner under a budget, with CSV/XLSX download.
 
 import { api, download } from "../api.js";
-import { announce, button, errorBox, field, fill, h } from "../dom.js";
+import { announce, button, errorBox, field, fill, h, tableBox } from "../dom.js";
 import { dateTime, kr, nb, num, parseDecimal } from "../format.js";
-import { labels } from "./labels.js";
+import { pager } from "../listing.js";
+import { needNames } from "./labels.js";
 
 export async function render(main) {
   const budget = h("input", { type: "text", inputmode: "numeric", name: "budget", autocomplete: "off", value: "2 000 000" });
@@ -111,9 +112,9 @@ function compareTable(data, name) {
       needs.map((n) => row(`Egnede boliger etter plan: ${name[n] || n}`, num(data.a.after[n] ?? 0), num(data.b.after[n] ?? 0), signed(data.difference[n]))))));
 }
 
-// A national plan has tens of thousands of steps: the table shows the first ones, the
+// A national plan has tens of thousands of steps: the table shows a page at a time, the
 // downloads hold them all.
-const SHOWN = 500;
+const PAGE_SIZE = 100;
 
 function planView(plan, body, names) {
   const save = (format) => async () => {
@@ -129,34 +130,30 @@ function planView(plan, body, names) {
   const overall = plan.totals?.overall || [];
   const before = overall.reduce((n, t) => n + t.baseline, 0);
   const after = overall.reduce((n, t) => n + t.after, 0);
-  const steps = plan.steps.slice(0, SHOWN);
+  const table = h("div", {});
+  const show = (page) => {
+    const steps = plan.steps.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+    table.replaceChildren(
+      plan.steps.length > PAGE_SIZE ? pager({ page, pageSize: PAGE_SIZE, total: plan.steps.length, label: "tiltak", onPage: show }) : "",
+      h("div", tableBox("Tiltak i prioritert rekkefølge"), h("table", {},
+        h("caption", { text: "Tiltak i prioritert rekkefølge" }),
+        h("thead", {}, h("tr", {}, ["Nr.", "Bolig", "Krets", "Tiltak", "Kostnad", "Sum så langt", "Blir egnet for"].map((t) => h("th", { scope: "col", text: t })))),
+        h("tbody", {}, steps.map((s) => h("tr", {},
+          h("td", { class: "num", text: num(s.rank) }),
+          h("td", {}, h("a", { href: `#/boliger/${s.unit_id}`, text: `${s.address}, ${s.unit_number}` })),
+          h("td", { text: s.district }),
+          h("td", { text: s.measures.length ? measureNames(s.measures) : `${measureNames(s.reused_measures)} (betalt i et tidligere steg)` }),
+          h("td", { class: "num", text: kr(typical(s.cost)) }),
+          h("td", { class: "num", text: kr(s.cumulative_cost) }),
+          h("td", { text: s.needs.map((n) => names[n] || n).join(", ") })))))));
+  };
+  if (plan.steps.length) show(1);
   return h("section", { "aria-labelledby": "plan-h" },
     h("h2", { id: "plan-h", text: "Resultat" }),
     h("p", { text: `Brukt ca. ${kr(typical(plan.spent))} av ${kr(plan.budget)}. Egnede kombinasjoner av bolig og behov: før ${num(before)}, etter ${num(after)}.` }),
     h("div", { class: "actions" }, button("Last ned CSV", save("csv")), button("Last ned Excel (XLSX)", save("xlsx"))),
-    plan.steps.length
-      ? h("div", { class: "table-wrap" }, h("table", {},
-          h("caption", { text: "Tiltak i prioritert rekkefølge" }),
-          h("thead", {}, h("tr", {}, ["Nr.", "Bolig", "Krets", "Tiltak", "Kostnad", "Sum så langt", "Blir egnet for"].map((t) => h("th", { scope: "col", text: t })))),
-          h("tbody", {}, steps.map((s) => h("tr", {},
-            h("td", { class: "num", text: num(s.rank) }),
-            h("td", {}, h("a", { href: `#/boliger/${s.unit_id}`, text: `${s.address}, ${s.unit_number}` })),
-            h("td", { text: s.district }),
-            h("td", { text: s.measures.length ? measureNames(s.measures) : `${measureNames(s.reused_measures)} (betalt i et tidligere steg)` }),
-            h("td", { class: "num", text: kr(typical(s.cost)) }),
-            h("td", { class: "num", text: kr(s.cumulative_cost) }),
-            h("td", { text: `${num(s.needs.length)} behov`, title: s.needs.map((n) => names[n] || n).join(", ") }))))))
-      : h("p", { text: "Budsjettet rekker ikke til noe tiltak som gjør en bolig egnet." }),
-    plan.steps.length > SHOWN
-      ? h("p", { text: `Tabellen viser de ${num(SHOWN)} første av ${num(plan.steps.length)} tiltak. Hele planen ligger i CSV- og Excel-filen.` })
-      : null);
+    plan.steps.length ? table : h("p", { text: "Budsjettet rekker ikke til noe tiltak som gjør en bolig egnet." }));
 }
 
 /** A cost is a number or a {low, typical, high} range. */
 const typical = (cost) => (cost && typeof cost === "object" ? cost.typical : cost);
-
-/** Norwegian names of the needs: limitations, profiles and "general". */
-async function needNames() {
-  const { limitations, profiles } = await labels();
-  return { general: "Samlet", ...Object.fromEntries([...limitations, ...profiles].map((x) => [x.key, nb(x.label)])) };
-}

@@ -1,44 +1,131 @@
-// Manager review: submitted inspections, their answers and photos read-only, approve or
-// return to the inspector with a comment.
+// Review: submitted inspections, page by page; one inspection with its deviations first
+// (requirement, photo, the previous approved value), what changed since the last approved
+// inspection, every answer by section, and a comment per item that goes back to the
+// inspector with the returned inspection.
 
 import { api, list } from "../api.js";
-import { announce, append, button, errorBox, field, h } from "../dom.js";
-import { dateTime, nb } from "../format.js";
+import { judge, requirementText } from "../checklist.js";
+import { announce, append, errorBox, field, h, tableBox } from "../dom.js";
+import { INSPECTION_STATUS, dateTime, nb, num } from "../format.js";
+import { choice, keepState, pager, whole } from "../listing.js";
+import { sourceText } from "../barriers.js";
 import { valueText } from "./item.js";
 
-export async function renderList(main) {
-  const { items } = await list("/inspections?status=submitted&page_size=100");
+const PAGE_SIZE = 25;
+
+export async function renderList(main, _params, { query }) {
+  const status = choice("status", Object.entries(INSPECTION_STATUS), query.get("status") || "submitted");
+  const out = h("div", { "aria-live": "polite" });
+  const show = async (page) => {
+    keepState("godkjenning", new URLSearchParams({ status: status.value, side: String(page) }));
+    try {
+      const { items, total } = await list(`/inspections?status=${status.value}&page=${page}&page_size=${PAGE_SIZE}`);
+      out.replaceChildren(
+        items.length
+          ? h("ul", { class: "cards" }, items.map((i) => h("li", { class: "card" },
+              h("h2", {}, h("a", { href: `#/godkjenning/${i.id}`, text: `${i.address || "Bolig"} ${i.unit_number || ""}`.trim() })),
+              h("p", { text: i.submitted_at ? `Sendt inn ${dateTime(i.submitted_at)}` : `Opprettet ${dateTime(i.created_at)}` }))))
+          : h("p", { text: status.value === "submitted" ? "Ingen befaringer venter på godkjenning." : "Ingen befaringer med denne statusen." }),
+        total > PAGE_SIZE ? pager({ page, pageSize: PAGE_SIZE, total, label: "befaringer", onPage: show }) : "");
+    } catch (error) {
+      out.replaceChildren(errorBox(error));
+    }
+  };
   main.append(h("h1", { text: "Til godkjenning" }),
-    items.length
-      ? h("ul", { class: "cards" }, items.map((i) => h("li", { class: "card" },
-          h("h2", {}, h("a", { href: `#/godkjenning/${i.id}`, text: `${i.address || "Bolig"} ${i.unit_number || ""}`.trim() })),
-          h("p", { text: `Sendt inn ${dateTime(i.submitted_at)}` }))))
-      : h("p", { text: "Ingen befaringer venter på godkjenning." }));
+    h("form", { class: "card filters", onsubmit: (e) => { e.preventDefault(); show(1); } },
+      field("Status", status), h("button", { type: "submit", class: "btn" }, "Vis befaringer")),
+    out);
+  await show(whole(query, "side", 1));
+}
+
+function photoList(photos, label) {
+  if (!photos?.length) return null;
+  return h("ul", { class: "photos" }, photos.map((p) => h("li", {},
+    h("a", { href: p.url, target: "_blank", rel: "noopener" },
+      h("img", { src: p.thumbnail_url, alt: `Bilde: ${p.caption || label}`, width: "96", height: "72" })))));
 }
 
 export async function renderDetail(main, [id], { navigate }) {
-  const inspection = await api(`/inspections/${id}`);
+  const [inspection, changes] = await Promise.all([api(`/inspections/${id}`), api(`/inspections/${id}/changes`)]);
   const definition = await api(`/checklists/${inspection.checklist_key}/versions/${inspection.checklist_version}`);
   const answers = Object.fromEntries(inspection.answers.map((a) => [a.item_id, a]));
   const photos = {};
   for (const p of inspection.photos || []) (photos[p.item_id || ""] ||= []).push(p);
+  const previous = Object.fromEntries(changes.changes.map((c) => [c.item_id, c]));
+  const existing = Object.fromEntries((inspection.item_comments || []).map((c) => [c.item_id, c.text]));
   const title = `${inspection.address || "Bolig"} ${inspection.unit_number || ""}`.trim();
   const submitted = inspection.status === "submitted";
+  const comments = new Map();
+  const commentBox = (item) => {
+    if (!submitted) return existing[item.id] ? h("p", { class: "hint", text: `Kommentar: ${existing[item.id]}` }) : null;
+    let box = comments.get(item.id);
+    if (!box) {
+      box = h("textarea", { name: `comment-${item.id}`, rows: "2", value: existing[item.id] || "" });
+      comments.set(item.id, box);
+    }
+    return h("details", { class: "item-comment", open: Boolean(existing[item.id]) },
+      h("summary", { text: "Kommentar til punktet" }), field(`Kommentar til punktet: ${nb(item.question)}`, box));
+  };
+
+  const rows = definition.sections.flatMap((section) => section.items
+    .filter((item) => answers[item.id] || photos[item.id])
+    .map((item) => ({ section, item, answer: answers[item.id], verdict: judge(item, answers[item.id]) })));
+  const deviations = rows.filter((r) => r.verdict.pass === false);
+  const wasText = (item) => {
+    const change = previous[item.id];
+    if (!change || !changes.previous_inspection_id) return null;
+    return change.previous ? valueText(item, change.previous) : "ikke besvart";
+  };
+
+  const deviationCard = ({ section, item, answer }) => {
+    const was = wasText(item);
+    const source = sourceText({}, item);
+    return h("li", { class: "card deviation" },
+      h("p", { class: "hint", text: nb(section.title) }),
+      h("h3", {}, h("span", { "aria-hidden": "true", text: "✗ " }), nb(item.question)),
+      h("p", { text: `Registrert: ${valueText(item, answer)}. ${requirementText(item) || "Krav: Ja."}` }),
+      source ? h("p", { class: "hint", text: `Kilde: ${source}` }) : null,
+      was !== null ? h("p", { text: `Forrige godkjente befaring: ${was}` }) : null,
+      answer?.note ? h("p", { class: "hint", text: `Notat: ${answer.note}` }) : null,
+      photoList(photos[item.id], nb(item.question)) || h("p", { class: "hint", text: "Ingen bilde." }),
+      commentBox(item));
+  };
+
+  const changed = changes.changes.filter((c) => !c.carried_over || c.previous?.value !== c.current?.value);
+  const itemById = new Map(rows.map((r) => [r.item.id, r.item]));
+  for (const section of definition.sections) for (const item of section.items) itemById.set(item.id, item);
+  const changeTable = !changes.previous_inspection_id
+    ? h("p", { text: "Boligen har ingen tidligere godkjent befaring å sammenligne med." })
+    : changed.length
+      ? h("div", tableBox("Endringer siden forrige godkjente befaring"), h("table", {},
+          h("caption", { text: "Endringer siden forrige godkjente befaring" }),
+          h("thead", {}, h("tr", {}, ["Punkt", "Før", "Nå"].map((t) => h("th", { scope: "col", text: t })))),
+          h("tbody", {}, changed.map((c) => {
+            const item = itemById.get(c.item_id);
+            return h("tr", {}, h("th", { scope: "row", text: nb(item?.question) || c.item_id }),
+              h("td", { text: c.previous ? valueText(item, c.previous) : "ikke besvart" }),
+              h("td", { text: c.current ? valueText(item, c.current) : "ikke besvart" }));
+          }))))
+      : h("p", { text: "Ingen endringer siden forrige godkjente befaring." });
 
   const sections = definition.sections.map((section) => {
-    const rows = section.items.filter((item) => answers[item.id] || photos[item.id]);
-    if (!rows.length) return null;
-    return h("section", { class: "card" }, h("h2", { text: nb(section.title) }),
-      h("dl", { class: "answers" }, rows.flatMap((item) => [
-        h("dt", { text: nb(item.question) }),
-        h("dd", {}, valueText(item, answers[item.id]),
-          answers[item.id]?.note ? h("p", { class: "hint", text: `Notat: ${answers[item.id].note}` }) : null,
-          photoList(photos[item.id], nb(item.question))),
+    const mine = rows.filter((r) => r.section === section);
+    if (!mine.length) return null;
+    const failed = mine.filter((r) => r.verdict.pass === false).length;
+    return h("details", { class: "card review-section" },
+      h("summary", {}, h("strong", { text: nb(section.title) }), ` – ${num(mine.length)} svar${failed ? `, ${num(failed)} avvik` : ""}`),
+      h("dl", { class: "answers" }, mine.flatMap(({ item, answer, verdict }) => [
+        h("dt", { class: verdict.pass === false ? "deviates" : null },
+          verdict.pass === false ? h("span", { class: "mark-fail", text: "Avvik: " }) : null, nb(item.question)),
+        h("dd", {}, valueText(item, answer),
+          answer?.note ? h("p", { class: "hint", text: `Notat: ${answer.note}` }) : null,
+          photoList(photos[item.id], nb(item.question)),
+          verdict.pass === false ? null : commentBox(item)),
       ])));
   });
 
   const result = h("div", { "aria-live": "polite" });
-  const comment = h("textarea", { name: "comment", rows: "3", "aria-required": "true" });
+  const comment = h("textarea", { name: "comment", rows: "3" });
   const decide = async (path, json, message) => {
     try {
       await api(`/inspections/${id}/${path}`, { method: "POST", json });
@@ -51,30 +138,30 @@ export async function renderDetail(main, [id], { navigate }) {
   const actions = submitted
     ? h("section", { class: "card", "aria-labelledby": "decide-h" },
         h("h2", { id: "decide-h", text: "Vurdering" }),
-        button("Godkjenn", () => decide("approve", undefined, "Befaringen er godkjent."), "btn btn-primary"),
+        h("button", { type: "button", class: "btn btn-primary", onclick: () => decide("approve", undefined, "Befaringen er godkjent.") }, "Godkjenn"),
         h("form", { onsubmit: (event) => {
           event.preventDefault();
-          if (!comment.value.trim()) {
-            result.replaceChildren(h("p", { class: "alert alert-error", role: "alert", text: "Skriv en kommentar til befareren om hva som må rettes." }));
+          const itemComments = [...comments].map(([itemId, box]) => ({ item_id: itemId, text: box.value.trim() })).filter((c) => c.text);
+          if (!comment.value.trim() && !itemComments.length) {
+            result.replaceChildren(h("p", { class: "alert alert-error", role: "alert", text: "Skriv en kommentar til befareren om hva som må rettes, på hele befaringen eller på punktene." }));
             comment.focus();
             return;
           }
-          decide("return", { comment: comment.value.trim() }, "Befaringen er sendt tilbake til befareren.");
+          const json = { item_comments: itemComments };
+          if (comment.value.trim()) json.comment = comment.value.trim();
+          decide("return", json, "Befaringen er sendt tilbake til befareren.");
         } },
-        field("Kommentar til befareren (påkrevd for å sende tilbake)", comment),
+        field("Kommentar til befareren (på hele befaringen)", comment, "Kommentarer på enkeltpunkter sendes med."),
         h("button", { type: "submit", class: "btn" }, "Send tilbake")),
         result)
     : h("p", { class: "alert alert-info", text: "Befaringen venter ikke på godkjenning." });
 
   append(main, [h("h1", { text: `Godkjenning: ${title}` }),
-    h("p", { text: `Sendt inn ${dateTime(inspection.submitted_at)}` }),
+    h("p", { text: `Sendt inn ${dateTime(inspection.submitted_at)} · ${num(rows.length)} svar · ${num(deviations.length)} avvik · ${changes.previous_inspection_id ? `${num(changed.length)} endringer siden forrige godkjente befaring` : "første befaring av boligen"}` }),
     photoList(photos[""], "Bilde uten punkt"),
+    h("section", { "aria-labelledby": "dev-h" }, h("h2", { id: "dev-h", text: `Avvik (${num(deviations.length)})` }),
+      deviations.length ? h("ul", { class: "plain deviations" }, deviations.map(deviationCard)) : h("p", { text: "Ingen avvik registrert." })),
+    h("section", { class: "card", "aria-labelledby": "changes-h" }, h("h2", { id: "changes-h", text: "Endringer siden forrige godkjente befaring" }), changeTable),
+    h("h2", { text: "Alle svar per seksjon" }),
     sections, actions]);
-}
-
-function photoList(photos, label) {
-  if (!photos?.length) return null;
-  return h("ul", { class: "photos" }, photos.map((p) => h("li", {},
-    h("a", { href: p.url, target: "_blank", rel: "noopener" },
-      h("img", { src: p.thumbnail_url, alt: `Bilde: ${p.caption || label}`, width: "96", height: "72" })))));
 }
