@@ -1,7 +1,7 @@
 """offers of units to households, and reviewers' comments per item
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-02 18:50:00
 
 """

@@ -10,7 +10,7 @@ with its suffixes, so any word typed anywhere in an address is one index range. 
 buildings get their terms here (the app keeps them from then on).
 
 Revision ID: 0019
-Revises: 0013
+Revises: 0017
 Create Date: 2026-12-02 18:45:00
 
 """
