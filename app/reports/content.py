@@ -14,7 +14,7 @@ from app.checklists.model import Catalogue, Checklist, Item
 from app.reports import format as f
 
 # Photos are drawn at most this size on the page (millimetres), keeping their proportions.
-PHOTO_BOX_MM = (150.0, 95.0)
+PHOTO_BOX_MM = (120.0, 85.0)
 GENERAL_LABEL = "Generelt (alle beboere)"
 
 

@@ -56,10 +56,7 @@ def num(value: Any) -> str:
     if isinstance(value, bool):
         return "Ja" if value else "Nei"
     number = float(value)
-    if number.is_integer():
-        text = f"{int(number):,}"
-    else:
-        text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    text = f"{int(number):,}" if number.is_integer() else f"{number:,.2f}".rstrip("0").rstrip(".")
     return text.replace(",", NBSP).replace(".", ",").replace("-", "−")
 
 
@@ -126,7 +123,7 @@ def requirement_text(item: Item | None, unit: str | None, requirement: dict | No
 
 
 def reference_text(reference: dict | None) -> str:
-    """"TEK17 §12-13 (forskrift)"."""
+    """ "TEK17 §12-13 (forskrift)"."""
     if not reference:
         return "–"
     name = " ".join(part for part in (reference.get("source"), reference.get("clause")) if part)

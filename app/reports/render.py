@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-from importlib import resources
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 
 import pydyf
@@ -94,9 +94,7 @@ def html_of(context: dict) -> str:
     return _environment().get_template("report.html").render(**context)
 
 
-def render_pdf(
-    context: dict, photos: Mapping[str, bytes], *, font_dir: Path = FONT_DIR
-) -> bytes:
+def render_pdf(context: dict, photos: Mapping[str, bytes], *, font_dir: Path = FONT_DIR) -> bytes:
     """The report as PDF/A-2b + PDF/UA-1 bytes. `photos` maps photo id to JPEG bytes."""
     served = dict(_fonts(font_dir))
     served.update(

@@ -77,7 +77,10 @@ def inspection_report(actor: User, inspection_id: uuid.UUID) -> Report:
         catalogue = checklists.catalogue()
         result = assessments.score_inspection(inspection, catalogue=catalogue)
         body = explain.explained(result, inspection.id)
-        body["checklist"] = {"key": inspection.checklist_key, "version": inspection.checklist_version}
+        body["checklist"] = {
+            "key": inspection.checklist_key,
+            "version": inspection.checklist_version,
+        }
         body["profiles_version"] = catalogue.profiles.version
         body["measures_version"] = catalogue.measures.version
         scored_at = inspection.approved_at or inspection.submitted_at or utcnow()
@@ -132,7 +135,9 @@ def _report(kind, object_id, unit: Unit, inspection: Inspection, body, scored_at
 def render(report: Report) -> bytes:
     """The PDF, with its download recorded in the audit log (SHA-256 of the bytes)."""
     files = storage()
-    pdf = render_pdf(report.context, {pid: files.read(key) for pid, key in report.photo_keys.items()})
+    pdf = render_pdf(
+        report.context, {pid: files.read(key) for pid, key in report.photo_keys.items()}
+    )
     audit.record(
         "report.downloaded",
         report.kind,
@@ -205,4 +210,3 @@ def _changes(inspection: Inspection) -> dict | None:
     ):
         return None
     return {**changes, "previous_approved_at": previous.approved_at}
-

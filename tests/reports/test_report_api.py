@@ -90,9 +90,6 @@ def pdf_of(response) -> bytes:
 def test_unit_report_is_pdfa_and_pdfua_with_everything_the_archive_needs(approved, manager):
     unit, inspection_id = approved
     pdf = pdf_of(manager.get(f"/api/v1/units/{unit.id}/report.pdf"))
-    import os
-    if os.environ.get("REPORT_DUMP"):
-        open(os.environ["REPORT_DUMP"], "wb").write(pdf)
     reader = pdf_checks.reader_of(pdf)
 
     metadata = pdf_checks.xmp(reader)
@@ -138,7 +135,9 @@ def test_unit_report_is_pdfa_and_pdfua_with_everything_the_archive_needs(approve
 def test_the_report_agrees_with_the_accessibility_api(approved, manager):
     unit, _ = approved
     api = manager.get(f"/api/v1/units/{unit.id}/accessibility").get_json()
-    text = pdf_checks.text(pdf_checks.reader_of(pdf_of(manager.get(f"/api/v1/units/{unit.id}/report.pdf"))))
+    text = pdf_checks.text(
+        pdf_checks.reader_of(pdf_of(manager.get(f"/api/v1/units/{unit.id}/report.pdf")))
+    )
     barriers = api["general"]["barriers"]
     assert f"Hindringer ({len(barriers)})" in text
     for n, barrier in enumerate(barriers, start=1):
