@@ -16,6 +16,8 @@ class Structure:
     tags: list[str] = field(default_factory=list)
     figures: list[str | None] = field(default_factory=list)
     table_headers: int = 0
+    cells: int = 0
+    cells_with_headers: int = 0  # data cells that name their header cells (/A /Headers)
 
 
 def reader_of(pdf: bytes) -> PdfReader:
@@ -79,4 +81,9 @@ def _walk(node, result: Structure) -> None:
         result.figures.append(str(alt) if alt is not None else None)
     if tag == "TH":
         result.table_headers += 1
+    if tag == "TD":
+        result.cells += 1
+        attributes = node.get("/A")
+        headers = attributes.get_object().get("/Headers") if attributes is not None else None
+        result.cells_with_headers += bool(headers)
     _walk(node.get("/K"), result)

@@ -108,6 +108,8 @@ def test_unit_report_is_pdfa_and_pdfua_with_everything_the_archive_needs(approve
     tree = pdf_checks.structure(reader)
     assert tree.tags.count("H1") == 1 and "H2" in tree.tags and "H3" in tree.tags
     assert tree.table_headers >= 10
+    assert tree.cells and tree.cells_with_headers == tree.cells
+    assert tree.tags.index("H1") < tree.tags.index("H2") < tree.tags.index("Figure")
     assert len(tree.figures) == 3 and all(tree.figures), tree.figures
     door_alt = next(alt for alt in tree.figures if CAPTIONS[DOOR] in alt)
     assert "Hva er fri bredde i inngangsdøren til bygget?" in door_alt
@@ -205,3 +207,17 @@ def test_refusals_are_problem_json(app, approved, inspector, manager, as_role, c
     assert_problem(client.get(f"/api/v1/units/{unit.id}/report.pdf"), 401)
     for role in ("admin", "allocation_officer", "inspector"):
         assert as_role(role).get(f"/api/v1/units/{unit.id}/report.pdf").status_code == 200
+
+
+def test_a_photo_file_lost_from_storage_is_named_not_a_500(approved, manager):
+    from app.photos.models import Photo
+    from app.photos.services import storage
+
+    unit, inspection_id = approved
+    photo = db.session.scalars(
+        select(Photo).where(Photo.inspection_id == uuid.UUID(inspection_id), Photo.item_id == DOOR)
+    ).one()
+    storage().delete(photo.display_key)
+    reader = pdf_checks.reader_of(pdf_of(manager.get(f"/api/v1/units/{unit.id}/report.pdf")))
+    assert "Bildefilen mangler i lagringen" in pdf_checks.text(reader)
+    assert len(pdf_checks.structure(reader).figures) == 2
