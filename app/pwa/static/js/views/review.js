@@ -68,6 +68,8 @@ export async function renderDetail(main, [id], { navigate }) {
 
   append(main, [h("h1", { text: `Godkjenning: ${title}` }),
     h("p", { text: `Sendt inn ${dateTime(inspection.submitted_at)}` }),
+    inspection.status === "draft" ? null
+      : h("p", {}, h("a", { class: "btn", href: `/api/v1/inspections/${id}/report.pdf`, download: "", text: "Last ned befaringsrapport (PDF)" })),
     photoList(photos[""], "Bilde uten punkt"),
     sections, actions]);
 }

@@ -88,7 +88,8 @@ export async function renderDetail(main, [unitId], { user }) {
       h("p", {}, "Samlet: ", classBadge(access.general?.class), ` · dekning ${num(Math.round((access.general?.coverage ?? 0) * 100))} %`),
       scoreChart("Poeng per funksjonsnedsettelse (100 er best)", limitations.map((l) => [nb(l.label), access.limitations?.[l.key]])),
       scoreChart("Poeng per aldersgruppe", profiles.map((p) => [nb(p.label), access.profiles?.[p.key]])),
-      barrierList(access.general?.barriers));
+      barrierList(access.general?.barriers),
+      h("p", {}, h("a", { class: "btn", href: `/api/v1/units/${unitId}/report.pdf`, download: "", text: "Last ned rapport (PDF)" })));
     if (!reader) return;
     body.append(await upgradeOptions(unitId, limitations, profiles, chosen));
     if (measures.size) body.append(await overrides(unit, measures, planner, draw));
