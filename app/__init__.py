@@ -98,6 +98,7 @@ def register_api(app: Flask) -> None:
     from app.inspections.routes import blp as inspections_blp
     from app.photos.routes import blp as photos_blp
     from app.planning.routes import blp as planning_blp
+    from app.reports.routes import blp as reports_blp
     from app.scoring.routes import blp as scoring_blp
     from app.units.routes import buildings, units
 
@@ -117,6 +118,7 @@ def register_api(app: Flask) -> None:
         assessments_blp,
         applicants_blp,
         planning_blp,
+        reports_blp,
     ):
         api.register_blueprint(blueprint)
 

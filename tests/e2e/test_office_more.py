@@ -54,6 +54,8 @@ def test_marking_a_measure_infeasible_changes_the_class(phone, live_app):  # noq
     sign_in(page, live_app, "facility_manager")
     page.goto(f"{live_app.url}/#/boliger/{live_app.units['ramp']}")
     expect(page.get_by_role("heading", level=1, name=re.compile("Rampeveien 7"))).to_be_visible()
+    report = page.get_by_role("link", name="Last ned rapport (PDF)")
+    expect(report).to_have_attribute("href", f"/api/v1/units/{live_app.units['ramp']}/report.pdf")
     page.get_by_label("Behov").select_option("wheelchair_manual")
     page.get_by_role("button", name="Vis tiltak").click()
     upgrade = page.locator(".upgrade")

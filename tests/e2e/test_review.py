@@ -47,6 +47,12 @@ def test_manager_approves_a_submitted_inspection(phone, live_app):  # noqa: F811
     assert_no_axe_violations(page, "Godkjenning av befaring")
     screenshot(page, "forvalter-godkjenning")
 
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Last ned befaringsrapport (PDF)").click()
+    assert download.value.suggested_filename == f"befaring-{inspection_id}.pdf"
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
     page.get_by_role("button", name="Godkjenn").click()
     expect(page.get_by_role("heading", level=1, name="Til godkjenning")).to_be_visible()
     expect(page.get_by_text("Godkjenningsveien 1")).to_have_count(0)

@@ -158,6 +158,8 @@ export async function renderDetail(main, [id], { navigate }) {
 
   append(main, [h("h1", { text: `Godkjenning: ${title}` }),
     h("p", { text: `Sendt inn ${dateTime(inspection.submitted_at)} · ${num(rows.length)} svar · ${num(deviations.length)} avvik · ${changes.previous_inspection_id ? `${num(changed.length)} endringer siden forrige godkjente befaring` : "første befaring av boligen"}` }),
+    inspection.status === "draft" ? null
+      : h("p", {}, h("a", { class: "btn", href: `/api/v1/inspections/${id}/report.pdf`, download: "", text: "Last ned befaringsrapport (PDF)" })),
     photoList(photos[""], "Bilde uten punkt"),
     h("section", { "aria-labelledby": "dev-h" }, h("h2", { id: "dev-h", text: `Avvik (${num(deviations.length)})` }),
       deviations.length ? h("ul", { class: "plain deviations" }, deviations.map(deviationCard)) : h("p", { text: "Ingen avvik registrert." })),

@@ -147,7 +147,8 @@ export async function renderDetail(main, [unitId], { user }) {
       verdicts("Per funksjonsnedsettelse", "per-limitation-h", limitations.map((l) => [nb(l.label), access.limitations?.[l.key]]), items),
       verdicts("Per aldersgruppe", "per-profile-h", profiles.map((p) => [nb(p.label), access.profiles?.[p.key]]), items),
       h("section", { class: "card", "aria-labelledby": "all-h" }, h("h2", { id: "all-h", text: `Barrierer for ${GENERAL_LABEL.toLowerCase()}` }),
-        barrierList(general?.barriers, items)));
+        barrierList(general?.barriers, items)),
+      h("p", {}, h("a", { class: "btn", href: `/api/v1/units/${unitId}/report.pdf`, download: "", text: "Last ned rapport (PDF)" })));
     if (!reader) return;
     body.append(await upgradeOptions(unitId, limitations, profiles, chosen));
     if (measures.size) body.append(await overrides(unit, measures, planner, draw));
