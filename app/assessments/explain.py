@@ -13,6 +13,8 @@ def with_photos(result: dict, photos: dict[str, list[str]]) -> dict:
         for r in group.values():
             for barrier in r.get("barriers", []):
                 barrier["photo_ids"] = photos.get(barrier["item_id"], [])
+    for barrier in result.get("barriers", []):
+        barrier["photo_ids"] = photos.get(barrier["item_id"], [])
     return result
 
 

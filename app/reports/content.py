@@ -38,7 +38,7 @@ def build(
     figures = {p["id"]: _figure(p, items.get(p.get("item_id") or "")) for p in photos}
     barriers = [
         _barrier(n, b, items.get(b["item_id"]), sections, explanation, catalogue, figures)
-        for n, b in enumerate(explanation["general"]["barriers"], start=1)
+        for n, b in enumerate(explanation["barriers"], start=1)  # every barrier of the unit
     ]
     shown = {photo_id for b in barriers for photo_id in b["photo_ids"]}
     title = "Befaringsrapport" if kind == "inspection" else "Tilgjengelighetsrapport"

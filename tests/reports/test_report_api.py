@@ -140,7 +140,7 @@ def test_the_report_agrees_with_the_accessibility_api(approved, manager):
     text = pdf_checks.text(
         pdf_checks.reader_of(pdf_of(manager.get(f"/api/v1/units/{unit.id}/report.pdf")))
     )
-    barriers = api["general"]["barriers"]
+    barriers = api["barriers"]
     assert f"Hindringer ({len(barriers)})" in text
     for n, barrier in enumerate(barriers, start=1):
         assert f"{n}. {barrier['question']['nb']}" in " ".join(text.split())
