@@ -14,8 +14,10 @@ import flask_smorest
 import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import g, request
-from flask_smorest.pagination import PaginationParameters
+from flask_smorest.pagination import PaginationMetadataSchema, PaginationParameters
 from flask_smorest.utils import prepare_response
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.routing import IntegerConverter
 
 from app.api import problems
@@ -100,6 +102,14 @@ class Api(flask_smorest.Api):
     def handle_http_exception(self, error):
         return problems.handle_http_exception(error)
 
+    def _register_pagination_header(self):
+        """X-Pagination as it is sent: a header whose value is a JSON object (a string)."""
+        header = {
+            "description": "Pagination metadata, a JSON object serialised in the header value",
+            "content": {"application/json": {"schema": PaginationMetadataSchema}},
+        }
+        self.spec.components.header("PAGINATION", header, lazy=True)
+
     def _register_responses(self):
         """Register a problem+json response component per status code, as smorest does.
 
@@ -157,8 +167,24 @@ class Page(flask_smorest.Page):
         return db.session.scalar(count.order_by(None))
 
 
+class Parser(FlaskParser):
+    """webargs' parser plus `multipart`: the form fields and files of one multipart body,
+    read by one schema (so the document has one `multipart/form-data` request body)."""
+
+    __location_map__ = dict(FlaskParser.__location_map__, multipart="load_multipart")
+
+    def load_multipart(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
 class Blueprint(flask_smorest.Blueprint):
     """Blueprint whose views must declare who may call them."""
+
+    ARGUMENTS_PARSER = Parser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
 
     def auth_required(self, *roles: str) -> Callable:
         """Allow signed-in users with one of `roles` (all roles when none are named).
