@@ -31,6 +31,8 @@ from app.scoring import validate_answer
 from app.scoring.conditions import item_states
 from app.timeutil import as_utc, utcnow
 from app.units.models import Unit
+from app.webhooks import events
+from app.webhooks import services as webhooks
 
 
 def checklist_of(inspection: Inspection) -> Checklist:
@@ -344,6 +346,16 @@ def approve(actor: User, inspection: Inspection) -> Inspection:
     inspection.version += 1
     store_assessment(inspection)
     audit.record("inspection.approved", "inspection", inspection.id)
+    webhooks.emit(
+        events.ASSESSMENT_APPROVED,
+        {
+            "inspection_id": str(inspection.id),
+            "unit_id": inspection.unit_id,
+            "building_id": inspection.unit.building_id,
+            "checklist_key": inspection.checklist_key,
+            "checklist_version": inspection.checklist_version,
+        },
+    )
     db.session.flush()
     return inspection
 
@@ -355,6 +367,11 @@ def return_to_draft(actor: User, inspection: Inspection, comment: str) -> Inspec
     inspection.return_comment = comment
     inspection.version += 1
     audit.record("inspection.returned", "inspection", inspection.id, details={"comment": comment})
+    # The comment stays here: free text may name people or their health.
+    webhooks.emit(
+        events.INSPECTION_RETURNED,
+        {"inspection_id": str(inspection.id), "unit_id": inspection.unit_id},
+    )
     db.session.flush()
     return inspection
 
