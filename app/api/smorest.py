@@ -214,6 +214,13 @@ class Blueprint(flask_smorest.Blueprint):
 
         return decorator
 
+    def documents(self, schema, status: int = 200, description: str = "OK") -> Callable:
+        """Document the success body of a view that builds it itself (`@response(status)`
+        without a schema): the schema describes it for the OpenAPI document and clients,
+        and does not filter what is sent."""
+        content = {"application/json": {"schema": schema}}
+        return self.doc(responses={str(status): {"description": description, "content": content}})
+
     @staticmethod
     def public(func: Callable) -> Callable:
         """Mark a view as open to anonymous callers (login, health, spec only)."""

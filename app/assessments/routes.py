@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from app.api.results import UnitAccessibilitySchema
 from app.api.smorest import Blueprint
 from app.assessments import services, stats
 from app.photos.services import photo_ids_by_item
@@ -23,6 +24,7 @@ def _with_photos(result: dict, photos: dict[str, list[str]]) -> dict:
 class Accessibility(MethodView):
     @blp.auth_required()
     @blp.response(200)
+    @blp.documents(UnitAccessibilitySchema)
     def get(self, unit_id):
         """Scores, classes, coverage and explained barriers per limitation, age group and in
         general, from the unit's current (newest approved) assessment."""
