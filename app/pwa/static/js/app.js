@@ -16,6 +16,7 @@ import * as overview from "./views/overview.js";
 import * as planning from "./views/planning.js";
 import * as review from "./views/review.js";
 import * as units from "./views/units.js";
+import * as webhooks from "./views/webhooks.js";
 
 const ALL = ["admin", "inspector", "allocation_officer", "facility_manager"];
 const ROUTES = [
@@ -34,6 +35,8 @@ const ROUTES = [
   { path: /^planlegging$/, view: planning.render, roles: ["facility_manager", "admin"], menu: "Planlegging" },
   { path: /^brukere$/, view: admin.renderUsers, roles: ["admin"], menu: "Brukere" },
   { path: /^import$/, view: admin.renderImport, roles: ["admin"], menu: "Import" },
+  { path: /^webhooker$/, view: webhooks.renderList, roles: ["admin"], menu: "Webhooker" },
+  { path: /^webhooker\/(\d+)$/, view: webhooks.renderDeliveries, roles: ["admin"] },
 ];
 const HOME = {
   inspector: "befaringer",
