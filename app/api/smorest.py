@@ -5,6 +5,7 @@ Error shape, authorization and pagination are decided here, once.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import http
 from collections.abc import Callable
@@ -13,11 +14,12 @@ from dataclasses import dataclass
 import flask_smorest
 import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import g, request
+from flask import after_this_request, g, request
 from flask_smorest.pagination import PaginationMetadataSchema, PaginationParameters
 from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
+from werkzeug.http import http_date
 from werkzeug.routing import IntegerConverter
 
 from app.api import problems
@@ -214,6 +216,33 @@ class Blueprint(flask_smorest.Blueprint):
 
         return decorator
 
+    def deprecated(
+        self, *, since: datetime.date, sunset: datetime.date | None = None, link: str | None = None
+    ) -> Callable:
+        """Announce that an operation (or a field it returns) is going away: `deprecated` in
+        the document, and on every answer `Deprecation` (RFC 9745, the date it was
+        deprecated), `Sunset` (RFC 8594, the earliest removal date) and a `Link` to what
+        replaces it. See docs/integration.md (versioning policy)."""
+        headers = {"Deprecation": f"@{_unix(since)}"}
+        if sunset is not None:
+            headers["Sunset"] = http_date(_unix(sunset))
+        if link is not None:
+            headers["Link"] = f'<{link}>; rel="deprecation"; type="text/html"'
+
+        def decorator(func):
+            @functools.wraps(func)
+            def wrapper(*args, **kwargs):
+                @after_this_request
+                def announce(response):
+                    response.headers.update(headers)
+                    return response
+
+                return func(*args, **kwargs)
+
+            return self.doc(deprecated=True)(wrapper)
+
+        return decorator
+
     def documents(self, schema, status: int = 200, description: str = "OK") -> Callable:
         """Document the success body of a view that builds it itself (`@response(status)`
         without a schema): the schema describes it for the OpenAPI document and clients,
@@ -226,6 +255,10 @@ class Blueprint(flask_smorest.Blueprint):
         """Mark a view as open to anonymous callers (login, health, spec only)."""
         func._auth_roles = "public"
         return func
+
+
+def _unix(day: datetime.date) -> int:
+    return int(datetime.datetime.combine(day, datetime.time(), datetime.UTC).timestamp())
 
 
 def current_user():
