@@ -92,6 +92,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "WEBHOOK_MAX_ATTEMPTS": _int(env, "WEBHOOK_MAX_ATTEMPTS", 10),
         "WEBHOOK_RETRY_BASE_SECONDS": _int(env, "WEBHOOK_RETRY_BASE_SECONDS", 60),
         "WEBHOOK_POLL_SECONDS": _int(env, "WEBHOOK_POLL_SECONDS", 15),
+        "WEBHOOK_LOG_RETENTION_DAYS": _int(env, "WEBHOOK_LOG_RETENTION_DAYS", 90),
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent / "translations"),
         "JSON_SORT_KEYS": False,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.audit import services as audit
 from app.errors import Conflict, NotFound, Unprocessable
@@ -13,7 +14,13 @@ from app.extensions import db
 from app.timeutil import utcnow
 from app.webhooks import signing, targets
 from app.webhooks.events import EVENTS, PING
-from app.webhooks.models import PENDING, WebhookDelivery, WebhookSubscription
+from app.webhooks.models import (
+    DELIVERED,
+    FAILED,
+    PENDING,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 
 DUE_FLAG = "webhooks_due"  # set on the session when it holds new deliveries
 
@@ -155,3 +162,14 @@ def resend(delivery: WebhookDelivery) -> WebhookDelivery:
     db.session.info[DUE_FLAG] = True
     db.session.flush()
     return delivery
+
+
+def purge_log(days: int) -> int:
+    """Remove delivered and failed deliveries (with their attempts) older than `days`."""
+    cutoff = utcnow() - timedelta(days=days)
+    result = db.session.execute(
+        delete(WebhookDelivery).where(
+            WebhookDelivery.status.in_((DELIVERED, FAILED)), WebhookDelivery.created_at < cutoff
+        )
+    )
+    return result.rowcount

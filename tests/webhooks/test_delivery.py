@@ -10,7 +10,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 from app.webhooks import services as webhooks
 from app.webhooks.dispatch import backoff, deliver_due
-from app.webhooks.models import WebhookDelivery
+from app.webhooks.models import WebhookAttempt, WebhookDelivery
 from tests.factories import STEP_FREE_BARRIERS, assess, make_unit, passing_answers
 from tests.webhooks.receiver import Receiver
 
@@ -223,3 +223,28 @@ def test_a_rolled_back_change_sends_nothing(app, admin, receiver):
     db.session.rollback()  # the change that emitted it failed
     assert db.session.scalars(select(WebhookDelivery)).all() == []
     assert deliver_due() == 0
+
+
+def test_purge_removes_old_finished_deliveries_with_their_attempts(app, admin, as_role, receiver):
+    subscribe(admin, receiver)
+    approved_inspection(as_role)
+    deliver_due()
+    pending = webhooks.emit("assessment.approved", {"unit_id": 1})[0]
+    db.session.commit()
+    for delivery in db.session.scalars(select(WebhookDelivery)):
+        delivery.created_at = utcnow() - timedelta(days=100)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["webhooks", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "2 leveranser slettet" in result.output
+    remaining = db.session.scalars(select(WebhookDelivery)).all()
+    assert [d.id for d in remaining] == [pending.id]  # never sent yet: kept
+    assert db.session.scalars(select(WebhookAttempt)).all() == []
+
+
+def test_deliver_command_sends_what_is_due(app, admin, as_role, receiver):
+    subscribe(admin, receiver, events=["assessment.approved"])
+    approved_inspection(as_role)
+    result = app.test_cli_runner().invoke(args=["webhooks", "deliver"])
+    assert result.exit_code == 0 and "1 leveringsforsøk" in result.output
+    assert len(receiver.wait_for(1)) == 1
