@@ -23,7 +23,8 @@ import time
 from datetime import timedelta
 
 from flask import Flask, current_app, has_request_context
-from sqlalchemy import event, func, or_, select, update
+from sqlalchemy import event, func, insert, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -97,14 +98,23 @@ def deliver_due(limit: int = 50) -> int:
     return attempted
 
 
-def attempt(delivery: WebhookDelivery) -> WebhookAttempt:
+def attempt(delivery: WebhookDelivery) -> None:
     """One POST of a claimed delivery, logged; the delivery is then delivered, due again
     later, or failed when its attempts are used up (or its target is refused)."""
     config = current_app.config
+    # Everything is read before the call, while this process holds the claim; afterwards
+    # the result is written without reading first (SQLite: a read transaction that turns
+    # into a write fails at once when another process wrote meanwhile).
+    delivery_id, url, attempts = delivery.id, delivery.subscription.url, delivery.attempts + 1
     body = body_of(delivery)
-    url = delivery.subscription.url
     headers = headers_for(delivery, body, int(time.time()))
-    db.session.commit()  # release the read transaction before the network call
+    number = 1 + (
+        db.session.scalar(
+            select(func.max(WebhookAttempt.number)).where(WebhookAttempt.delivery_id == delivery_id)
+        )
+        or 0
+    )
+    db.session.commit()  # no transaction stays open while the receiver answers
     started = time.monotonic()
     status_code, error, final = None, None, False
     try:
@@ -119,35 +129,48 @@ def attempt(delivery: WebhookDelivery) -> WebhookAttempt:
     except (OSError, http.client.HTTPException) as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
     duration = int((time.monotonic() - started) * 1000)
-    number = 1 + (
-        db.session.scalar(
-            select(func.max(WebhookAttempt.number)).where(WebhookAttempt.delivery_id == delivery.id)
-        )
-        or 0
-    )
-    logged = WebhookAttempt(
-        delivery_id=delivery.id,
-        number=number,
-        status_code=status_code,
-        error=error,
-        duration_ms=duration,
-    )
-    db.session.add(logged)
-    delivery.attempts += 1
-    delivery.last_status_code = status_code
-    delivery.last_error = error
-    delivery.locked_until = None
+    outcome = {
+        "attempts": attempts,
+        "last_status_code": status_code,
+        "last_error": error,
+        "locked_until": None,
+    }
     if error is None:
-        delivery.status, delivery.delivered_at, delivery.next_attempt_at = DELIVERED, utcnow(), None
-    elif final or delivery.attempts >= config["WEBHOOK_MAX_ATTEMPTS"]:
-        delivery.status, delivery.next_attempt_at = FAILED, None
+        outcome.update(status=DELIVERED, delivered_at=utcnow(), next_attempt_at=None)
+    elif final or attempts >= config["WEBHOOK_MAX_ATTEMPTS"]:
+        outcome.update(status=FAILED, next_attempt_at=None)
     else:
-        delay = backoff(delivery.attempts, config["WEBHOOK_RETRY_BASE_SECONDS"])
-        delivery.next_attempt_at = utcnow() + timedelta(seconds=delay)
-    db.session.commit()
+        delay = backoff(attempts, config["WEBHOOK_RETRY_BASE_SECONDS"])
+        outcome.update(next_attempt_at=utcnow() + timedelta(seconds=delay))
+    logged = {
+        "delivery_id": delivery_id,
+        "number": number,
+        "at": utcnow(),
+        "status_code": status_code,
+        "error": error,
+        "duration_ms": duration,
+    }
+    _record(delivery_id, logged, outcome)
     if error:
-        log.info("webhook %s attempt %s to %s failed: %s", delivery.id, number, url, error)
-    return logged
+        log.info("webhook %s attempt %s to %s failed: %s", delivery_id, number, url, error)
+
+
+def _record(delivery_id, logged: dict, outcome: dict, tries: int = 5) -> None:
+    """Write the attempt and the delivery's new state; a busy database is tried again (the
+    claim holds meanwhile, so no other process sends the delivery)."""
+    for n in range(tries):
+        try:
+            db.session.execute(insert(WebhookAttempt).values(**logged))
+            db.session.execute(
+                update(WebhookDelivery).where(WebhookDelivery.id == delivery_id).values(**outcome)
+            )
+            db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if n == tries - 1:
+                raise
+            time.sleep(0.2 * (n + 1))
 
 
 class Dispatcher:
