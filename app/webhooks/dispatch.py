@@ -181,6 +181,8 @@ class Dispatcher:
         self.wake = threading.Event()
         self.pid: int | None = None
         self.lock = threading.Lock()
+        self.stopped = False
+        self.thread: threading.Thread | None = None
 
     def nudge(self) -> None:
         self.ensure_running()
@@ -193,17 +195,26 @@ class Dispatcher:
             if self.pid == os.getpid():
                 return
             self.pid = os.getpid()
-            thread = threading.Thread(target=self._run, name="webhooks", daemon=True)
-            thread.start()
+            self.thread = threading.Thread(target=self._run, name="webhooks", daemon=True)
+            self.thread.start()
+
+    def stop(self, timeout: float = 15) -> None:
+        """Let the thread finish what it is sending and end (servers embedded in tests)."""
+        self.stopped = True
+        self.wake.set()
+        if self.thread is not None:
+            self.thread.join(timeout)
 
     def _run(self) -> None:
         poll = self.app.config["WEBHOOK_POLL_SECONDS"]
-        while True:
+        while not self.stopped:
             self.wake.wait(poll)
             self.wake.clear()
+            if self.stopped:
+                return
             with self.app.app_context():
                 try:
-                    while deliver_due():
+                    while deliver_due() and not self.stopped:
                         pass
                 except Exception:  # the thread must outlive a database hiccup
                     log.exception("webhook dispatch failed")

@@ -58,6 +58,7 @@ def live_server(tmp_path_factory):
         finally:
             server.shutdown()
             thread.join(5)
+            app.extensions["webhooks"].stop()
             with app.app_context():
                 db.engine.dispose()
 
