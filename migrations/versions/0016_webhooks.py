@@ -1,7 +1,7 @@
 """webhook subscriptions, deliveries and attempts
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-02 18:38:18
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
