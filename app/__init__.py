@@ -101,6 +101,7 @@ def register_api(app: Flask) -> None:
     from app.reports.routes import blp as reports_blp
     from app.scoring.routes import blp as scoring_blp
     from app.units.routes import buildings, units
+    from app.webhooks.routes import blp as webhooks_blp
 
     api = app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
     problems.register_error_handlers(app)
@@ -119,8 +120,12 @@ def register_api(app: Flask) -> None:
         applicants_blp,
         planning_blp,
         reports_blp,
+        webhooks_blp,
     ):
         api.register_blueprint(blueprint)
+    from app.webhooks import dispatch
+
+    dispatch.init_app(app)
 
 
 def register_web(app: Flask) -> None:
@@ -142,6 +147,7 @@ def register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.photos.cli import photos_cli
     from app.units.cli import units_cli
+    from app.webhooks.cli import webhooks_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(checklists_cli)
@@ -151,3 +157,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(applicants_cli)
     app.cli.add_command(units_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(webhooks_cli)

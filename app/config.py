@@ -52,6 +52,10 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
     instance = Path(instance_path)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'uu-bolig.db'}"
 
+    dispatcher = env.get("WEBHOOK_DISPATCHER") or ("off" if app_env == "testing" else "thread")
+    if dispatcher not in ("thread", "off"):
+        raise ConfigError(f"WEBHOOK_DISPATCHER must be thread or off, got {dispatcher!r}")
+
     return {
         "APP_ENV": app_env,
         "TESTING": app_env == "testing",
@@ -83,6 +87,16 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "API_TOKEN_LIFETIME_DAYS": _int(env, "API_TOKEN_LIFETIME_DAYS", 90),
         "APPLICANT_RETENTION_DAYS": _int(env, "APPLICANT_RETENTION_DAYS", 365),
         "TRUST_PROXY_HEADERS": _bool(env.get("TRUST_PROXY_HEADERS"), False),
+        "WEBHOOK_DISPATCHER": dispatcher,
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": _bool(env.get("WEBHOOK_ALLOW_PRIVATE_TARGETS"), False),
+        "WEBHOOK_ALLOWED_HOSTS": [
+            h.strip().lower() for h in env.get("WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()
+        ],
+        "WEBHOOK_TIMEOUT_SECONDS": _int(env, "WEBHOOK_TIMEOUT_SECONDS", 10),
+        "WEBHOOK_MAX_ATTEMPTS": _int(env, "WEBHOOK_MAX_ATTEMPTS", 10),
+        "WEBHOOK_RETRY_BASE_SECONDS": _int(env, "WEBHOOK_RETRY_BASE_SECONDS", 60),
+        "WEBHOOK_POLL_SECONDS": _int(env, "WEBHOOK_POLL_SECONDS", 15),
+        "WEBHOOK_LOG_RETENTION_DAYS": _int(env, "WEBHOOK_LOG_RETENTION_DAYS", 90),
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent / "translations"),
         "JSON_SORT_KEYS": False,

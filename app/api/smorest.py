@@ -5,6 +5,7 @@ Error shape, authorization and pagination are decided here, once.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import http
 from collections.abc import Callable
@@ -13,9 +14,12 @@ from dataclasses import dataclass
 import flask_smorest
 import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import g, request
-from flask_smorest.pagination import PaginationParameters
+from flask import after_this_request, g, request
+from flask_smorest.pagination import PaginationMetadataSchema, PaginationParameters
 from flask_smorest.utils import prepare_response
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
+from werkzeug.http import http_date
 from werkzeug.routing import IntegerConverter
 
 from app.api import problems
@@ -114,6 +118,14 @@ class Api(flask_smorest.Api):
     def handle_http_exception(self, error):
         return problems.handle_http_exception(error)
 
+    def _register_pagination_header(self):
+        """X-Pagination as it is sent: a header whose value is a JSON object (a string)."""
+        header = {
+            "description": "Pagination metadata, a JSON object serialised in the header value",
+            "content": {"application/json": {"schema": PaginationMetadataSchema}},
+        }
+        self.spec.components.header("PAGINATION", header, lazy=True)
+
     def _register_responses(self):
         """Register a problem+json response component per status code, as smorest does.
 
@@ -171,10 +183,24 @@ class Page(flask_smorest.Page):
         return db.session.scalar(count.order_by(None))
 
 
+class Parser(CheckedParser):
+    """webargs' parser plus `multipart`: the form fields and files of one multipart body,
+    read by one schema (so the document has one `multipart/form-data` request body)."""
+
+    __location_map__ = dict(FlaskParser.__location_map__, multipart="load_multipart")
+
+    def load_multipart(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
 class Blueprint(flask_smorest.Blueprint):
     """Blueprint whose views must declare who may call them."""
 
-    ARGUMENTS_PARSER = CheckedParser()
+    ARGUMENTS_PARSER = Parser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
 
     def _document_pagination_metadata(self, spec, resp_doc):
         """X-Pagination is one header whose value is a JSON object serialised as a string
@@ -210,6 +236,40 @@ class Blueprint(flask_smorest.Blueprint):
 
         return decorator
 
+    def deprecated(
+        self, *, since: datetime.date, sunset: datetime.date | None = None, link: str | None = None
+    ) -> Callable:
+        """Announce that an operation (or a field it returns) is going away: `deprecated` in
+        the document, and on every answer `Deprecation` (RFC 9745, the date it was
+        deprecated), `Sunset` (RFC 8594, the earliest removal date) and a `Link` to what
+        replaces it. See docs/integration.md (versioning policy)."""
+        headers = {"Deprecation": f"@{_unix(since)}"}
+        if sunset is not None:
+            headers["Sunset"] = http_date(_unix(sunset))
+        if link is not None:
+            headers["Link"] = f'<{link}>; rel="deprecation"; type="text/html"'
+
+        def decorator(func):
+            @functools.wraps(func)
+            def wrapper(*args, **kwargs):
+                @after_this_request
+                def announce(response):
+                    response.headers.update(headers)
+                    return response
+
+                return func(*args, **kwargs)
+
+            return self.doc(deprecated=True)(wrapper)
+
+        return decorator
+
+    def documents(self, schema, status: int = 200, description: str = "OK") -> Callable:
+        """Document the success body of a view that builds it itself (`@response(status)`
+        without a schema): the schema describes it for the OpenAPI document and clients,
+        and does not filter what is sent."""
+        content = {"application/json": {"schema": schema}}
+        return self.doc(responses={str(status): {"description": description, "content": content}})
+
     @staticmethod
     def public(func: Callable) -> Callable:
         """Mark a view as open to anonymous callers (login, health, spec only)."""
@@ -221,6 +281,10 @@ class Blueprint(flask_smorest.Blueprint):
 
         wrapper._auth_roles = "public"
         return wrapper
+
+
+def _unix(day: datetime.date) -> int:
+    return int(datetime.datetime.combine(day, datetime.time(), datetime.UTC).timestamp())
 
 
 def current_user():

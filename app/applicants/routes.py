@@ -4,6 +4,7 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from app.api.etag import check_if_match, etag_of
+from app.api.results import MatchesSchema
 from app.api.smorest import Blueprint, Page, current_user
 from app.applicants import demand, matching, offers, services
 from app.applicants.models import Applicant
@@ -84,6 +85,7 @@ class Matches(MethodView):
     @blp.auth_required(*OFFICERS)
     @blp.arguments(MatchQuerySchema, location="query")
     @blp.response(200)
+    @blp.documents(MatchesSchema)
     def get(self, query, applicant_id):
         """Units that suit the household, ranked, each with its reasons."""
         applicant = services.get(applicant_id, action="applicant.matched")

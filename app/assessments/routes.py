@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from app.api.results import UnitAccessibilitySchema
 from app.api.smorest import Blueprint
 from app.assessments import explain, stats
 from app.units.services import get_unit
@@ -13,6 +14,7 @@ blp = Blueprint("assessments", __name__, url_prefix="/api/v1", description="Tilg
 class Accessibility(MethodView):
     @blp.auth_required()
     @blp.response(200)
+    @blp.documents(UnitAccessibilitySchema)
     def get(self, unit_id):
         """Scores, classes, coverage and explained barriers per limitation, age group and in
         general, from the unit's current (newest approved) assessment."""

@@ -77,6 +77,15 @@ def _sync(unit_ids) -> None:
     )
 
 
+def class_ranks(unit_id: int) -> dict[str, int]:
+    """The unit's stored class rank per key (empty when it was never assessed)."""
+    return dict(
+        db.session.execute(
+            select(UnitScore.key, UnitScore.class_rank).where(UnitScore.unit_id == unit_id)
+        ).all()
+    )
+
+
 def replace(table, unit_ids: list[int], rows: list[tuple], columns: tuple[str, ...]) -> None:
     """Swap these units' rows of `table` for the new ones (a delete and a bulk insert)."""
     if unit_ids:

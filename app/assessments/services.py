@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.assessments import rows
 from app.assessments.feasibility import overrides_for
-from app.assessments.models import UnitAssessment
+from app.assessments.models import CLASS_ORDER, UnitAssessment
 from app.checklists import services as checklists
 from app.checklists.model import Catalogue
 from app.extensions import db
@@ -23,6 +23,8 @@ from app.scoring import Answer as ScoringAnswer
 from app.scoring import Result, prepare, score
 from app.timeutil import utcnow
 from app.units.facts import facts_from, facts_of
+from app.webhooks import events
+from app.webhooks import services as webhooks
 
 __all__ = ["facts_from", "facts_of"]  # re-exported: callers read the facts with the scores
 
@@ -104,9 +106,27 @@ def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None)
     assessment.plan_input = plan_input(prepared, answers, facts, feasibility)
     assessment.scored_at = utcnow()
     db.session.add(assessment)
+    before = rows.class_ranks(inspection.unit_id)
     rows.replace_unit(inspection.unit, result)
+    _tell_suitability_changes(inspection.unit_id, before, rows.score_rows(0, result))
     db.session.flush()
     return assessment
+
+
+def _tell_suitability_changes(unit_id: int, before: dict[str, int], after: list[tuple]) -> None:
+    """The `unit.suitability_changed` webhook: the keys whose class changed (from null
+    when the unit had no assessment)."""
+    changes = [
+        {
+            "key": key,
+            "from": CLASS_ORDER[before[key]] if key in before else None,
+            "to": CLASS_ORDER[rank],
+        }
+        for _, key, rank, _score in after
+        if before.get(key) != rank
+    ]
+    if changes:
+        webhooks.emit(events.UNIT_SUITABILITY_CHANGED, {"unit_id": unit_id, "changes": changes})
 
 
 def current_assessment(unit_id: int) -> UnitAssessment | None:

@@ -116,12 +116,20 @@ class MissingSchema(Schema):
     )
 
 
+class OutcomeSchema(Schema):
+    item_id = fields.String(required=True)
+    outcome = fields.String(
+        required=True,
+        metadata={
+            "enum": ["saved", "unchanged", "stale"],
+            "description": "saved, unchanged or stale (a newer answer exists)",
+        },
+    )
+
+
 class SyncResultSchema(Schema):
     inspection = fields.Nested(InspectionDetailSchema)
-    outcomes = fields.List(
-        fields.Dict(),
-        metadata={"description": "Per answer: saved, unchanged or stale (a newer answer exists)"},
-    )
+    outcomes = fields.List(fields.Nested(OutcomeSchema), metadata={"description": "Per answer"})
 
 
 class InspectionQuerySchema(Schema):

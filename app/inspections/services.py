@@ -40,6 +40,8 @@ from app.scoring import validate_answer
 from app.scoring.conditions import item_states
 from app.timeutil import as_utc, utcnow
 from app.units.models import Unit
+from app.webhooks import events
+from app.webhooks import services as webhooks
 
 
 def checklist_of(inspection: Inspection) -> Checklist:
@@ -363,6 +365,16 @@ def approve(actor: User, inspection: Inspection) -> Inspection:
     inspection.approved_by_id = actor.id
     store_assessment(inspection)
     audit.record("inspection.approved", "inspection", inspection.id)
+    webhooks.emit(
+        events.ASSESSMENT_APPROVED,
+        {
+            "inspection_id": str(inspection.id),
+            "unit_id": inspection.unit_id,
+            "building_id": inspection.unit.building_id,
+            "checklist_key": inspection.checklist_key,
+            "checklist_version": inspection.checklist_version,
+        },
+    )
     db.session.flush()
     return inspection
 
@@ -386,5 +398,10 @@ def return_to_draft(
     inspection.return_comment = comment
     details = {"comment": comment, "items": sorted(c["item_id"] for c in item_comments)}
     audit.record("inspection.returned", "inspection", inspection.id, details=details)
+    # The comments stay here: free text may name people or their health.
+    webhooks.emit(
+        events.INSPECTION_RETURNED,
+        {"inspection_id": str(inspection.id), "unit_id": inspection.unit_id},
+    )
     db.session.flush()
     return inspection

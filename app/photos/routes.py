@@ -12,18 +12,17 @@ from app.photos import services
 blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Bilder")
 
 
-class PhotoFormSchema(Schema):
+class PhotoUploadSchema(Schema):
+    """The multipart body: the form fields and the image file."""
+
     id = fields.UUID(required=True, metadata={"description": "The device's photo UUID"})
     item_id = fields.String(validate=validate.Length(1, 100))
     caption = fields.String(validate=validate.Length(max=500))
+    file = Upload(required=True, metadata={"description": "JPEG, PNG, WebP or HEIC"})
 
 
 class PhotoCaptionSchema(Schema):
     caption = fields.String(required=True, allow_none=True, validate=validate.Length(max=500))
-
-
-class PhotoFileSchema(Schema):
-    file = Upload(required=True)
 
 
 class PhotoSchema(Schema):
@@ -41,8 +40,7 @@ class PhotoSchema(Schema):
 @blp.route("/inspections/<uuid:inspection_id>/photos")
 class Photos(MethodView):
     @blp.auth_required(ADMIN, INSPECTOR)
-    @blp.arguments(PhotoFormSchema, location="form")
-    @blp.arguments(PhotoFileSchema, location="files")
+    @blp.arguments(PhotoUploadSchema, location="multipart")
     @blp.response(201, PhotoSchema)
     @blp.alt_response(
         200, schema=PhotoSchema, description="Already stored (same UUID, or same bytes and item)"
@@ -50,13 +48,13 @@ class Photos(MethodView):
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.alt_response(422, response="UNPROCESSABLE_CONTENT")
-    def post(self, form, files, inspection_id):
+    def post(self, form, inspection_id):
         """Upload one photo (JPEG, PNG, WebP, HEIC); retries with the same UUID are safe."""
         photo, created = services.upload(
             g.user,
             inspection_id,
             form["id"],
-            files["file"].stream,
+            form["file"].stream,
             form.get("item_id"),
             form.get("caption"),
         )

@@ -5,6 +5,7 @@ from flask.views import MethodView
 from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
+from app.api.results import UpgradeOptionsSchema
 from app.api.smorest import Blueprint, Schema
 from app.assessments.feasibility import FeasibilityOverride
 from app.auth.roles import ADMIN, ALLOCATION_OFFICER, APPLICANT_READERS, FACILITY_MANAGER
@@ -213,6 +214,7 @@ class UpgradeOptions(MethodView):
     @blp.auth_required(*READERS)
     @blp.arguments(UpgradeQuerySchema, location="query")
     @blp.response(200)
+    @blp.documents(UpgradeOptionsSchema)
     def get(self, query, unit_id):
         """The cheapest feasible measures that make the unit suitable for a key (exact)."""
         return services.unit_upgrade_options(get_unit(unit_id), query["profile"])

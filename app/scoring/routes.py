@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from marshmallow import fields, validate
 
+from app.api.results import AccessibilityResultSchema
 from app.api.smorest import Blueprint, Schema
 from app.checklists import services as checklists
 from app.checklists.model import BUILDING_TYPES
@@ -82,6 +83,7 @@ class WhatIf(MethodView):
     @blp.auth_required()
     @blp.arguments(WhatIfSchema)
     @blp.response(200)
+    @blp.documents(AccessibilityResultSchema)
     @blp.alt_response(422, response="UNPROCESSABLE_CONTENT")
     def post(self, body, key, version):
         """Score a set of answers without storing anything (what-if)."""

@@ -102,10 +102,27 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/api/v1/planning/scenarios"): {A, F},
     ("GET", "/api/v1/planning/scenarios/<int:scenario_id>"): {A, O, F},
     ("GET", "/api/v1/planning/scenarios/compare"): {A, O, F},
+    ("GET", "/api/v1/webhooks/events"): {A},
+    ("GET", "/api/v1/webhooks"): {A},
+    ("POST", "/api/v1/webhooks"): {A},
+    ("GET", "/api/v1/webhooks/<int:subscription_id>"): {A},
+    ("PATCH", "/api/v1/webhooks/<int:subscription_id>"): {A},
+    ("DELETE", "/api/v1/webhooks/<int:subscription_id>"): {A},
+    ("POST", "/api/v1/webhooks/<int:subscription_id>/ping"): {A},
+    ("GET", "/api/v1/webhooks/<int:subscription_id>/deliveries"): {A},
+    ("GET", "/api/v1/webhooks/deliveries/<uuid:delivery_id>"): {A},
+    ("POST", "/api/v1/webhooks/deliveries/<uuid:delivery_id>/resend"): {A},
 }
 
 # Values for parameters the world has no row for: allowed roles then get 404, which is fine.
-PATH_VALUES = {"filename": "app.js", "name": "swagger-ui.css", "override_id": 1, "scenario_id": 1}
+PATH_VALUES = {
+    "filename": "app.js",
+    "name": "swagger-ui.css",
+    "override_id": 1,
+    "scenario_id": 1,
+    "subscription_id": 1,
+    "delivery_id": "00000000-0000-4000-8000-000000000000",
+}
 _PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
 

@@ -17,6 +17,7 @@ import * as overview from "./views/overview.js";
 import * as planning from "./views/planning.js";
 import * as review from "./views/review.js";
 import * as units from "./views/units.js";
+import * as webhooks from "./views/webhooks.js";
 
 const ALL = ["admin", "inspector", "allocation_officer", "facility_manager"];
 const ROUTES = [
@@ -36,6 +37,8 @@ const ROUTES = [
   { path: /^brukere$/, view: admin.renderUsers, roles: ["admin"], menu: "Brukere" },
   { path: /^import$/, view: admin.renderImport, roles: ["admin"], menu: "Import" },
   { path: /^sjekklister$/, view: versions.render, roles: ["admin", "facility_manager"], menu: "Sjekklister" },
+  { path: /^webhooker$/, view: webhooks.renderList, roles: ["admin"], menu: "Webhooker" },
+  { path: /^webhooker\/(\d+)$/, view: webhooks.renderDeliveries, roles: ["admin"] },
 ];
 const HOME = {
   inspector: "befaringer",
