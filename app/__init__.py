@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import db_statistics  # noqa: F401  (SQLite statistics: pool listeners)
 from app.api.smorest import Api
 from app.config import load_config
 from app.extensions import babel, db, migrate
@@ -74,7 +75,13 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
-    if connection.dialect.name == "sqlite":
+    """SQLite: an explicit BEGIN, except on AUTOCOMMIT connections (ANALYZE, VACUUM), whose
+    statements must take effect at once, not in a transaction that closing rolls back."""
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    dbapi_connection.isolation_level = None  # the dialect resets it after AUTOCOMMIT use
+    if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
         connection.exec_driver_sql("BEGIN")
 
 

@@ -158,8 +158,7 @@ def _explain(applicant, chosen, offset) -> list[dict]:
                     for measure_id in _cheapest(assessment.plan_input, key, catalogue):
                         measures[measure_id] = measure_to_dict(catalogue[measure_id])
             remaining.extend(
-                {"need": key, "item_id": b["item_id"], "severity": b["severity"]}
-                for b in barriers
+                {"need": key, "item_id": b["item_id"], "severity": b["severity"]} for b in barriers
             )
         if unit.district in (applicant.districts or []):
             reasons.append(f"I ønsket område ({unit.district})")

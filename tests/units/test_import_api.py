@@ -2,7 +2,8 @@
 
 import io
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from app.audit.models import AuditEvent
 from app.extensions import db
@@ -127,3 +128,13 @@ def test_an_unknown_building_type_is_named_and_nothing_is_written(as_role):
     report = upload(manager, text).get_json()
     assert "Slott" in str(report) and "enebolig" in str(report)
     assert count(Unit) == 0
+
+
+def test_import_gathers_statistics_on_sqlite(as_role):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL's autovacuum analyzes by itself")
+    db.session.execute(text("DELETE FROM sqlite_stat1 WHERE tbl IN ('units', 'buildings')"))
+    db.session.commit()
+    assert upload(as_role("facility_manager"), GOOD).status_code == 200
+    analyzed = db.session.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1")).all()
+    assert {"units", "buildings"} <= set(analyzed)
