@@ -277,7 +277,8 @@ def check(response, status: int, field: str, expected=None):
     `expected` when given); returns the field's value."""
     assert response.status_code == status, (response.status_code, response.get_data()[:300])
     body = response.get_json()
-    value = body[field] if isinstance(body, dict) else len(body)
+    value = body[field] if isinstance(body, dict) else body
+    value = len(value) if isinstance(value, list) else value
     assert expected is None or value == expected, (field, value, expected)
     return value
 

@@ -25,7 +25,7 @@ from scoring import _value
 from sqlalchemy import func, select
 
 from app.assessments.models import UnitAssessment, UnitBarrier
-from app.assessments.rebuild import refresh_plan_inputs, rebuild_all, vacuum_scores
+from app.assessments.rebuild import rebuild_all, refresh_plan_inputs, vacuum_scores
 from app.assessments.services import facts_from, inputs_of
 from app.checklists import services as checklists
 from app.checklists.model import Checklist, Item
@@ -78,7 +78,7 @@ def _draw(item: Item, rng: random.Random, risk: float) -> Answer | None:
         p_old, p_new, _ = TYPICAL_BARRIERS[item.id]
         odds = p_new + (p_old - p_new) * risk
     elif item.severity:
-        odds = 0.01 + 0.14 * risk
+        odds = 0.005 + 0.06 * risk
     else:
         odds = 0.0
     return Answer(_failing(item, rng) if rng.random() < odds else _passing(item, rng))
@@ -187,7 +187,9 @@ def seed_portfolio(
     started = time.perf_counter()
     buildings, rows = setup.seed_register(units)
     for chunk in stored_rows(buildings, rows, inspector_id, changed=changed, stale=stale):
-        for table, data in zip((Inspection.__table__, UnitAssessment.__table__), chunk):
+        for table, data in zip(
+            (Inspection.__table__, UnitAssessment.__table__), chunk, strict=True
+        ):
             db.session.execute(table.insert(), data)
         db.session.commit()
     seconds["generate and load"] = time.perf_counter() - started

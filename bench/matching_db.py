@@ -113,64 +113,72 @@ def bench(kind: str, args) -> list[dict]:
         with app.app_context():
             inspector_id, _ = setup.bearer("inspector")
             seeded = seed_portfolio(args.units, inspector_id, plan_inputs=True)
-            _, headers = setup.bearer("allocation_officer")
             db.session.remove()
         print(f"  {setup.seeded_line(seeded)}")
-        client = app.test_client()
-        households = create_households(client, headers)
-        raw = setup.raw_connection(url)
-        profiler = cProfile.Profile() if args.profile else None
-        rows = []
-        for label, applicant_id, extra in households:
-            path = f"/api/v1/applicants/{applicant_id}/matches?page_size=20{extra}"
-            with app.app_context(), setup.captured_sql(db.engine) as statements:
-                first = client.get(path, headers=headers)
-            expected = setup.check(first, 200, "total")
-            page = first.get_json()["matches"]
-            assert len(page) == min(20, expected), (len(page), expected)
-            # the ranked page: the one SELECT with filters, scores and ranking
-            candidate = [s for s in statements if "unit_match_scores" in s[0] and "LIMIT" in s[0]]
-            assert len(candidate) == 1, [s[0][:80] for s in statements]
-            if args.explain:
-                explain(raw, kind, *candidate[0])
-            times: dict[str, list[float]] = {"request": [], "candidate": [], "all SQL": []}
-            for _ in range(args.requests):
-                if profiler:
-                    profiler.enable()
-                start = time.perf_counter()
-                response = client.get(path, headers=headers)
-                times["request"].append(time.perf_counter() - start)
-                if profiler:
-                    profiler.disable()
-                setup.check(response, 200, "total", expected)
-                times["candidate"].append(setup.timed(lambda c=candidate: setup.replay(raw, c)))
-                times["all SQL"].append(setup.timed(lambda s=statements: setup.replay(raw, s)))
-            body = first.get_json()
-            rows.append(
-                {
-                    "household": label,
-                    "total": body["total"],
-                    **{k: setup.percentiles(v) for k, v in times.items()},
-                    "ratio": statistics.median(
-                        a / b for a, b in zip(times["request"], times["candidate"], strict=True)
-                    ),
-                    "ratio_all": statistics.median(
-                        a / b for a, b in zip(times["request"], times["all SQL"], strict=True)
-                    ),
-                }
-            )
-            r = rows[-1]
-            print(
-                f"  {label:36} {r['total']:6,} matches | request {setup.fmt(r['request'])} | "
-                f"candidate SQL {setup.fmt(r['candidate'])} | all SQL "
-                f"{setup.fmt(r['all SQL'])} | ratio {r['ratio']:.1f}x / {r['ratio_all']:.1f}x"
-            )
-        raw.close()
-        if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        rows = measure(app, url, kind, args)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+    return rows
+
+
+def measure(app, url: str, kind: str, args) -> list[dict]:
+    """Every household on the seeded portfolio: `args.requests` timed requests each."""
+    with app.app_context():
+        _, headers = setup.bearer("allocation_officer")
+        db.session.remove()
+    client = app.test_client()
+    households = create_households(client, headers)
+    raw = setup.raw_connection(url)
+    profiler = cProfile.Profile() if args.profile else None
+    rows = []
+    for label, applicant_id, extra in households:
+        path = f"/api/v1/applicants/{applicant_id}/matches?page_size=20{extra}"
+        with app.app_context(), setup.captured_sql(db.engine) as statements:
+            first = client.get(path, headers=headers)
+        expected = setup.check(first, 200, "total")
+        page = first.get_json()["matches"]
+        assert len(page) == min(20, expected), (len(page), expected)
+        # the ranked page: the one SELECT with filters, scores and ranking
+        candidate = [s for s in statements if "unit_match_scores" in s[0] and "LIMIT" in s[0]]
+        assert len(candidate) == 1, [s[0][:80] for s in statements]
+        if args.explain:
+            explain(raw, kind, *candidate[0])
+        times: dict[str, list[float]] = {"request": [], "candidate": [], "all SQL": []}
+        for _ in range(args.requests):
+            if profiler:
+                profiler.enable()
+            start = time.perf_counter()
+            response = client.get(path, headers=headers)
+            times["request"].append(time.perf_counter() - start)
+            if profiler:
+                profiler.disable()
+            setup.check(response, 200, "total", expected)
+            times["candidate"].append(setup.timed(lambda c=candidate: setup.replay(raw, c)))
+            times["all SQL"].append(setup.timed(lambda s=statements: setup.replay(raw, s)))
+        body = first.get_json()
+        rows.append(
+            {
+                "household": label,
+                "total": body["total"],
+                **{k: setup.percentiles(v) for k, v in times.items()},
+                "ratio": statistics.median(
+                    a / b for a, b in zip(times["request"], times["candidate"], strict=True)
+                ),
+                "ratio_all": statistics.median(
+                    a / b for a, b in zip(times["request"], times["all SQL"], strict=True)
+                ),
+            }
+        )
+        r = rows[-1]
+        print(
+            f"  {label:36} {r['total']:6,} matches | request {setup.fmt(r['request'])} | "
+            f"candidate SQL {setup.fmt(r['candidate'])} | all SQL "
+            f"{setup.fmt(r['all SQL'])} | ratio {r['ratio']:.1f}x / {r['ratio_all']:.1f}x"
+        )
+    raw.close()
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     return rows
 
 

@@ -49,9 +49,9 @@ def test_every_unit_is_scored_from_its_own_answers(seeded):
         ).all()
         assert len(per_unit) == 400 and len({n for _, n in per_unit}) == 1
         assert db.session.scalar(select(func.count()).select_from(unit_match_scores)) == 400
-        assert db.session.scalar(
-            select(func.count()).where(UnitAssessment.plan_input.is_(None))
-        ) == 0
+        assert (
+            db.session.scalar(select(func.count()).where(UnitAssessment.plan_input.is_(None))) == 0
+        )
         statuses = db.session.scalars(select(Inspection.status).distinct()).all()
         assert statuses == ["approved"]
 
@@ -61,13 +61,12 @@ def test_old_buildings_have_more_barriers_than_new_ones(seeded):
     with app.app_context():
         per_unit = dict(
             db.session.execute(
-                select(UnitBarrier.unit_id, func.count(func.distinct(UnitBarrier.item_id)))
-                .group_by(UnitBarrier.unit_id)
+                select(
+                    UnitBarrier.unit_id, func.count(func.distinct(UnitBarrier.item_id))
+                ).group_by(UnitBarrier.unit_id)
             ).all()
         )
-        ages = db.session.execute(
-            select(Unit.id, Building.year_built).join(Unit.building)
-        ).all()
+        ages = db.session.execute(select(Unit.id, Building.year_built).join(Unit.building)).all()
     old = [per_unit.get(u, 0) for u, year in ages if age_risk(year) >= 0.85]
     new = [per_unit.get(u, 0) for u, year in ages if age_risk(year) <= 0.25]
     assert old and new
