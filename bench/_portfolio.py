@@ -61,9 +61,12 @@ def _failing(item: Item, rng: random.Random):
     return False if item.type == "yes_no" else _value(item, rng, passing=False)
 
 
-def _passing(item: Item, rng: random.Random):
+def passing(item: Item, rng: random.Random):
+    """A value that passes; measurements vary within the passing range."""
     if item.type in ("measurement", "count"):
         return _value(item, rng, passing=True)
+    if item.type == "text":
+        return "Notat"
     return passing_value(item)
 
 
@@ -81,7 +84,7 @@ def _draw(item: Item, rng: random.Random, risk: float) -> Answer | None:
         odds = 0.005 + 0.06 * risk
     else:
         odds = 0.0
-    return Answer(_failing(item, rng) if rng.random() < odds else _passing(item, rng))
+    return Answer(_failing(item, rng) if rng.random() < odds else passing(item, rng))
 
 
 class Generator:
