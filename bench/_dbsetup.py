@@ -151,6 +151,11 @@ def register_rows(units: int, seed: int = 1771) -> tuple[list[dict], list[dict]]
         year = rng.randint(1920, 2024) if not outlying else rng.randint(1900, 2015)
         lift_odds = 0.9 if year >= 1997 else 0.45 if year >= 1970 else 0.25
         per_storey = rng.choice([1, 2, 2, 3, 4])
+        if storeys >= 3:
+            kind = "care_housing" if rng.random() < 0.05 else "block"
+        else:
+            kind = rng.choice(["terraced", "semi_detached", "detached", "block"])
+            per_storey = 1 if kind == "detached" else per_storey
         bid = len(buildings) + 1
         buildings.append(
             {
@@ -162,6 +167,7 @@ def register_rows(units: int, seed: int = 1771) -> tuple[list[dict], list[dict]]
                 "place": "Halden",
                 "district": district,
                 "storeys": storeys,
+                "building_type": kind,
                 "has_lift": storeys >= 3 and rng.random() < lift_odds,
                 "year_built": year,
             }

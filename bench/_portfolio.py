@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Iterator
 
 import _dbsetup as setup  # first: puts the repository on sys.path
-from scoring import _value
 from sqlalchemy import func, select
 
 from app.assessments.models import UnitAssessment, UnitBarrier
@@ -55,10 +54,36 @@ def age_risk(year_built: int | None) -> float:
     return 0.08
 
 
+def _value(it: Item, rng: random.Random, passing: bool):
+    """A plausible value for a measurement, count or choice that passes or fails its
+    requirement (measurements spread over the passing or failing range)."""
+    if it.type == "choice":
+        options = [c.key for c in it.choices if c.passes == passing] or [it.choices[0].key]
+        return rng.choice(options)
+    req, (low, high) = it.requirement, (it.bounds or (0, 10_000))
+    if req is None:
+        value = rng.uniform(low, high)
+    elif passing:
+        lo = req.min if req.min is not None else low
+        hi = req.max if req.max is not None else high
+        value = rng.uniform(lo, min(hi, lo + (hi - lo) / 2 + 1))
+    elif req.min is not None:
+        value = rng.uniform(max(low, req.min * 0.7), req.min - 1e-6)
+    else:
+        value = rng.uniform(req.max + 1e-6, min(high, req.max * 1.5 + 1))
+    value = min(max(value, low), high)
+    return round(value) if it.type == "count" else round(value, 1)
+
+
+def barrier(item: Item, rng: random.Random):
+    """A value that fails the item's requirement."""
+    return False if item.type == "yes_no" else _value(item, rng, passing=False)
+
+
 def _failing(item: Item, rng: random.Random):
     if item.id in TYPICAL_BARRIERS:
         return rng.choice(TYPICAL_BARRIERS[item.id][2])
-    return False if item.type == "yes_no" else _value(item, rng, passing=False)
+    return barrier(item, rng)
 
 
 def passing(item: Item, rng: random.Random):
@@ -155,7 +180,13 @@ def stored_rows(
         inspections, assessments = [], []
         for unit in units[start : start + 5_000]:
             building = by_id[unit["building_id"]]
-            facts = facts_from(unit["floor"], building["has_lift"])
+            facts = facts_from(
+                unit["floor"],
+                building["has_lift"],
+                building["building_type"],
+                building["storeys"],
+                unit["area"],
+            )
             if rng.random() < changed:
                 facts = {**facts, "has_lift": not building["has_lift"]}
             inspection_id = uuid.UUID(int=rng.getrandbits(128), version=4)

@@ -43,9 +43,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ["APP_ENV"] = "testing"
 
 import requests  # noqa: E402
-from _portfolio import passing, seed_portfolio  # noqa: E402
+from _portfolio import barrier, passing, seed_portfolio  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
-from scoring import _value  # noqa: E402
 from sqlalchemy import create_engine, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -100,9 +99,9 @@ def answer_pairs() -> list[tuple[str, object, object]]:
     for item in checklist.items.values():
         if item.register or item.type == "text" or not item.severity:
             continue
-        barrier = False if item.type == "yes_no" else _value(item, rng, passing=False)
-        if barrier != passing(item, rng):
-            pairs.append((item.id, passing(item, rng), barrier))
+        bad, good = barrier(item, rng), passing(item, rng)
+        if bad != good:
+            pairs.append((item.id, good, bad))
     return pairs
 
 
