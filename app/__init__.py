@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import db_statistics  # noqa: F401  (SQLite statistics: pool listeners)
 from app.api.smorest import Api
 from app.config import load_config
 from app.extensions import babel, db, migrate
@@ -77,11 +78,17 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
-    """SQLite: a write request begins IMMEDIATE, taking the database's write lock before its
-    first read. Writers then run one after another and what a request reads, and re-checks
-    after "locking" a row, cannot change before it commits (a deferred transaction would read
-    an old snapshot and fail only when it first writes). Reads stay concurrent."""
-    if connection.dialect.name == "sqlite":
+    """SQLite: an explicit BEGIN, except on AUTOCOMMIT connections (ANALYZE, VACUUM), whose
+    statements must take effect at once, not in a transaction that closing rolls back. A write
+    request begins IMMEDIATE, taking the database's write lock before its first read: writers
+    then run one after another and what a request reads, and re-checks after "locking" a row,
+    cannot change before it commits (a deferred transaction would read an old snapshot and fail
+    only when it first writes). Reads stay concurrent."""
+    if connection.dialect.name != "sqlite":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    dbapi_connection.isolation_level = None  # the dialect resets it after AUTOCOMMIT use
+    if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
         writing = has_request_context() and request.method not in SAFE_METHODS
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 

@@ -6,14 +6,18 @@
    Baseline in the same round: a bare SQLAlchemy Core write of the same rows (143 answers +
    143 answer_changes + the inspection's version) into a twin inspection, and for the replay
    a Core read of the inspection and its answers.
-5. rebuild: `rebuild_all()` (what `flask scores rebuild` runs, committing per batch) over
-   `--units` units, each with an approved inspection of about 140 answers and a current
-   assessment storing those answers as its inputs, scored under an older profiles version
-   (the realistic case: new definitions were published), so every score row is rewritten
-   and every planner input marked stale. Bulk-loaded: COPY on PostgreSQL, executemany on
-   SQLite. Baselines in the same run: the bare-driver I/O floor (read every assessment's
-   inputs, rewrite every unit_scores row) and the scoring core alone (`score` on the same
-   inputs, decoded in memory).
+5. rebuild: `rebuild_all()` + `vacuum_scores()` (what `flask scores rebuild` runs,
+   committing per batch) over `--units` units of the shared portfolio (bench/_portfolio.py:
+   every unit an assessment of its own generated answers, first scored untimed, so score,
+   matching and barrier rows exist). Only what the rebuild reads is seeded: the register and
+   the assessments' stored inputs, no answer rows. Two cases, timed one after the other:
+   - new definitions: profiles published in a new version (one weight changed), so every
+     score row is rewritten and every planner input marked stale;
+   - changed facts: lifts installed in buildings holding 1 % of the units, so their inputs
+     and barriers are rewritten as well (the scores of all units are rewritten either way).
+   Baselines in the same run: the bare-driver I/O floor (read every assessment's inputs,
+   rewrite every unit_scores row) and the scoring core alone (`score` on the same inputs,
+   decoded in memory).
 
     .venv/bin/python bench/inspections_db.py [--db sqlite,postgresql] [--units 20000]
         [--rounds 30] [--parts sync,rebuild] [--profile]
@@ -27,30 +31,27 @@ import datetime
 import json
 import pstats
 import random
+import re
+import shutil
 import statistics
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 import _dbsetup as setup  # first: puts the repository on sys.path
-from scoring import _value
-from scoring import inspection as answer_set
+from _portfolio import Generator, passing, seed_portfolio
 from sqlalchemy import delete, func, select, update
 
-from app.assessments.models import UnitAssessment, UnitScore
+from app.assessments.models import UnitAssessment, UnitBarrier, UnitScore
 from app.assessments.rebuild import rebuild_all, vacuum_scores
-from app.assessments.services import answers_from, facts_from, inputs_of
+from app.assessments.services import answers_from
 from app.checklists import services as checklists
 from app.extensions import db
 from app.inspections.models import Answer, AnswerChange, Inspection
 from app.scoring import Answer as ScoringAnswer
 from app.scoring import prepare, score
 from app.units.models import Building, Unit
-
-POOL = 2000  # distinct generated answer sets; the units cycle through them
-ANSWER_COLUMNS = [
-    "inspection_id", "item_id", "value", "not_applicable", "answered_at", "answered_by_id",
-    "source", "carried_over",
-]  # fmt: skip
 
 
 def uu_bolig():
@@ -61,12 +62,14 @@ def uu_bolig():
 
 
 def full_batch(checklist, rng: random.Random, at: str) -> list[dict]:
-    """An answer for every item, realistic values (mostly passing, some barriers, n/a)."""
-    answers, _ = answer_set(checklist, rng, unanswered=0.0)
+    """An answer for every item: a generated unit's answers (bench/_portfolio.py), and a
+    passing value for the items the generator leaves to the register or unanswered."""
+    n = rng.randrange(1, 1_000_000)
+    building = {"id": n, "year_built": rng.randint(1920, 2024), "district": "Sentrum"}
+    answers = Generator(checklist).answers({"id": n, "floor": rng.randint(1, 4)}, building)
     batch = []
     for item in checklist.items.values():
-        # register items the generator left to the unit facts get a passing value
-        answer = answers.get(item.id) or ScoringAnswer(_value(item, rng, passing=True))
+        answer = answers.get(item.id) or ScoringAnswer(passing(item, rng))
         entry = {"item_id": item.id, "answered_at": at, "note": None}
         if answer.not_applicable:
             entry["not_applicable"] = True
@@ -188,73 +191,49 @@ def bench_sync(app, rounds: int, profile: bool) -> None:
 # -- 5. rebuild --------------------------------------------------------------------------
 
 
-def _sqlite_time(value: datetime.datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+def publish_new_profiles(app) -> int:
+    """Publish the shipped profiles as the next version with one weight changed (a real
+    definition change: scores move); returns the new version."""
+    target = Path(tempfile.mkdtemp("-checklists"))
+    try:
+        shutil.copytree(Path(app.config["CHECKLISTS_PATH"]), target, dirs_exist_ok=True)
+        path = target / "profiles.yaml"
+        text = path.read_text(encoding="utf-8")
+        version = checklists.catalogue().profiles.version + 1
+        text = re.sub(r"^version: \d+", f"version: {version}", text, count=1, flags=re.M)
+        text = re.sub(r"(hard_of_hearing: )0\.\d+", r"\g<1>1.0", text, count=1)
+        path.write_text(text, encoding="utf-8")
+        checklists.publish(target)
+        db.session.commit()
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
+    assert checklists.catalogue().profiles.version == version
+    return version
 
 
-def seed_inspections(units: int, user_id: int) -> None:
-    """An approved inspection per unit, its answers, and a current assessment that stores
-    them as its inputs, scored under an older profiles version."""
-    checklist = uu_bolig()
-    rng = random.Random(11)
-    pool = [answer_set(checklist, rng)[0] for _ in range(POOL)]
-    now = datetime.datetime.now(datetime.UTC)
-    ids = [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(units)]
-    common = {"checklist_key": "uu-bolig", "checklist_version": 1}
-    facts = {
-        unit_id: facts_from(floor, lift)
-        for unit_id, floor, lift in db.session.execute(
-            select(Unit.id, Unit.floor, Building.has_lift).join(Unit.building)
-        )
-    }
-    inspections = [
-        {
-            "id": ids[u],
-            "unit_id": u + 1,
-            "inspector_id": user_id,
-            "status": "approved",
-            "version": 3,
-            "created_at": now,
-            "updated_at": now,
-            "submitted_at": now,
-            "approved_at": now,
-            **common,
-        }
-        for u in range(units)
-    ]
-    assessments = [
-        {"unit_id": u + 1, "inspection_id": ids[u], "profiles_version": 0, "measures_version": 1}
-        | {"scored_at": now, "inputs": inputs_of(pool[u % POOL], facts[u + 1], {}), **common}
-        for u in range(units)
-    ]
-    for table, rows in (
-        (Inspection.__table__, inspections),
-        (UnitAssessment.__table__, assessments),
-    ):
-        for start in range(0, len(rows), 10_000):
-            db.session.execute(table.insert(), rows[start : start + 10_000])
+def install_lifts(share: float) -> list[int]:
+    """Lifts installed in buildings (2+ storeys, none yet) holding `share` of the units, as
+    a register import would record them; returns the units whose facts changed."""
+    rng = random.Random(99)
+    rows = db.session.execute(
+        select(Building.id, func.count(Unit.id))
+        .join(Unit.building)
+        .where(Building.has_lift.is_(False), Building.storeys >= 2)
+        .group_by(Building.id)
+        .order_by(Building.id)
+    ).all()
+    rng.shuffle(rows)
+    total = db.session.scalar(select(func.count()).select_from(Unit))
+    chosen, units = [], 0
+    for building_id, count in rows:
+        if units >= share * total:
+            break
+        chosen.append(building_id)
+        units += count
+    db.session.execute(update(Building).where(Building.id.in_(chosen)).values(has_lift=True))
+    changed = db.session.scalars(select(Unit.id).where(Unit.building_id.in_(chosen))).all()
     db.session.commit()
-
-    sqlite = db.engine.dialect.name == "sqlite"
-    at = _sqlite_time(now) if sqlite else now
-    encoded = [[(k, json.dumps(a.value), a.not_applicable) for k, a in p.items()] for p in pool]
-
-    def answer_rows():
-        for u, inspection_id in enumerate(ids):
-            key = inspection_id.hex if sqlite else inspection_id
-            for item_id, value, na in encoded[u % POOL]:
-                yield (
-                    key,
-                    item_id,
-                    value,
-                    int(na) if sqlite else na,
-                    at,
-                    user_id,
-                    "inspector",
-                    0 if sqlite else False,
-                )
-
-    setup.copy_or_executemany("answers", ANSWER_COLUMNS, answer_rows())
+    return changed
 
 
 def io_floor(raw, sqlite: bool, score_rows: list[tuple]) -> int:
@@ -292,48 +271,47 @@ def scoring_only(raw, sqlite: bool) -> tuple[int, float]:
     return len(decoded), time.perf_counter() - start
 
 
+def timed_rebuild(profiler) -> tuple[float, int]:
+    if profiler:
+        profiler.enable()
+    start = time.perf_counter()
+    done = rebuild_all(1000, lambda done, total: db.session.commit())
+    db.session.commit()
+    vacuum_scores()
+    seconds = time.perf_counter() - start
+    if profiler:
+        profiler.disable()
+    return seconds, done
+
+
+def _classes(key: str) -> dict:
+    return dict(
+        db.session.execute(
+            select(UnitScore.class_rank, func.count())
+            .where(UnitScore.key == key)
+            .group_by(UnitScore.class_rank)
+        ).all()
+    )
+
+
 def bench_rebuild(app, url: str, units: int, profile: bool) -> None:
+    profiler = cProfile.Profile() if profile else None
     with app.app_context():
-        started = time.perf_counter()
-        setup.seed_register(units)
-        user_id, _ = setup.bearer("inspector")
-        seed_inspections(units, user_id)
-        answers = db.session.scalar(select(func.count()).select_from(Answer))
-        setup.analyze()
-        print(f"  seeded {units} units, {answers} answers in {time.perf_counter() - started:.0f} s")
-        sample = db.session.get(
-            Inspection, db.session.scalar(select(UnitAssessment.inspection_id).limit(1))
-        )
-        assert len(sample.answers) > 100, len(sample.answers)
+        inspector_id, _ = setup.bearer("inspector")
+        seeded = seed_portfolio(units, inspector_id)
+        print(f"  {setup.seeded_line(seeded)} | {setup.machine()}")
+        before = _classes("senior")
+        version = publish_new_profiles(app)
         db.session.remove()
 
-        def progress(done, total):
-            db.session.commit()
-
-        profiler = cProfile.Profile() if profile else None
-        if profiler:
-            profiler.enable()
-        start = time.perf_counter()
-        done = rebuild_all(1000, progress)
-        db.session.commit()
-        vacuum_scores()
-        rebuild = time.perf_counter() - start
-        if profiler:
-            profiler.disable()
+        rebuild, done = timed_rebuild(profiler)
         assert done == units, done
-        stale = db.session.scalar(
-            select(func.count())
-            .select_from(UnitAssessment)
-            .where(UnitAssessment.plan_input.is_(None))
-        )
-        assert stale == units, stale  # new definitions: every planner input is stale
-        classes = dict(
-            db.session.execute(
-                select(UnitScore.class_rank, func.count())
-                .where(UnitScore.key == "wheelchair_manual")
-                .group_by(UnitScore.class_rank)
-            ).all()
-        )
+        newest = select(func.count()).where(UnitAssessment.profiles_version == version)
+        assert db.session.scalar(newest) == units
+        stale = select(func.count()).where(UnitAssessment.plan_input.is_(None))
+        assert db.session.scalar(stale) == units  # new definitions: every planner input
+        after = _classes("senior")
+        print(f"  senior classes before / after the new profiles: {before} / {after}")
         columns = [c.name for c in UnitScore.__table__.columns]
         rows = [
             tuple(r) for r in db.session.execute(select(*UnitScore.__table__.c[tuple(columns)]))
@@ -350,18 +328,28 @@ def bench_rebuild(app, url: str, units: int, profile: bool) -> None:
     finally:
         raw.close()
     assert read == units and scored == units, (read, scored)
-    print(f"  wheelchair_manual classes after rebuild: {classes}")
     print(
-        f"  rebuild_all: {rebuild:.1f} s ({rebuild / units * 1e6:.0f} µs/unit) | bare I/O floor "
-        f"(read {read} inputs, rewrite {len(rows)} score rows): {floor:.1f} s, ratio "
-        f"{rebuild / floor:.1f}x | scoring core alone: {cpu:.1f} s ({cpu / units * 1e6:.0f} "
-        f"µs/unit), ratio {rebuild / cpu:.1f}x"
+        f"  new definitions: rebuild_all + vacuum {rebuild:.1f} s "
+        f"({rebuild / units * 1e6:.0f} µs/unit) | bare I/O floor (read {read} inputs, rewrite "
+        f"{len(rows)} score rows) {floor:.1f} s, ratio {rebuild / floor:.1f}x | scoring core "
+        f"alone {cpu:.1f} s ({cpu / units * 1e6:.0f} µs/unit), ratio {rebuild / cpu:.1f}x "
+        f"| {setup.machine()}"
     )
-    if units < 110_000:
-        print(
-            f"  extrapolated to 110,000 units at the measured rate: "
-            f"{rebuild / units * 110_000:.0f} s (not measured)"
-        )
+    with app.app_context():
+        changed = install_lifts(0.01)
+        rebuild, done = timed_rebuild(profiler)
+        assert done == units, done
+        facts = db.session.scalars(
+            select(UnitAssessment.inputs).where(UnitAssessment.unit_id.in_(changed))
+        ).all()
+        assert all(i["facts"].get("has_lift") is True for i in facts), "facts not rewritten"
+        barriers = db.session.scalar(select(func.count()).where(UnitBarrier.unit_id.in_(changed)))
+        db.session.remove()
+    print(
+        f"  1 % changed facts ({len(changed):,} units, {barriers:,} barrier rows now): "
+        f"rebuild_all + vacuum {rebuild:.1f} s ({rebuild / units * 1e6:.0f} µs/unit) "
+        f"| {setup.machine()}"
+    )
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 

@@ -1,16 +1,17 @@
 """Benchmark: portfolio plans over stored results (SQLite and PostgreSQL).
 
 `POST /api/v1/planning/portfolio` end to end (test client, server time inside the process)
-over a 110,000-unit stock and a 600-unit municipality, every unit with a stored assessment
-(seeded as in bench/matching_db.py: a pool scored by the real engine, copied by kind), plus
-waiting households for the demand priorities. Each round also times, in the same process:
+over a 110,000-unit stock and a 600-unit municipality, every unit with a stored assessment of
+its own generated answers and its planner input (bench/_portfolio.py), plus waiting
+households for the demand priorities. Every timed request is checked: status 200 and the
+same number of steps as the first round. Each round also times, in the same process:
 - read: `services._candidates()`, the DB read and the building of the planner's input;
 - bare read: the same SELECT through the bare driver (sqlite3 / psycopg), rows fetched;
 - plan: the pure planner `plan_portfolio` on the already-built candidates (the baseline);
 - to JSON: `plan_to_dict` of that plan.
 
     .venv/bin/python bench/planning_db.py [--db sqlite,postgresql] [--units 110000,600]
-        [--rounds 3] [--small-rounds 20] [--profile]
+        [--rounds 10] [--small-rounds 200] [--profile]
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import statistics
 import time
 
 import _dbsetup as setup  # first: puts the repository on sys.path
-from matching_db import seed_scored
+from _portfolio import seed_portfolio
 
 from app.applicants.models import Applicant
 from app.checklists import services as checklists
@@ -71,7 +72,7 @@ def seed_applicants(count: int) -> None:
     db.session.commit()
 
 
-def one_round(app, client, headers, raw, body, read_sql, profiler) -> dict[str, float]:
+def one_round(app, client, headers, raw, body, read_sql, profiler, steps) -> dict[str, float]:
     times = {}
     if profiler:
         profiler.enable()
@@ -80,7 +81,7 @@ def one_round(app, client, headers, raw, body, read_sql, profiler) -> dict[str, 
     times["request"] = time.perf_counter() - start
     if profiler:
         profiler.disable()
-    assert response.status_code == 200, response.get_json()
+    setup.check(response, 200, "steps", steps)
     times["bare read"] = setup.timed(lambda: setup.replay(raw, read_sql))
     with app.app_context():
         start = time.perf_counter()
@@ -103,52 +104,59 @@ def bench(kind: str, units: int, rounds: int, profile: bool) -> None:
         app = setup.make_app(url)
         with app.app_context():
             inspector_id, _ = setup.bearer("inspector")
-            seeded = seed_scored(units, min(300, units // 2), inspector_id)
-            seed_applicants(max(40, units // 50))
-            _, headers = setup.bearer("facility_manager")
+            seeded = seed_portfolio(units, inspector_id, plan_inputs=True)
             db.session.remove()
-        print(
-            f"  {kind}, {units:,} units: seeded in {seeded['seconds']:.0f} s, "
-            f"{max(40, units // 50):,} waiting households"
-        )
-        client = app.test_client()
-        raw = setup.raw_connection(url)
-        budget = 500_000_000 if units > 10_000 else 5_000_000
-        profiler = cProfile.Profile() if profile else None
-        for label, priorities in (("demand", "demand"), ("weights", WEIGHTS)):
-            body = {"budget": budget, "priorities": priorities}
-            with app.app_context(), setup.captured_sql(db.engine) as statements:
-                planning._candidates()
-                db.session.rollback()
-            samples = [
-                one_round(app, client, headers, raw, body, statements, profiler)
-                for _ in range(rounds)
-            ]
-            columns = ("request", "read", "bare read", "plan", "to JSON")
-            p = {c: setup.percentiles([s[c] for s in samples]) for c in columns}
-            ratio = statistics.median(s["request"] / s["plan"] for s in samples)
-            read_ratio = statistics.median(s["read"] / s["bare read"] for s in samples)
-            print(
-                f"  budget {budget / 1e6:,.0f} MNOK, priorities {label}: "
-                f"{samples[0]['steps']:,} steps, {rounds} rounds"
-            )
-            for c in columns:
-                print(f"    {c:9} {setup.fmt(p[c])}")
-            print(f"    request / plan {ratio:.2f}x, read / bare read {read_ratio:.1f}x")
-        raw.close()
-        if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        print(f"  {kind}, {units:,} units: {setup.seeded_line(seeded)}")
+        measure(app, url, units, rounds, profile)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def measure(app, url: str, units: int, rounds: int, profile: bool) -> None:
+    """Plans by demand and by weights on the seeded portfolio, `rounds` rounds each."""
+    with app.app_context():
+        seed_applicants(max(40, units // 50))
+        _, headers = setup.bearer("facility_manager")
+        db.session.remove()
+    print(f"  {units:,} units, {max(40, units // 50):,} waiting households")
+    client = app.test_client()
+    raw = setup.raw_connection(url)
+    budget = 500_000_000 if units > 10_000 else 5_000_000
+    profiler = cProfile.Profile() if profile else None
+    for label, priorities in (("demand", "demand"), ("weights", WEIGHTS)):
+        body = {"budget": budget, "priorities": priorities}
+        with app.app_context(), setup.captured_sql(db.engine) as statements:
+            planning._candidates()
+            db.session.rollback()
+        first = client.post("/api/v1/planning/portfolio", json=body, headers=headers)
+        steps = setup.check(first, 200, "steps")
+        samples = [
+            one_round(app, client, headers, raw, body, statements, profiler, steps)
+            for _ in range(rounds)
+        ]
+        columns = ("request", "read", "bare read", "plan", "to JSON")
+        p = {c: setup.percentiles([s[c] for s in samples]) for c in columns}
+        ratio = statistics.median(s["request"] / s["plan"] for s in samples)
+        read_ratio = statistics.median(s["read"] / s["bare read"] for s in samples)
+        print(
+            f"  budget {budget / 1e6:,.0f} MNOK, priorities {label}: "
+            f"{samples[0]['steps']:,} steps, {rounds} rounds"
+        )
+        for c in columns:
+            print(f"    {c:9} {setup.fmt(p[c])}")
+        print(f"    request / plan {ratio:.2f}x, read / bare read {read_ratio:.1f}x")
+    raw.close()
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--units", default="110000,600")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--small-rounds", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--small-rounds", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     print(f"{datetime.date.today()} | {setup.machine()}")

@@ -4,13 +4,14 @@
    again (nothing changes), against a bare SQLAlchemy Core bulk insert of the same buildings
    and units. Each round runs all three on emptied tables, alternately.
 2. list: `GET /api/v1/units` with filters, search and sorts over `--units` units.
-4. suitable: `GET /api/v1/units?suitable_for=...&class=...` over the same units, each with
-   scores for every limitation, profile and general (bulk-loaded, 20-45 % suitable).
+4. suitable: `GET /api/v1/units?suitable_for=...&class=...` over the same units, each scored
+   from its own generated answers by the app's bulk rescoring (bench/_portfolio.py).
 
 For 2 and 4 the baseline is the very SQL the request sent (captured once per variant),
 replayed through the bare driver (sqlite3 / psycopg) in the same round, so the ratio is what
 Flask, auth, the ORM and serialisation add to the database's own work. Server time is the
-time around the test client call, inside the process.
+time around the test client call, inside the process. Every timed request is checked:
+status 200 and the same number of units on the page as the first request.
 
     .venv/bin/python bench/register_db.py [--db sqlite,postgresql] [--units 110000]
         [--import-units 12000] [--rounds 3] [--requests 200] [--parts import,list,suitable]
@@ -23,17 +24,14 @@ import argparse
 import cProfile
 import datetime
 import pstats
-import random
 import statistics
 import time
-import zlib
 
 import _dbsetup as setup  # first: puts the repository on sys.path
+from _portfolio import seed_portfolio
 from import_parse import csv_data
 from sqlalchemy import delete, func, select
 
-from app.assessments.models import CLASS_RANK, UnitScore
-from app.checklists import services as checklists
 from app.extensions import db
 from app.units.importer import BUILDING_FIELDS, UNIT_FIELDS, import_units
 from app.units.importing import normalise_address, parse_file
@@ -65,8 +63,6 @@ SUITABLE_VARIANTS = [
     ),
     ("general min_score=90", "suitable_for=general&min_score=90&sort=-bedrooms&page_size=50"),
 ]
-# Share of units rated suitable per key; the rest spread over adaptable/unsuitable/unknown.
-SUITABLE_SHARE = {"wheelchair_manual": 0.20, "wheelchair_electric": 0.21, "walking_aid": 0.32}
 
 
 # -- 1. import ---------------------------------------------------------------------------
@@ -115,12 +111,13 @@ def bench_import(app, units: int, rounds: int) -> None:
             times["bulk"].append(setup.timed(lambda: bulk_insert(parsed)))
             _empty_register()
 
-            def run():
-                import_units(data, "register.csv", districts, dry_run=False)
+            def run(outcome: str) -> None:
+                report = import_units(data, "register.csv", districts, dry_run=False)
                 db.session.commit()
+                assert report["summary"][outcome] == units, report["summary"]
 
-            times["first"].append(setup.timed(run))
-            times["second"].append(setup.timed(run))
+            times["first"].append(setup.timed(lambda: run("create")))
+            times["second"].append(setup.timed(lambda: run("unchanged")))
             db.session.remove()
         count = db.session.scalar(select(func.count()).select_from(Unit))
         assert count == units, count
@@ -152,7 +149,10 @@ def compare_requests(app, headers: dict, variants, requests: int, url: str) -> N
             shown, total = len(response.get_json()), response.headers.get("X-Pagination")
             server, bare = [], []
             for _ in range(requests):
-                server.append(setup.timed(lambda p=path: client.get(p, headers=headers)))
+                start = time.perf_counter()
+                response = client.get(path, headers=headers)
+                server.append(time.perf_counter() - start)
+                setup.check(response, 200, "units", shown)
                 bare.append(setup.timed(lambda: setup.replay(raw, statements)))
             ratios = [s / b for s, b in zip(server, bare, strict=True)]
             ps, pb = setup.percentiles(server), setup.percentiles(bare)
@@ -174,33 +174,6 @@ def profile_requests(app, headers: dict, variants, requests: int) -> None:
             client.get(f"/api/v1/units?{query}", headers=headers)
         profiler.disable()
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
-
-
-def score_rows(units: int, seed: int = 7):
-    """unit_scores rows for every unit and key, with a plausible class spread per key."""
-    catalogue = checklists.catalogue()
-    keys = [x.key for x in catalogue.limitations]
-    keys += [p.key for p in catalogue.profiles.profiles] + ["general"]
-    rng = random.Random(seed)
-    for unit_id in range(1, units + 1):
-        for key in keys:
-            share = SUITABLE_SHARE.get(key, 0.25 + 0.2 * (zlib.crc32(key.encode()) % 5) / 4)
-            draw = rng.random()
-            if draw < share:
-                cls, score = "suitable", rng.uniform(85, 100)
-            elif draw < share + 0.35:
-                cls, score = "adaptable", rng.uniform(40, 95)
-            elif draw < share + 0.5:
-                cls, score = "unsuitable", rng.uniform(10, 80)
-            else:
-                cls, score = "unknown", rng.uniform(50, 100)
-            yield (unit_id, key, CLASS_RANK[cls], round(score, 2))
-
-
-def seed_scores(units: int) -> None:
-    columns = [c.name for c in UnitScore.__table__.columns]
-    assert columns == ["unit_id", "key", "class_rank", "score"], columns
-    setup.copy_or_executemany("unit_scores", columns, score_rows(units))
 
 
 # -- probe: a faster form of the suitability query ----------------------------------------
@@ -257,13 +230,12 @@ def run(kind: str, args) -> None:
         with app.app_context():
             _empty_register()
             started = time.perf_counter()
-            setup.seed_register(args.units)
-            print(f"  seeded {args.units} units in {time.perf_counter() - started:.1f} s")
             if {"suitable", "probe"} & set(args.parts):
-                started = time.perf_counter()
-                seed_scores(args.units)
-                count = db.session.scalar(select(func.count()).select_from(UnitScore))
-                print(f"  seeded {count} unit_scores in {time.perf_counter() - started:.1f} s")
+                inspector_id, _ = setup.bearer("inspector")
+                print(f"  {setup.seeded_line(seed_portfolio(args.units, inspector_id))}")
+            else:
+                setup.seed_register(args.units)
+                print(f"  seeded {args.units} units in {time.perf_counter() - started:.1f} s")
             setup.analyze()
             _, headers = setup.bearer("allocation_officer")
             db.session.remove()

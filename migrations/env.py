@@ -49,6 +49,10 @@ def run_migrations_online():
         )
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            # SQLite gathers no planner statistics by itself (see app/db_statistics.py)
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()
 
 
 if context.is_offline_mode():

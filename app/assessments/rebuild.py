@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, func, select, text, update
 
+from app import db_statistics
 from app.assessments import rows
 from app.assessments.feasibility import load_index
 from app.assessments.models import UnitAssessment, UnitBarrier
@@ -16,6 +17,7 @@ from app.timeutil import utcnow
 from app.units.models import Building, Unit
 
 _ASSESSMENTS = UnitAssessment.__table__  # bulk writes go past the ORM
+_REBUILT = ("unit_scores", "unit_match_scores", "unit_barriers", "unit_assessments")
 
 
 def _stored_inputs(unit_ids: list[int]):
@@ -142,9 +144,12 @@ def _update(updates: list[dict], column: str) -> None:
 
 
 def vacuum_scores() -> None:
-    """After a rebuild on PostgreSQL: fresh statistics, and a visibility map that lets the
-    suitability filters count from the score index alone (what autovacuum does later)."""
-    if db.engine.dialect.name != "postgresql":
+    """After a rebuild: fresh statistics (committed), and on PostgreSQL a visibility map that
+    lets the suitability filters count from the score index alone (what autovacuum does
+    later)."""
+    if db.engine.dialect.name == "sqlite":
+        db_statistics.analyze(*_REBUILT)
+        db.session.commit()
         return
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE unit_scores, unit_match_scores"))

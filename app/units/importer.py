@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from sqlalchemy import select, text
 
+from app import db_statistics
 from app.assessments import rows
 from app.assessments.services import rescore_changed_facts
 from app.audit import services as audit
@@ -153,6 +154,8 @@ def import_units(data: bytes, filename: str, districts: list[str], *, dry_run: b
             db.session.scalars(select(Unit.id).where(Unit.building_id.in_(refacted_buildings)))
         )
     rescore_changed_facts(sorted(refacted))  # the verdicts follow changed register facts
+    if counts["create"] or counts["buildings_create"]:
+        db_statistics.analyze("buildings", "units")  # committed with the import
     audit.record(
         "units.imported", "import", None, details={"file_name": filename, **report["summary"]}
     )

@@ -1,7 +1,8 @@
 """An assessment keeps its scoring inputs; the explained result is recomputed from them and
 always agrees with the stored score rows, before and after `rebuild_all`."""
 
-from sqlalchemy import delete, select
+import pytest
+from sqlalchemy import delete, select, text
 
 from app.assessments.models import (
     CLASS_ORDER,
@@ -177,3 +178,17 @@ def test_verdicts_follow_the_register_facts(make_user, as_role):
     body = manager.get(f"/api/v1/units/{unit.id}/accessibility").get_json()
     assert body["limitations"]["wheelchair_manual"]["class"] == "unsuitable"
     assert db.session.get(UnitAssessment, unit.id).inputs["facts"]["floor"] == 3
+
+
+def test_scores_rebuild_command_gathers_statistics_on_sqlite(app, make_user):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: on PostgreSQL the command runs VACUUM ANALYZE")
+    from app.assessments.cli import scores_cli
+
+    assessed_unit(make_user("inspector"), STEP_FREE_BARRIERS)
+    db.session.execute(text("DELETE FROM sqlite_stat1 WHERE tbl LIKE 'unit_%'"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(scores_cli, ["rebuild"])
+    assert result.exit_code == 0, result.output
+    analyzed = set(db.session.scalars(text("SELECT tbl FROM sqlite_stat1")))
+    assert {"unit_scores", "unit_match_scores", "unit_assessments"} <= analyzed

@@ -1,5 +1,5 @@
-"""The matching/planning benchmarks' seeding: every unit gets a real-looking current
-assessment, and the copied rows behave like scored ones in the app's own queries."""
+"""The benchmarks' shared portfolio: every unit scored from its own generated answers (no
+copies), correlated with building age and floor, and answered by the app's own queries."""
 
 import sys
 from pathlib import Path
@@ -10,13 +10,14 @@ from sqlalchemy import func, select
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import _dbsetup as setup
-from matching_db import HOUSEHOLDS, create_households, seed_scored
+from _portfolio import age_risk, seed_portfolio
+from matching_db import HOUSEHOLDS, create_households
 
-from app.assessments.models import UnitAssessment, UnitScore, unit_match_scores
+from app.assessments.models import UnitAssessment, UnitBarrier, UnitScore, unit_match_scores
 from app.extensions import db
 from app.inspections.models import Inspection
 from app.planning import services as planning
-from app.units.models import Unit
+from app.units.models import Building, Unit
 
 
 @pytest.fixture(scope="module")
@@ -25,41 +26,65 @@ def seeded():
         app = setup.make_app(url)
         with app.app_context():
             inspector_id, _ = setup.bearer("inspector")
-            counts = seed_scored(400, 40, inspector_id)
+            counts = seed_portfolio(400, inspector_id, plan_inputs=True)
             _, officer = setup.bearer("allocation_officer")
             _, manager = setup.bearer("facility_manager")
             db.session.remove()
-        yield app, counts, officer, manager
+        yield app, counts, officer, manager, url
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
 
 
-def test_every_unit_has_an_assessment_scores_and_an_approved_inspection(seeded):
-    app, counts, _, _ = seeded
-    assert counts["units"] == 400 and counts["pool"] == 40
+def test_every_unit_is_scored_from_its_own_answers(seeded):
+    app, counts, *_ = seeded
+    assert counts["units"] == 400
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(UnitAssessment)) == 400
+        inputs = db.session.scalars(select(UnitAssessment.inputs)).all()
+        assert len(inputs) == 400
+        distinct = {repr(sorted(i["answers"].items())) for i in inputs}
+        assert len(distinct) > 390  # units of one building share only the building's answers
         per_unit = db.session.execute(
             select(UnitScore.unit_id, func.count()).group_by(UnitScore.unit_id)
         ).all()
-        assert len(per_unit) == 400 and {n for _, n in per_unit} == {18}
-        match_rows = select(func.count()).select_from(unit_match_scores)
-        assert db.session.scalar(match_rows) == 400
+        assert len(per_unit) == 400 and len({n for _, n in per_unit}) == 1
+        assert db.session.scalar(select(func.count()).select_from(unit_match_scores)) == 400
+        assert (
+            db.session.scalar(select(func.count()).where(UnitAssessment.plan_input.is_(None))) == 0
+        )
         statuses = db.session.scalars(select(Inspection.status).distinct()).all()
         assert statuses == ["approved"]
-        linked = (
-            select(func.count())
-            .select_from(UnitAssessment)
-            .join(Inspection, Inspection.id == UnitAssessment.inspection_id)
+
+
+def test_old_buildings_have_more_barriers_than_new_ones(seeded):
+    app, *_ = seeded
+    with app.app_context():
+        per_unit = dict(
+            db.session.execute(
+                select(
+                    UnitBarrier.unit_id, func.count(func.distinct(UnitBarrier.item_id))
+                ).group_by(UnitBarrier.unit_id)
+            ).all()
         )
-        assert db.session.scalar(linked) == 400
-        candidates, _ = planning._candidates()
-        assert candidates and any(c.options for c in candidates)
+        ages = db.session.execute(select(Unit.id, Building.year_built).join(Unit.building)).all()
+    old = [per_unit.get(u, 0) for u, year in ages if age_risk(year) >= 0.85]
+    new = [per_unit.get(u, 0) for u, year in ages if age_risk(year) <= 0.25]
+    assert old and new
+    assert sum(old) / len(old) > 2 * sum(new) / len(new)
 
 
-def test_matches_and_plans_are_answered_from_the_copied_rows(seeded):
-    app, _, officer, manager = seeded
+def test_statistics_are_committed(seeded):
+    *_, url = seeded
+    raw = setup.raw_connection(url)
+    try:
+        tables = {r[0] for r in raw.execute("SELECT tbl FROM sqlite_stat1")}
+    finally:
+        raw.close()
+    assert {"units", "unit_scores", "unit_match_scores"} <= tables
+
+
+def test_matches_and_plans_are_answered(seeded):
+    app, _, officer, manager, _ = seeded
     client = app.test_client()
     households = create_households(client, officer)
     assert len(households) == len(HOUSEHOLDS)
@@ -68,8 +93,7 @@ def test_matches_and_plans_are_answered_from_the_copied_rows(seeded):
         response = client.get(
             f"/api/v1/applicants/{applicant_id}/matches?status=vacant,let{extra}", headers=officer
         )
-        assert response.status_code == 200, response.get_json()
-        totals.append(response.get_json()["total"])
+        totals.append(setup.check(response, 200, "total"))
     # the household without needs matches every vacant or let unit with 2+ bedrooms
     no_needs = [i for i, (label, *_) in enumerate(HOUSEHOLDS) if label.startswith("ingen behov")]
     with app.app_context():
@@ -78,11 +102,12 @@ def test_matches_and_plans_are_answered_from_the_copied_rows(seeded):
             .select_from(Unit)
             .where(Unit.status.in_(["vacant", "let"]), Unit.bedrooms >= 2)
         )
-    assert totals[no_needs[0]] == expected > 40  # far more than the 40 scored pool units
+        candidates, _ = planning._candidates()
+    assert totals[no_needs[0]] == expected > 100
+    assert len(candidates) > 100 and any(c.options for c in candidates)
     response = client.post(
         "/api/v1/planning/portfolio",
         json={"budget": 2_000_000, "priorities": {"wheelchair_manual": 1}},
         headers=manager,
     )
-    assert response.status_code == 200, response.get_json()
-    assert response.get_json()["steps"]
+    assert setup.check(response, 200, "steps")

@@ -4,8 +4,9 @@ import io
 import os
 import zipfile
 
+import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.audit.models import AuditEvent
 from app.extensions import db
@@ -212,3 +213,13 @@ def test_dry_run_refuses_what_the_real_import_would_fail_on(as_role):
     real = assert_problem(upload_bytes(manager, data, "eksport.csv"), 422)
     assert {(p["line"], p["column"]) for p in real["report"]["problems"]} == problems
     assert count(Unit) == 0 and count(Building) == 0
+
+
+def test_import_gathers_statistics_on_sqlite(as_role):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL's autovacuum analyzes by itself")
+    db.session.execute(text("DELETE FROM sqlite_stat1 WHERE tbl IN ('units', 'buildings')"))
+    db.session.commit()
+    assert upload(as_role("facility_manager"), GOOD).status_code == 200
+    analyzed = db.session.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1")).all()
+    assert {"units", "buildings"} <= set(analyzed)
