@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from app.scoring import Answer, prepare, result_to_dict, score
 from app.scoring.results import CLASS_RANK
+from bench.naive_scoring import reference as read_literally
 from tests.scoring.scoring_strategies import (
     KEYS,
     answer_sets,
@@ -29,163 +30,6 @@ def all_results(result):
     return {**result.limitations, **result.profiles, "general": result.general}
 
 
-def _compare(actual, op, expected):
-    if op == "in":
-        return any(_compare(actual, "eq", e) for e in expected)
-    if op in ("eq", "ne"):
-        same = isinstance(actual, bool) == isinstance(expected, bool) and actual == expected
-        return same if op == "eq" else not same
-    if isinstance(actual, bool) or isinstance(expected, bool):
-        return "U"
-    return {"gt": actual > expected, "ge": actual >= expected, "lt": actual < expected}.get(
-        op, actual <= expected
-    )
-
-
-def _normalised(it, items):
-    """The model's reading of {item: X, eq: false} on a rated yes_no X: satisfied by X."""
-    c = it.condition
-    if c is None or it.satisfied_by is not None or c.kind != "item":
-        return it.condition, it.satisfied_by
-    target = items.get(c.target)
-    flips = (c.op, c.value) in (("eq", False), ("ne", True))
-    if flips and target and target.type == "yes_no" and target.severity:
-        return None, dataclasses.replace(c, op="eq", value=True)
-    return it.condition, it.satisfied_by
-
-
-def reference(cat, answers, unit_facts):
-    """docs/scoring.md read literally, one limitation at a time over the nested definitions.
-
-    Condition outcomes: T, F, NA (refers to an item that does not apply), U (an unanswered
-    item), M (a missing register fact)."""
-    checklist, profiles, measures = cat
-    items = checklist.items
-    memo = {}
-
-    def outcome(c):
-        if c.kind == "not":
-            inner = outcome(c.children[0])
-            return {"T": "F", "F": "T"}.get(inner, inner)
-        if c.kind in ("all", "any"):
-            got = [outcome(child) for child in c.children]
-            order = ("F", "NA", "M", "U", "T") if c.kind == "all" else ("T", "M", "U", "F", "NA")
-            return next(o for o in order if o in got)
-        if c.kind == "fact":
-            value = unit_facts.get(c.target)
-        else:
-            if state(c.target) in ("NA", "M"):
-                return state(c.target)
-            a = answers.get(c.target)
-            if a is not None and a.not_applicable:
-                return "NA"
-            if a is None:
-                register = items[c.target].register
-                if not register:
-                    return "U"
-                value = unit_facts.get(register)
-            else:
-                value = a.value
-        if value is None:
-            return "M"
-        result = _compare(value, c.op, c.value)
-        return result if result == "U" else ("T" if result else "F")
-
-    def state_by_condition(item_id):
-        it = items[item_id]
-        condition, _ = _normalised(it, items)
-        return "NA" if condition is not None and outcome(condition) in ("F", "NA") else "A"
-
-    def state(item_id):
-        if item_id not in memo:
-            it = items[item_id]
-            condition, satisfied_by = _normalised(it, items)
-            got = "T" if condition is None else outcome(condition)
-            a = answers.get(item_id)
-            if got in ("F", "NA") or (a is not None and a.not_applicable and got != "M"):
-                memo[item_id] = "NA"
-            elif got == "M":
-                memo[item_id] = "M"
-            elif satisfied_by is not None and outcome(satisfied_by) == "T":
-                memo[item_id] = "S"
-            else:
-                memo[item_id] = "A"
-        return memo[item_id]
-
-    out = {}
-    for key in (*KEYS, "general"):
-        applicable = answered = penalty = minor = left_out = 0
-        severe_unanswered = severe = stuck = False
-        rated = False
-        for it in items.values():
-            full = it.severity.get(key, 0)
-            if not full:
-                continue
-            rated = True
-            st_ = state(it.id)
-            if st_ == "NA":
-                a = answers.get(it.id)
-                if a is not None and a.not_applicable and state_by_condition(it.id) != "NA":
-                    left_out += full  # answered "not applicable": asked and answered
-                continue
-            applicable += full
-            if st_ == "S":
-                answered += full
-                continue
-            a = answers.get(it.id)
-            if st_ == "M":
-                value = None
-            elif a is not None:
-                value = a.value
-            else:
-                value = unit_facts.get(it.register) if it.register else None
-            if value is None:
-                severe_unanswered |= full >= 3
-                continue
-            answered += full
-            sev = 0
-            if it.type == "yes_no":
-                sev = 0 if value else full
-            elif it.type == "choice":
-                choice = next(c for c in it.choices if c.key == value)
-                if not choice.passes:
-                    sev = (
-                        full if choice.severity is None else min(choice.severity.get(key, 0), full)
-                    )
-            elif it.type == "measurement" and not it.requirement.passes(value):
-                sev = full
-                below = it.requirement.min is not None and value < it.requirement.min
-                for band in it.bands:
-                    if (value >= band.limit) if below else (value <= band.limit):
-                        sev = min(band.severity.get(key, 0), full)
-                        break
-            penalty += sev
-            if sev >= 3:
-                severe = True
-            elif sev:
-                minor += sev
-            if sev == 4:
-                removers = [m for m in measures.measures if it.id in m.removes]
-                stuck |= not any(m.feasible_by_default for m in removers)
-        s = 100 * (1 - penalty / answered) if answered else 100
-        asked = applicable + left_out
-        coverage = (answered + left_out) / asked if asked else 1
-        if (
-            severe_unanswered
-            or coverage < profiles.min_coverage
-            or (key == "general" and not rated)
-        ):
-            klass = "unknown"
-        elif stuck:
-            klass = "unsuitable"
-        elif severe or minor > profiles.tolerance:
-            klass = "adaptable"
-        else:
-            klass = "suitable"
-        out[key] = (round(s, 6), klass, round(coverage, 6), penalty)
-    return out
-
-
 @SETTINGS
 @given(st.data())
 def test_engine_matches_a_direct_reading_of_the_model(data):
@@ -197,7 +41,7 @@ def test_engine_matches_a_direct_reading_of_the_model(data):
         key: (round(r.score, 6), r.suitability, round(r.coverage, 6), r.problem_score)
         for key, r in {**result.limitations, "general": result.general}.items()
     }
-    assert got == reference(cat, answers, unit_facts)
+    assert got == read_literally(cat, answers, unit_facts, KEYS)
     for r in all_results(result).values():
         assert 0 <= r.score <= 100 and 0 <= r.coverage <= 1
 
