@@ -28,7 +28,7 @@ PRESENCE = {
 CASES = {
     "one entrance step": (
         ("wheelchair_manual", "wheelchair_electric"),
-        {1: ("entrance.steps_count", 1), 2: ("entrance.steps_count", 1)},
+        {1: ("entrance.steps_count", 1), 2: ("entrance.entrance_steps_count", 1)},
     ),
     "internal doors 700 mm": (
         ("wheelchair_manual", "wheelchair_electric"),
@@ -41,7 +41,7 @@ CASES = {
         ("wheelchair_manual", "wheelchair_electric"),
         {
             1: ("entrance.unit_door_clear_width_mm", 750),
-            2: ("entrance.unit_door_clear_width_mm", 750),
+            2: ("unit_door.clear_width_mm", 750),
         },
     ),
     "lift door 750 mm": (
@@ -54,7 +54,7 @@ CASES = {
     ),
     "threshold 40 mm": (
         ("wheelchair_manual", "wheelchair_electric"),
-        {1: ("entrance.threshold_height_mm", 40), 2: ("entrance.threshold_height_mm", 40)},
+        {1: ("entrance.threshold_height_mm", 40), 2: ("unit_door.threshold_height_mm", 40)},
     ),
     "no stove guard": (
         ("cognitive",),
