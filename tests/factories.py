@@ -87,20 +87,22 @@ def upload_photo(caller, inspection_id, item_id=None, data=None, photo_id=None, 
     )
 
 
-def assessed_unit(inspector, changes=None, **unit_fields) -> Unit:
+def assessed_unit(inspector, changes=None, *, checklist_version=1, **unit_fields) -> Unit:
     """A unit with an approved inspection (passing answers, with `changes`) scored and stored."""
-    return assess(inspector, make_unit(**unit_fields), changes)
+    return assess(inspector, make_unit(**unit_fields), changes, checklist_version)
 
 
-def assess(inspector, unit: Unit, changes=None) -> Unit:
-    """Give `unit` an approved inspection (passing answers, with `changes`), scored and stored."""
+def assess(inspector, unit: Unit, changes=None, checklist_version=1) -> Unit:
+    """Give `unit` an approved inspection (passing answers, with `changes`), scored and stored.
+
+    Under checklist version 1 by default: most tests' changes name its item ids."""
     from app.assessments.services import store_assessment
     from app.inspections import services as inspections
 
-    # The answer sets are written for version 1 (its item ids); v2 has its own tests.
-    data = {"unit_id": unit.id, "checklist_version": 1}
+    data = {"unit_id": unit.id, "checklist_version": checklist_version}
     inspection, _ = inspections.create_inspection(inspector, data)
-    answers = with_values(passing_answers(), **(changes or {}))
+    checklist = checklists.catalogue().checklists[("uu-bolig", checklist_version)]
+    answers = with_values(passing_answers(checklist), **(changes or {}))
     inspections.upsert_answers(inspector, inspection, answers)
     inspection.status = "approved"
     store_assessment(inspection)

@@ -31,18 +31,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # PostgreSQL `integer`: larger ids, counts and page offsets are refused before the database
 # sees them (it would fail with an overflow, a 500, instead of a clear 404 or 422).
 INT32_MAX = 2**31 - 1
-PAGINATION_HEADER = {
-    "description": (
-        "Pagination metadata: a JSON object serialised as a string, with `total` (items),"
-        " `total_pages`, `page`, `first_page`, `last_page`, and `previous_page` /"
-        " `next_page` where they exist."
-    ),
-    "schema": {
-        "type": "string",
-        "example": '{"total": 42, "total_pages": 5, "first_page": 1, "last_page": 5,'
-        ' "page": 2, "previous_page": 1, "next_page": 3}',
-    },
-}
 RFC9110_NAMES = {
     "CONTENT_TOO_LARGE": http.HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
     "UNPROCESSABLE_CONTENT": http.HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -201,11 +189,6 @@ class Blueprint(flask_smorest.Blueprint):
         **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
         "multipart": "multipart/form-data",
     }
-
-    def _document_pagination_metadata(self, spec, resp_doc):
-        """X-Pagination is one header whose value is a JSON object serialised as a string
-        (smorest documents it as an object, which no header can be)."""
-        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER
 
     def auth_required(self, *roles: str) -> Callable:
         """Allow signed-in users with one of `roles` (all roles when none are named).

@@ -19,9 +19,15 @@ from pathlib import Path
 import pydyf
 import weasyprint
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.css import ColorProfile
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# Importing WeasyPrint turns on Pillow's lenient decoding of truncated files for the whole
+# process. Photo uploads must stay strict (a truncated file is refused, tests/photos), and
+# reports embed only photos that passed that check: switch it back.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")

@@ -23,6 +23,7 @@ from app.errors import Conflict
 from app.extensions import db
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
+from app.inspections.starting import changes_since_previous
 from app.photos.services import photos_of, storage
 from app.reports import content
 from app.reports.render import fingerprint, render_pdf
@@ -199,7 +200,7 @@ def _people(inspection: Inspection) -> dict:
 
 def _changes(inspection: Inspection) -> dict | None:
     """What changed since the unit's previous approved inspection; None for a first one."""
-    changes = inspections.changes_since_previous(inspection)
+    changes = changes_since_previous(inspection)
     previous = (
         db.session.get(Inspection, changes["previous_inspection_id"])
         if changes["previous_inspection_id"]

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 
 class TargetRefused(ValueError):
-    """The URL is not an allowed webhook target; the message says why (English, for logs)."""
+    """The URL is not an allowed webhook target; the message says why, in Norwegian: the admin
+    reads it on the webhook screen and in the delivery log."""
 
 
 @dataclass(frozen=True)
@@ -48,28 +49,28 @@ def parse(url: str, policy: Policy) -> Target:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise TargetRefused(f"not a URL: {exc}") from exc
+        raise TargetRefused(f"ikke en gyldig adresse: {exc}") from exc
     scheme = parts.scheme.lower()
     if scheme != "https" and not (scheme == "http" and policy.allow_http):
-        raise TargetRefused("only https:// targets are allowed")
+        raise TargetRefused("bare https://-adresser er tillatt")
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
-        raise TargetRefused("the URL has no host")
+        raise TargetRefused("adressen mangler vertsnavn")
     if parts.username or parts.password:
-        raise TargetRefused("credentials in the URL are not allowed")
+        raise TargetRefused("brukernavn eller passord i adressen er ikke tillatt")
     if policy.allowed_hosts and not any(
         host == h or (h.startswith(".") and host.endswith(h)) for h in policy.allowed_hosts
     ):
-        raise TargetRefused(f"{host} is not among the allowed webhook hosts")
+        raise TargetRefused(f"{host} er ikke blant vertene som er tillatt for webhooks")
     if not policy.allow_private:
         if host == "localhost" or host.endswith(".localhost"):
-            raise TargetRefused("loopback targets are not allowed")
+            raise TargetRefused("adresser på egen maskin (localhost) er ikke tillatt")
         try:
             literal = ipaddress.ip_address(host)
         except ValueError:
             literal = None
         if literal is not None and _blocked(literal):
-            raise TargetRefused(f"{host} is not a public address")
+            raise TargetRefused(f"{host} er ikke en offentlig adresse")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(scheme, host, port or (443 if scheme == "https" else 80), path)
 
@@ -79,14 +80,16 @@ def resolve(target: Target, policy: Policy) -> str:
     try:
         infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
     except OSError as exc:
-        raise TargetRefused(f"{target.host} does not resolve: {exc}") from exc
+        raise TargetRefused(f"{target.host} finnes ikke i DNS: {exc}") from exc
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
     if not addresses:
-        raise TargetRefused(f"{target.host} has no address")
+        raise TargetRefused(f"{target.host} har ingen adresse")
     if not policy.allow_private:
         blocked = [str(a) for a in addresses if _blocked(a)]
         if blocked:
-            raise TargetRefused(f"{target.host} resolves to non-public {', '.join(blocked)}")
+            raise TargetRefused(
+                f"{target.host} peker til ikke-offentlige adresser: {', '.join(blocked)}"
+            )
     return str(addresses[0])
 
 

@@ -3,7 +3,9 @@ once per test session into a temporary folder, and a live server to drive it aga
 
 The server is the real app served by werkzeug in a thread, on a database of its own (a
 SQLite file, or a fresh PostgreSQL database beside TEST_DATABASE_URL), with the webhook
-dispatcher thread on and loopback targets allowed (for the test's receiver)."""
+dispatcher thread on and loopback targets allowed (for the test's receiver). Both live for
+one module only: the dispatcher thread uses `db.session`, which the other tests rebind to
+their rolled-back connection (tests/conftest.py), so it must be gone before they run."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ class LiveServer:
     url: str
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     from werkzeug.serving import make_server
 
@@ -66,9 +68,9 @@ def live_server(tmp_path_factory):
 PASSWORD = "klient-hemmelig-passord"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def client_package(live_server, tmp_path_factory):
-    """The generated package, imported (generated once per session: about 4 s)."""
+    """The generated package, imported (generated once per module: about 4 s)."""
     folder = tmp_path_factory.mktemp("generated")
     document = folder / "openapi.json"
     document.write_bytes(httpx.get(f"{live_server.url}/api/openapi.json").content)

@@ -102,7 +102,9 @@ def test_applicant_update_overtaken_between_read_and_write_is_412(as_role):
 def test_answer_sync_overtaken_between_read_and_write_is_412(as_role):
     inspector = as_role("inspector")
     unit = make_unit()
-    inspection = inspector.post("/api/v1/inspections", json={"unit_id": unit.id})
+    inspection = inspector.post(
+        "/api/v1/inspections", json={"unit_id": unit.id, "checklist_version": 1}
+    )
     inspection_id = uuid.UUID(inspection.get_json()["id"])
     url = f"/api/v1/inspections/{inspection_id}/answers"
     body = {"answers": passing_answers()[:3]}

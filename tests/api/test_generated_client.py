@@ -114,7 +114,10 @@ def test_whole_flow_through_the_generated_client(live_server, client_package, ap
         inspection_id = uuid.uuid4()  # the device's UUID, as offline
         created = parsed(
             api("inspections.post_api_v1_inspections").sync_detailed(
-                client=inspector, body=models.InspectionCreate(unit_id=unit.id, id=inspection_id)
+                client=inspector,
+                body=models.InspectionCreate(
+                    unit_id=unit.id, id=inspection_id, checklist_version=1
+                ),
             )
         )
         assert created.id == inspection_id

@@ -33,9 +33,10 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def new_inspection(live, unit_key: str) -> str:
+def new_inspection(live, unit_key: str, checklist_version: int | None = 1) -> str:
     """An inspection assigned to the inspector, created on the server (the office's step);
-    the inspector's open draft of the unit when there is one (one open draft per unit)."""
+    the inspector's open draft of the unit when there is one (one open draft per unit).
+    Under checklist version 1 by default, whose item ids the tests answer (None: the newest)."""
     from app.auth.models import User
     from app.inspections import services
 
@@ -44,9 +45,10 @@ def new_inspection(live, unit_key: str) -> str:
         draft = services.open_draft_of(live.units[unit_key], inspector.id)
         if draft is not None:
             return str(draft.id)
-        inspection, _ = services.create_inspection(
-            inspector, {"id": uuid.uuid4(), "unit_id": live.units[unit_key]}
-        )
+        data = {"id": uuid.uuid4(), "unit_id": live.units[unit_key]}
+        if checklist_version is not None:
+            data["checklist_version"] = checklist_version
+        inspection, _ = services.create_inspection(inspector, data)
         db.session.commit()
         return str(inspection.id)
 
@@ -83,9 +85,8 @@ def submitted_inspection(live, unit_key: str, photo_item: str) -> str:
 
     def make(db):
         inspector = db.session.query(User).filter_by(role="inspector").one()
-        inspection, _ = services.create_inspection(
-            inspector, {"id": uuid.uuid4(), "unit_id": live.units[unit_key]}
-        )
+        data = {"id": uuid.uuid4(), "unit_id": live.units[unit_key], "checklist_version": 1}
+        inspection, _ = services.create_inspection(inspector, data)
         services.upsert_answers(inspector, inspection, passing_answers())
         buffer = io.BytesIO(jpeg_bytes())
         upload(inspector, inspection.id, uuid.uuid4(), buffer, photo_item, "Inngangen")
@@ -162,6 +163,13 @@ def waiting_household(live, reference: str, needs: dict[str, str]) -> int:
         return found.id
 
     return live.query(make)
+
+
+def wheelchair_demand(live) -> None:
+    """Five waiting households that need a manual wheelchair unit: the fewest a facility
+    manager's demand-weighted plan sees (smaller counts are suppressed for that role)."""
+    for number in range(1, 6):
+        waiting_household(live, f"2026/plan-{number}", {"wheelchair_manual": "required"})
 
 
 # Every control a finger or a pointer hits, measured where the page shows it: a checkbox or

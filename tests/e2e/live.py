@@ -81,7 +81,10 @@ def _seed(app) -> dict:
         "compact": make_unit(address="Kompaktveien 3", district="Berg"),
         "shared": make_unit(address="Fellesbildeveien 4", district="Berg"),
         "dupe": make_unit(address="Duplikatveien 5", district="Idd"),
-        "reinspect": assessed_unit(inspector, address="Gjensynsveien 6", district="Tistedal"),
+        # Last inspected on the newest checklist: a re-inspection confirms every answer.
+        "reinspect": assessed_unit(
+            inspector, checklist_version=2, address="Gjensynsveien 6", district="Tistedal"
+        ),
     }
     return {key: unit.id for key, unit in units.items()}
 

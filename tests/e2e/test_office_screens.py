@@ -12,7 +12,7 @@ from tests.e2e.browser_helpers import (
     open_page,
     screenshot,
     sign_in,
-    waiting_household,
+    wheelchair_demand,
 )
 from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 from tests.units.units_files import csv_bytes, unit_row
@@ -61,8 +61,8 @@ def _planning_available(live):
 
 
 def test_manager_overview_and_plan_with_csv(phone, live_app, tmp_path):  # noqa: F811
-    # The plan weighs needs by the waiting list: its own household, not another test's.
-    waiting_household(live_app, "2026/plan-1", {"wheelchair_manual": "required"})
+    # The plan weighs needs by the waiting list: its own households, not another test's.
+    wheelchair_demand(live_app)
     page = phone
     sign_in(page, live_app, "facility_manager")
     _check(page, "forvalter-oversikt", "Oversikt")

@@ -17,7 +17,9 @@ def inspector(as_role):
 
 def submitted(inspector):
     unit = make_unit()
-    iid = inspector.post("/api/v1/inspections", json={"unit_id": unit.id}).get_json()["id"]
+    iid = inspector.post(
+        "/api/v1/inspections", json={"unit_id": unit.id, "checklist_version": 1}
+    ).get_json()["id"]
     body = {"answers": passing_answers()}
     assert inspector.put(f"/api/v1/inspections/{iid}/answers", json=body).status_code == 200
     assert inspector.post(f"/api/v1/inspections/{iid}/submit").status_code == 200

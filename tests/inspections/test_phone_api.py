@@ -26,7 +26,9 @@ def manager(as_role):
 
 
 def start(caller, unit, **body):
-    return caller.post("/api/v1/inspections", json={"unit_id": unit.id, **body})
+    return caller.post(
+        "/api/v1/inspections", json={"unit_id": unit.id, "checklist_version": 1, **body}
+    )
 
 
 def drafts_of(unit) -> int:
@@ -99,7 +101,8 @@ def test_starting_points_carry_the_last_approved_answers_and_the_open_draft(
     assert point["previous_inspection_id"] == first and point["open_draft_id"] is None
     previous = {a["item_id"]: a["value"] for a in point["previous_answers"]}
     assert previous[DOOR] == 910
-    assert (point["checklist_key"], point["checklist_version"]) == ("uu-bolig", 1)
+    # A new inspection starts on the newest version; the answers carry over through its map.
+    assert (point["checklist_key"], point["checklist_version"]) == ("uu-bolig", 2)
 
     draft = start(inspector, fresh).get_json()["id"]
     mine = inspector.get("/api/v1/inspections/starting-points").get_json()

@@ -31,7 +31,9 @@ def inspector(as_role):
 @pytest.fixture
 def inspection(inspector):
     unit = make_unit()
-    return inspector.post("/api/v1/inspections", json={"unit_id": unit.id}).get_json()["id"]
+    return inspector.post(
+        "/api/v1/inspections", json={"unit_id": unit.id, "checklist_version": 1}
+    ).get_json()["id"]
 
 
 def stored_files(app) -> list[Path]:

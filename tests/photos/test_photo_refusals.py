@@ -97,6 +97,8 @@ def test_supported_types_that_do_not_decode_get_422(data: bytes) -> None:
 
 
 def test_decoding_stays_strict_about_truncated_files() -> None:
+    import app.reports.render  # noqa: F401  (WeasyPrint's import would make it lenient)
+
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False  # decoding must stay strict
 
 

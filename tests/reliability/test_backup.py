@@ -38,7 +38,11 @@ def source(tmp_path):
             unit_id = make_unit().id
             db.session.commit()
         client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
-        inspection = client.post("/api/v1/inspections", json={"unit_id": unit_id}, headers=headers)
+        inspection = client.post(
+            "/api/v1/inspections",
+            json={"unit_id": unit_id, "checklist_version": 1},
+            headers=headers,
+        )
         inspection_id = inspection.get_json()["id"]
         with app.app_context():
             answers = passing_answers()

@@ -73,7 +73,9 @@ def submitted_inspection(app, inspector: dict) -> str:
         unit_id = make_unit().id
         answers = passing_answers()
     client = app.test_client()
-    created = client.post("/api/v1/inspections", json={"unit_id": unit_id}, headers=inspector)
+    created = client.post(
+        "/api/v1/inspections", json={"unit_id": unit_id, "checklist_version": 1}, headers=inspector
+    )
     inspection_id = created.get_json()["id"]
     url = f"/api/v1/inspections/{inspection_id}"
     assert (
@@ -136,7 +138,11 @@ def test_parallel_submits_from_several_devices_submit_once(committed):
             unit_id = make_unit().id
             answers = passing_answers()
         client = committed.test_client()
-        created = client.post("/api/v1/inspections", json={"unit_id": unit_id}, headers=phones[0])
+        created = client.post(
+            "/api/v1/inspections",
+            json={"unit_id": unit_id, "checklist_version": 1},
+            headers=phones[0],
+        )
         url = f"/api/v1/inspections/{created.get_json()['id']}"
         client.put(f"{url}/answers", json={"answers": answers}, headers=phones[0])
         responses = at_once(committed, lambda c, h, u=url: c.post(f"{u}/submit", headers=h), phones)

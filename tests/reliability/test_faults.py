@@ -64,7 +64,9 @@ def test_kill_during_uploads_then_retries_complete(tmp_path):
     server = Gunicorn(env).start()
     inspections = [
         requests.post(
-            f"{server.url}/api/v1/inspections", json={"unit_id": u}, headers=headers
+            f"{server.url}/api/v1/inspections",
+            json={"unit_id": u, "checklist_version": 1},
+            headers=headers,
         ).json()["id"]
         for u in unit_ids
     ]
@@ -222,7 +224,11 @@ def test_disk_full_while_storing_a_photo(tmp_path, tiny_disk):
         with app.app_context():
             unit_id = make_unit().id
         client = app.test_client()
-        inspection = client.post("/api/v1/inspections", json={"unit_id": unit_id}, headers=headers)
+        inspection = client.post(
+            "/api/v1/inspections",
+            json={"unit_id": unit_id, "checklist_version": 1},
+            headers=headers,
+        )
         url = f"/api/v1/inspections/{inspection.get_json()['id']}/photos"
         noise = Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3))
         buffer = io.BytesIO()

@@ -41,7 +41,9 @@ def build_world(as_role) -> World:
 
     inspector = callers["inspector"]
     unit = make_unit()
-    inspection = inspector.post("/api/v1/inspections", json={"unit_id": unit.id}).get_json()
+    inspection = inspector.post(
+        "/api/v1/inspections", json={"unit_id": unit.id, "checklist_version": 1}
+    ).get_json()
     photo = upload_photo(inspector, inspection["id"]).get_json()
     applicant = callers["allocation_officer"].post("/api/v1/applicants", json=HOUSEHOLD)
     ids = {

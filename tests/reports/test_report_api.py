@@ -52,7 +52,9 @@ def upload(caller, inspection_id, item_id, data, caption):
 
 def inspect(inspector, unit, values, approve_by=None) -> str:
     """Create, answer, photograph, submit and (optionally) approve an inspection via the API."""
-    created = inspector.post("/api/v1/inspections", json={"unit_id": unit.id})
+    created = inspector.post(
+        "/api/v1/inspections", json={"unit_id": unit.id, "checklist_version": 1}
+    )
     assert created.status_code == 201, created.get_json()
     inspection_id = created.get_json()["id"]
     # A re-inspection starts from the carried-over answers: the register's one is confirmed.
@@ -196,7 +198,9 @@ def test_inspection_report_and_reinspection_changes(approved, inspector, manager
 
 def test_refusals_are_problem_json(app, approved, inspector, manager, as_role, client):
     unit, inspection_id = approved
-    draft = inspector.post("/api/v1/inspections", json={"unit_id": unit.id}).get_json()["id"]
+    draft = inspector.post(
+        "/api/v1/inspections", json={"unit_id": unit.id, "checklist_version": 1}
+    ).get_json()["id"]
     body = assert_problem(manager.get(f"/api/v1/inspections/{draft}/report.pdf"), 409)
     assert "utkast" in body["detail"]
     assert_problem(manager.get(f"/api/v1/inspections/{uuid.uuid4()}/report.pdf"), 404)

@@ -47,7 +47,9 @@ def subscribe(admin, receiver, events=EVENTS) -> dict:
 def approved_inspection(as_role, answers=None, *, approve=True):
     inspector, manager = as_role("inspector"), as_role("facility_manager")
     unit = make_unit()
-    iid = inspector.post("/api/v1/inspections", json={"unit_id": unit.id}).get_json()["id"]
+    iid = inspector.post(
+        "/api/v1/inspections", json={"unit_id": unit.id, "checklist_version": 1}
+    ).get_json()["id"]
     synced = inspector.put(
         f"/api/v1/inspections/{iid}/answers", json={"answers": answers or passing_answers()}
     )

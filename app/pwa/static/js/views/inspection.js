@@ -158,6 +158,8 @@ export async function render(main, [id, sectionParam], { navigate }) {
   const itemContext = {
     answers, previous, save, addPhoto, draft, id, urls, photosOf, photoCount, status: statusOf,
     stateOf: (itemId) => view?.states[itemId],
+    // The reviewer's comment on an item, from the last return (the record is re-read on sync).
+    reviewOf: (itemId) => (record.server?.item_comments || []).find((c) => c.item_id === itemId),
     deletePhoto: async (photo) => {
       await deletePhoto(await asLocal(photo));
       photos = await db.byInspection("photos", id);

@@ -176,7 +176,7 @@ export function renderItem(item, ctx) {
     : null;
   const sync = answer && answer.state !== "sent" && answer.state !== "local" ? stateText(answer) : "";
   // The reviewer's comment on this item, from the last return (shown while it is a draft).
-  const review = ctx.draft ? (ctx.record.server?.item_comments || []).find((c) => c.item_id === item.id) : null;
+  const review = ctx.draft ? ctx.reviewOf?.(item.id) : null;
   return h("fieldset", { class: "item", "data-item": item.id, "data-status": status || "optional", id: `item-${item.id}` },
     h("legend", { id: `legend-${item.id}`, text: nb(item.question) }),
     toggle,

@@ -2,7 +2,7 @@
 // and each subscription's deliveries with their attempts and a resend button.
 
 import { api, list } from "../api.js";
-import { announce, button, errorBox, field, h } from "../dom.js";
+import { announce, button, errorBox, field, h, tableBox } from "../dom.js";
 import { dateTime, num } from "../format.js";
 
 const EVENTS = {
@@ -18,7 +18,7 @@ export async function renderList(main, _params, { navigate }) {
   const table = h("div");
   const draw = async () => {
     const { items } = await list("/webhooks?page_size=100");
-    table.replaceChildren(items.length === 0 ? h("p", { text: "Ingen abonnementer ennå." }) : h("div", { class: "table-wrap" }, h("table", {},
+    table.replaceChildren(items.length === 0 ? h("p", { text: "Ingen abonnementer ennå." }) : h("div", tableBox("Abonnementer"), h("table", {},
       h("caption", { text: "Abonnementer" }),
       h("thead", {}, h("tr", {}, ["Adresse", "Hendelser", "Aktiv", "Handlinger"].map((t) => h("th", { scope: "col", text: t })))),
       h("tbody", {}, items.map((s) => row(s))))));
@@ -89,7 +89,7 @@ export async function renderDeliveries(main, [subscriptionId]) {
   const table = h("div");
   const draw = async () => {
     const { items, total } = await list(`/webhooks/${subscriptionId}/deliveries?page_size=50`);
-    table.replaceChildren(items.length === 0 ? h("p", { text: "Ingen leveranser ennå." }) : h("div", { class: "table-wrap" }, h("table", {},
+    table.replaceChildren(items.length === 0 ? h("p", { text: "Ingen leveranser ennå." }) : h("div", tableBox("Leveranser"), h("table", {},
       h("caption", { text: `Leveranser (${num(total)}), nyeste først` }),
       h("thead", {}, h("tr", {}, ["Tidspunkt", "Hendelse", "Status", "Forsøk", "Siste svar", "Neste forsøk", ""].map((t) => h("th", { scope: "col", text: t })))),
       h("tbody", {}, items.map((d) => h("tr", {},
