@@ -68,7 +68,9 @@ def draft(server: Server, inspector: dict, answers: list[dict]) -> str:
     with server.app.app_context():
         unit_id = make_unit().id
         db.session.remove()
-    created = server.ok(Call("POST", f"{API}/inspections", inspector, {"unit_id": unit_id}))
+    created = server.ok(
+        Call("POST", f"{API}/inspections", inspector, {"unit_id": unit_id, "checklist_version": 1})
+    )
     path = f"{API}/inspections/{created['id']}"
     server.ok(Call("PUT", f"{path}/answers", inspector, {"answers": answers}))
     return created["id"]
