@@ -78,6 +78,7 @@ def _seed(app) -> dict:
         "update": make_unit(address="Oppdateringsveien 4", district="Idd"),
         "full": make_unit(address="Helrundveien 1", district="Sentrum"),
         "full320": make_unit(address="Smalveien 2", district="Sentrum"),
+        "full_v2": make_unit(address="Nyversjonsveien 1", district="Sentrum"),
         "compact": make_unit(address="Kompaktveien 3", district="Berg"),
         "shared": make_unit(address="Fellesbildeveien 4", district="Berg"),
         "dupe": make_unit(address="Duplikatveien 5", district="Idd"),

@@ -23,6 +23,10 @@ from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
+# What sticks out to the right of the viewport (the message of a reflow failure).
+WIDER_THAN_THE_SCREEN = """[...document.querySelectorAll('main *')]
+  .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+  .slice(-5).map((e) => `${e.tagName}.${e.className} ${e.textContent.slice(0, 60)}`)"""
 ROUTE = "access.step_free_route"
 SURFACE = "access.route_surface_firm"
 
@@ -31,8 +35,8 @@ def item(page, item_id):
     return page.locator(f'fieldset[data-item="{item_id}"]')
 
 
-def open_inspection(page, live, unit_key, address):
-    new_inspection(live, unit_key)
+def open_inspection(page, live, unit_key, address, checklist_version=1):
+    new_inspection(live, unit_key, checklist_version)
     sign_in(page, live, "inspector")
     page.get_by_role("button", name=re.compile(f"Last ned {address}")).click()
     expect(page.get_by_role("heading", level=1, name=re.compile(address))).to_be_visible()
@@ -95,12 +99,13 @@ def test_items_are_compact_and_the_bar_walks_them(phone, live_app):  # noqa: F81
     screenshot(page, "befarer-seksjon-aapnet")
 
 
-def _passing(live):
-    from tests.factories import passing_answers, uu_bolig
+def _passing(live, checklist_version):
+    from app.checklists import services as checklists
+    from tests.factories import passing_answers
 
     def read(db):
-        checklist = uu_bolig()
-        values = {a["item_id"]: a["value"] for a in passing_answers()}
+        checklist = checklists.catalogue().checklists[("uu-bolig", checklist_version)]
+        values = {a["item_id"]: a["value"] for a in passing_answers(checklist)}
         choices = {
             i.id: [c.key for c in i.choices] for i in checklist.items.values() if i.type == "choice"
         }
@@ -126,10 +131,10 @@ def _answer(page, item_id, value, choices) -> None:
     expect(fieldset).not_to_have_attribute("data-status", "unanswered")
 
 
-def _walk(page, live, unit_key, address, width) -> dict:
+def _walk(page, live, unit_key, address, width, checklist_version=1) -> dict:
     page.set_viewport_size({"width": width, "height": 844})
-    open_inspection(page, live, unit_key, address)
-    values, choices = _passing(live)
+    open_inspection(page, live, unit_key, address, checklist_version)
+    values, choices = _passing(live, checklist_version)
     taps, pages, scrolled, items, sections = 0, 0, 0, [], 0
     while True:
         sections += 1
@@ -143,7 +148,9 @@ def _walk(page, live, unit_key, address, width) -> dict:
         items += page.evaluate(
             "[...document.querySelectorAll('fieldset.item')].map(e => e.offsetHeight)"
         )
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, page.evaluate(
+            WIDER_THAN_THE_SCREEN
+        )
         following = page.locator(".pager a.btn-primary")
         if not following.count():
             break
@@ -185,6 +192,15 @@ def test_a_full_inspection_fits_in_few_screens(phone, live_app, width, unit_key,
     assert figures["screens"] <= (25 if width >= 390 else 32), figures
     assert figures["taps"] <= 160, figures  # one tap per item, one per section, one to submit
     screenshot(phone, f"befarer-hel-befaring-{width}")
+
+
+def test_a_whole_version_2_inspection_on_the_phone(phone, live_app):  # noqa: F811
+    """The current checklist (v2, 192 items) answered item by item on a 390 px phone and
+    submitted; its figures are recorded beside v1's (docs/benchmarks.md)."""
+    figures = _walk(phone, live_app, "full_v2", "Nyversjonsveien 1", 390, checklist_version=2)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    (OUTPUT / "phone-walk-390-v2.json").write_text(json.dumps(figures))
+    assert figures["taps"] <= figures["items"] + figures["sections"] + 1, figures
 
 
 def _server_photos(live, inspection_id):
