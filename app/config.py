@@ -56,6 +56,10 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
     if dispatcher not in ("thread", "off"):
         raise ConfigError(f"WEBHOOK_DISPATCHER must be thread or off, got {dispatcher!r}")
 
+    report_zip_max_units = _int(env, "REPORT_ZIP_MAX_UNITS", 25)
+    if report_zip_max_units < 1:
+        raise ConfigError(f"REPORT_ZIP_MAX_UNITS must be at least 1, got {report_zip_max_units}")
+
     return {
         "APP_ENV": app_env,
         "TESTING": app_env == "testing",
@@ -86,6 +90,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "APPROVAL_FOUR_EYES": _bool(env.get("APPROVAL_FOUR_EYES"), True),
         "API_TOKEN_LIFETIME_DAYS": _int(env, "API_TOKEN_LIFETIME_DAYS", 90),
         "APPLICANT_RETENTION_DAYS": _int(env, "APPLICANT_RETENTION_DAYS", 365),
+        "REPORT_ZIP_MAX_UNITS": report_zip_max_units,
         "TRUST_PROXY_HEADERS": _bool(env.get("TRUST_PROXY_HEADERS"), False),
         "WEBHOOK_DISPATCHER": dispatcher,
         "WEBHOOK_ALLOW_PRIVATE_TARGETS": _bool(env.get("WEBHOOK_ALLOW_PRIVATE_TARGETS"), False),

@@ -1,12 +1,27 @@
-"""Report downloads: a unit's current accessibility and one inspection, as PDF/A + PDF/UA."""
+"""Report downloads: a unit's current accessibility and one inspection, as PDF/A + PDF/UA;
+all unit reports of a district as one ZIP."""
 
-from flask import g, make_response, request
+from flask import g, make_response, request, send_file
 from flask.views import MethodView
 
 from app.api.smorest import Blueprint
-from app.reports import services
+from app.auth.roles import ADMIN, FACILITY_MANAGER
+from app.reports import district, services
+from app.reports.schemas import DistrictZipQuerySchema
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Rapporter")
+
+# A whole district at once is a bulk export: those who approve inspections (and so answer for
+# the reports), not every reader of a single report.
+ZIP_ROLES = (ADMIN, FACILITY_MANAGER)
+
+
+def _file(media_type: str, description: str):
+    """Document a success body that is a file of `media_type` (smorest leaves the content of
+    a schema-less response out of the document, so clients would not know what they get)."""
+    schema = {"type": "string", "format": "binary"}
+    content = {media_type: {"schema": schema}}
+    return blp.doc(responses={"200": {"description": description, "content": content}})
 
 
 def _send(report: services.Report):
@@ -26,6 +41,7 @@ def _send(report: services.Report):
 class UnitReport(MethodView):
     @blp.auth_required()
     @blp.response(200, content_type="application/pdf")
+    @_file("application/pdf", "The unit report (PDF/A-2b, PDF/UA-1)")
     @blp.alt_response(304, description="Not modified (If-None-Match)")
     @blp.alt_response(409, response="CONFLICT")
     def get(self, unit_id):
@@ -38,9 +54,39 @@ class UnitReport(MethodView):
 class InspectionReport(MethodView):
     @blp.auth_required()
     @blp.response(200, content_type="application/pdf")
+    @_file("application/pdf", "The inspection report (PDF/A-2b, PDF/UA-1)")
     @blp.alt_response(304, description="Not modified (If-None-Match)")
     @blp.alt_response(409, response="CONFLICT")
     def get(self, inspection_id):
         """A submitted or approved inspection as an archivable, accessible PDF; 409 for a
         draft. Inspectors reach only their own inspections."""
         return _send(services.inspection_report(g.user, inspection_id))
+
+
+@blp.route("/reports/district.zip")
+class DistrictReports(MethodView):
+    @blp.auth_required(*ZIP_ROLES)
+    @blp.arguments(DistrictZipQuerySchema, location="query")
+    @blp.response(200, content_type="application/zip")
+    @_file("application/zip", "One PDF per assessed unit and les-meg.txt")
+    @blp.alt_response(409, response="CONFLICT")
+    def get(self, query):
+        """Every unit report of a district as one ZIP
+
+        A PDF per unit with an approved assessment (the same bytes as its single download),
+        named by address and unit number, and `les-meg.txt` naming the units without one.
+        Built synchronously: 422 above `REPORT_ZIP_MAX_UNITS` reports (download per unit
+        instead), 409 when no unit of the district has been assessed. Facility managers and
+        administrators only."""
+        built = district.district_zip(query["district"])
+        response = send_file(
+            built.file,
+            mimetype="application/zip",
+            as_attachment=True,
+            download_name=built.filename,
+            conditional=False,
+            etag=False,
+        )
+        response.content_length = built.size
+        response.headers["Cache-Control"] = "private, no-cache"
+        return response

@@ -133,12 +133,18 @@ def _report(kind, object_id, unit: Unit, inspection: Inspection, body, scored_at
     return Report(kind, object_id, unit.id, context, keys, etag)
 
 
-def render(report: Report) -> bytes:
-    """The PDF, with its download recorded in the audit log (SHA-256 of the bytes)."""
+def pdf_of(report: Report) -> bytes:
+    """The PDF, not audited: for a caller that records the download itself (the district
+    ZIP records one event for all its reports)."""
     files = storage()
-    pdf = render_pdf(
+    return render_pdf(
         report.context, {pid: files.read(key) for pid, key in report.photo_keys.items()}
     )
+
+
+def render(report: Report) -> bytes:
+    """The PDF, with its download recorded in the audit log (SHA-256 of the bytes)."""
+    pdf = pdf_of(report)
     audit.record(
         "report.downloaded",
         report.kind,

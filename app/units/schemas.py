@@ -21,7 +21,7 @@ class Area(fields.Decimal):
         return None if number is None else float(number)
 
 
-def _check_district(value: str) -> None:
+def check_district(value: str) -> None:
     districts = current_app.config["DISTRICTS"]
     if value not in districts:
         raise ValidationError(f"Ukjent bydel/krets. Gyldige: {', '.join(districts)}.")
@@ -34,7 +34,7 @@ class BuildingSchema(Schema):
     address = fields.String(required=True, validate=validate.Length(1, 200))
     postal_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{4}$"))
     place = fields.String(allow_none=True, validate=validate.Length(max=100))
-    district = fields.String(required=True, validate=_check_district)
+    district = fields.String(required=True, validate=check_district)
     latitude = fields.Float(allow_none=True, validate=validate.Range(57, 72))
     longitude = fields.Float(allow_none=True, validate=validate.Range(4, 32))
     gnr = fields.Integer(allow_none=True, validate=validate.Range(1, 99999))

@@ -75,7 +75,14 @@ def client_package(live_server, tmp_path_factory):
     document = folder / "openapi.json"
     document.write_bytes(httpx.get(f"{live_server.url}/api/openapi.json").content)
     config = folder / "config.yaml"
-    config.write_text("post_hooks: []\n")  # no formatting pass: the code is only imported
+    # No formatting pass (the code is only imported); file downloads (reports) read as bytes,
+    # as docs/integration.md tells integrators to generate.
+    config.write_text(
+        "post_hooks: []\n"
+        "content_type_overrides:\n"
+        "  application/pdf: application/octet-stream\n"
+        "  application/zip: application/octet-stream\n"
+    )
     arguments = ["--path", document, "--meta", "none", "--output-path", folder / PACKAGE]
     result = subprocess.run(
         [str(GENERATOR), "generate", *map(str, arguments), "--config", str(config)],

@@ -73,6 +73,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/api/v1/inspections/<uuid:inspection_id>/missing"): ALL,
     ("GET", "/api/v1/inspections/starting-points"): {A, I},
     ("GET", "/api/v1/inspections/<uuid:inspection_id>/report.pdf"): ALL,
+    ("GET", "/api/v1/reports/district.zip"): {A, F},
     ("POST", "/api/v1/inspections/<uuid:inspection_id>/submit"): {A, I},
     ("POST", "/api/v1/inspections/<uuid:inspection_id>/approve"): {A, F},
     ("POST", "/api/v1/inspections/<uuid:inspection_id>/return"): {A, F},

@@ -19,7 +19,17 @@ const SORTS = [
   ["score", "Best egnet først (valgt behov)"], ["-score", "Dårligst egnet først (valgt behov)"],
 ];
 
-export async function renderList(main, _params, { query }) {
+// Who may download a whole district's reports at once (GET /reports/district.zip).
+const DISTRICT_ZIP_ROLES = ["facility_manager", "admin"];
+
+/** The district's unit reports as one ZIP, for the district the list shows. */
+function districtZip(name) {
+  return h("p", {},
+    h("a", { class: "btn", href: `/api/v1/reports/district.zip?${new URLSearchParams({ district: name })}`, download: "", text: "Last ned rapporter for bydelen (ZIP)" }),
+    h("span", { class: "hint", text: " Én PDF per vurdert bolig; boliger uten godkjent vurdering står i les-meg.txt." }));
+}
+
+export async function renderList(main, _params, { query, user }) {
   const [{ limitations, profiles }, districtNames] = await Promise.all([labels(), districts()]);
   const state = new URLSearchParams(query);
   const q = h("input", { type: "search", name: "q", value: state.get("q") || "" });
@@ -58,7 +68,8 @@ export async function renderList(main, _params, { query }) {
         await show(to);
         results.querySelector(".page-of")?.focus();
       } });
-      results.replaceChildren(nav(), unitTable(items, need.value, names[need.value]), total > PAGE_SIZE ? nav() : "");
+      const zip = district.value && DISTRICT_ZIP_ROLES.includes(user?.role) ? districtZip(district.value) : "";
+      results.replaceChildren(zip, nav(), unitTable(items, need.value, names[need.value]), total > PAGE_SIZE ? nav() : "");
       results.querySelector(".page-of")?.setAttribute("tabindex", "-1");
     } catch (error) {
       results.replaceChildren(errorBox(error));
