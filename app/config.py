@@ -56,7 +56,7 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
     if dispatcher not in ("thread", "off"):
         raise ConfigError(f"WEBHOOK_DISPATCHER must be thread or off, got {dispatcher!r}")
 
-    report_zip_max_units = _int(env, "REPORT_ZIP_MAX_UNITS", 25)
+    report_zip_max_units = _int(env, "REPORT_ZIP_MAX_UNITS", 15)
     if report_zip_max_units < 1:
         raise ConfigError(f"REPORT_ZIP_MAX_UNITS must be at least 1, got {report_zip_max_units}")
 
