@@ -40,6 +40,7 @@ NOT_APPLICABLE: Final = _Outcome("NOT_APPLICABLE")
 LEFT_OUT: Final = _Outcome("LEFT_OUT")  # answered "not applicable" by hand (an item state)
 MISSING_FACT: Final = _Outcome("MISSING_FACT")
 SATISFIED: Final = _Outcome("SATISFIED")
+_UNSET: Final = _Outcome("UNSET")  # not evaluated yet (None is an outcome)
 
 # Item state: NOT_APPLICABLE (by its condition), LEFT_OUT (answered "not applicable"),
 # MISSING_FACT or SATISFIED; absent means "applies as answered".
@@ -175,9 +176,16 @@ def item_states(
         answer = answers.get(item_id)
         if answer is not None and answer.not_applicable:
             states[item_id] = LEFT_OUT
+    # Many items share one condition (a dozen lift items read entrance.lift_to_unit_floor),
+    # and equal conditions share one closure. Parents come first, so every item a condition
+    # reads has its final state before the condition is first evaluated: its outcome cannot
+    # change within this call, and is evaluated once.
+    outcomes: dict[Compiled, Outcome] = {}
     for item_id, condition, satisfied_by in gates:
         if condition is not None:
-            outcome = condition(answers, facts, states)
+            outcome = outcomes.get(condition, _UNSET)
+            if outcome is _UNSET:
+                outcome = outcomes[condition] = condition(answers, facts, states)
             if outcome is False or outcome is NOT_APPLICABLE:
                 states[item_id] = NOT_APPLICABLE
                 continue
@@ -188,6 +196,10 @@ def item_states(
         if answer is not None and answer.not_applicable:
             states[item_id] = LEFT_OUT
             continue
-        if satisfied_by is not None and satisfied_by(answers, facts, states) is True:
-            states[item_id] = SATISFIED
+        if satisfied_by is not None:
+            outcome = outcomes.get(satisfied_by, _UNSET)
+            if outcome is _UNSET:
+                outcome = outcomes[satisfied_by] = satisfied_by(answers, facts, states)
+            if outcome is True:
+                states[item_id] = SATISFIED
     return states
