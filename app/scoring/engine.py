@@ -25,7 +25,7 @@ Choices made where the model leaves room (documented here once):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from app.checklists.model import BUILDING_TYPES, GENERAL
@@ -54,7 +54,6 @@ from app.scoring.table import (
 MODEL_VERSION = 2
 
 _NO_FACTS: Mapping[str, Any] = {}
-_ROW_INDEX = itemgetter(5)  # row position in the checklist
 
 
 class _Tally:
@@ -84,8 +83,9 @@ class _Tally:
         self.unknown_severe = [False] * n  # an item rated 3-4 is unanswered
         self.severe = [False] * n  # a severe or blocking barrier exists
         self.stuck = [False] * n  # a blocking barrier no feasible measure removes
-        # (item, value, severities) of barriers, and unanswered items, in checklist order.
-        self.barriers: list[tuple[PreparedItem, Any, tuple[int, ...]]] = []
+        # (item index, item, value, severities) of barriers, and unanswered items, in
+        # checklist order.
+        self.barriers: list[tuple[int, PreparedItem, Any, tuple[int, ...]]] = []
         self.unanswered: list[PreparedItem] = []
         self.made: list[dict[int, Barrier]] = []  # shared Barrier records per t.barriers entry
 
@@ -126,28 +126,28 @@ def _tally(
 ) -> _Tally:
     """One pass over the impact table; only non-passing items cost any work."""
     t = _Tally(prepared)
-    applicable, answered, penalty, minor = t.applicable, t.answered, t.penalty, t.minor
-    states = item_states(prepared.gates, prepared.condition_refs, answers, facts)
     get = answers.get
-    # Fast path: a plain yes_no item answered true (most of a checklist) costs one lookup.
-    rows = [row for row in prepared.plain_rows if (a := get(row[0])) is None or a.value is not True]
-    if rows:
-        rows.extend(prepared.other_rows)
-        rows.sort(key=_ROW_INDEX)  # keep checklist order: it breaks ties in the explanations
-    else:
-        rows = prepared.other_rows
-    for item_id, gated, register, judge, pi, _ in rows:
+    # Plain yes_no items (most of a checklist) have no condition or register: answered true
+    # (the usual case) they pass, and the filter below is all they cost.
+    for pi, answer in [
+        (pi, a) for pi in prepared.plain_items if (a := get(pi.id)) is None or a.value is not True
+    ]:
+        if answer is None or answer.value is None:
+            if answer is not None and answer.not_applicable:
+                _leave_out(t, pi, by_hand=True)
+            else:
+                _unanswered(t, pi)
+        elif not (removed and pi.id in removed):
+            _barrier(t, pi, answer.value, pi.full, feasibility, facts)
+    plain_barriers, plain_unanswered = len(t.barriers), len(t.unanswered)
+    states = item_states(prepared.gates, prepared.condition_refs, answers, facts)
+    for item_id, gated, register, judge, pi, _ in prepared.other_rows:
         # Order: dropped by its condition; undecidable for a missing fact (unanswered whatever
         # was answered); answered "not applicable"; met another way (a pass); as answered.
         state = states.get(item_id) if gated else None
         answer = None if state is MISSING_FACT else get(item_id)
         if state is NOT_APPLICABLE or (answer is not None and answer.not_applicable):
-            left_out = state is not NOT_APPLICABLE  # asked, and answered "not applicable"
-            for li, sev in pi.rated:
-                applicable[li] -= sev
-                answered[li] -= sev
-                if left_out:
-                    t.left_out[li] += sev
+            _leave_out(t, pi, by_hand=state is not NOT_APPLICABLE)
             continue
         if state is SATISFIED:
             continue
@@ -158,11 +158,7 @@ def _tally(
         else:
             value = None
         if value is None:
-            for li, sev in pi.rated:
-                answered[li] -= sev
-                if sev >= SEVERE:
-                    t.unknown_severe[li] = True
-            t.unanswered.append(pi)
+            _unanswered(t, pi)
             continue
         if judge is None:  # yes_no: true is the good state
             if value is True:
@@ -172,22 +168,61 @@ def _tally(
             severities = judge(value)
             if severities is None:
                 continue
-        if removed and item_id in removed:
-            continue
-        t.barriers.append((pi, value, severities))
-        removable = None
-        for (li, _), sev in zip(pi.rated, severities, strict=True):
-            penalty[li] += sev
-            if sev >= SEVERE:
-                t.severe[li] = True
-                if sev == BLOCKING:
-                    if removable is None:
-                        removable = _removable(pi, value, feasibility, facts)
-                    if not removable:
-                        t.stuck[li] = True
-            else:
-                minor[li] += sev
+        if not (removed and item_id in removed):
+            _barrier(t, pi, value, severities, feasibility, facts)
+    # Explanations break ties in checklist order: merge the two passes (each in that order).
+    if plain_barriers and len(t.barriers) > plain_barriers:
+        t.barriers.sort()  # entries start with the item's unique index
+    if plain_unanswered and len(t.unanswered) > plain_unanswered:
+        t.unanswered.sort(key=_INDEX)
     return t
+
+
+_INDEX = attrgetter("index")
+
+
+def _leave_out(t: _Tally, pi: PreparedItem, by_hand: bool) -> None:
+    """The item does not apply: by its condition, or answered "not applicable" (by hand), in
+    which case it was still asked and answered."""
+    applicable, answered, left_out = t.applicable, t.answered, t.left_out
+    for li, sev in pi.rated:
+        applicable[li] -= sev
+        answered[li] -= sev
+        if by_hand:
+            left_out[li] += sev
+
+
+def _unanswered(t: _Tally, pi: PreparedItem) -> None:
+    answered, unknown_severe = t.answered, t.unknown_severe
+    for li, sev in pi.rated:
+        answered[li] -= sev
+        if sev >= SEVERE:
+            unknown_severe[li] = True
+    t.unanswered.append(pi)
+
+
+def _barrier(
+    t: _Tally,
+    pi: PreparedItem,
+    value: Any,
+    severities: tuple[int, ...],
+    feasibility: Mapping[str, bool],
+    facts: Mapping[str, Any],
+) -> None:
+    t.barriers.append((pi.index, pi, value, severities))
+    penalty, minor = t.penalty, t.minor
+    removable = None
+    for li, sev in zip(pi.lis, severities, strict=True):
+        penalty[li] += sev
+        if sev >= SEVERE:
+            t.severe[li] = True
+            if sev == BLOCKING:
+                if removable is None:
+                    removable = _removable(pi, value, feasibility, facts)
+                if not removable:
+                    t.stuck[li] = True
+        else:
+            minor[li] += sev
 
 
 def _removable(
@@ -212,7 +247,7 @@ def _explained(
     n = len(prepared.keys)
     barriers: list[list[Barrier]] = [[] for _ in range(n)]
     unanswered: list[list[Unanswered]] = [[] for _ in range(n)]
-    for pi, value, severities in t.barriers:
+    for _, pi, value, severities in t.barriers:
         if (
             pi.static_made is not None
             and pi.simple_measures

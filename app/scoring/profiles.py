@@ -95,7 +95,7 @@ def _explain(
     found: list[tuple[float, Barrier]] = []
     table = spec.items
     at_full = spec.at_full
-    for (pi, _, severities), made in zip(tally.barriers, tally.made, strict=True):
+    for (_, pi, _, severities), made in zip(tally.barriers, tally.made, strict=True):
         if severities is pi.full:
             impact, worst = at_full[pi.index]
         else:  # graded by a band or a choice

@@ -72,8 +72,9 @@ class Prepared:
     key_index: dict[str, int]
     general_index: int  # index of "general" in keys
     items: tuple[PreparedItem, ...]  # rated items in checklist order
-    plain_rows: tuple[Row, ...]  # yes_no items without condition, satisfied_by or register
-    other_rows: tuple[Row, ...]  # every other scored item
+    plain_items: tuple[PreparedItem, ...]  # yes_no items without condition, satisfied_by or
+    # register, in checklist order
+    other_rows: tuple[Row, ...]  # every other scored item, in checklist order
     gates: tuple[Gate, ...]  # items with a condition or satisfied_by, parents first
     item_ids: frozenset[str]  # every item id of the checklist, rated or not
     all_items: dict[str, Item]  # every item of the checklist by id
@@ -390,7 +391,7 @@ def _build(
         key_index=key_index,
         general_index=key_index[GENERAL],
         items=frozen_items,
-        plain_rows=plain,
+        plain_items=tuple(row[4] for row in plain),
         other_rows=tuple(row for row in rows if row not in plain),
         gates=gates,
         item_ids=frozenset(all_items),
