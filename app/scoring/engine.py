@@ -101,8 +101,8 @@ _FACT_TYPES = {
 
 def _check_input(prepared: Prepared, answers: Mapping[str, Answer], facts: Mapping[str, Any]):
     problems: dict[str, list[str]] = {}
-    unknown = answers.keys() - prepared.item_ids
-    if unknown:
+    if not prepared.item_ids.issuperset(answers):  # no set is built in the usual case
+        unknown = answers.keys() - prepared.item_ids
         problems["answers"] = [f"Ukjent punkt: {item_id}" for item_id in sorted(unknown)]
     for fact, (kind, problem) in _FACT_TYPES.items():
         value = facts.get(fact)
