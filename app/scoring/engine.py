@@ -24,11 +24,11 @@ Choices made where the model leaves room (documented here once):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from app.checklists.model import BUILDING_TYPES, GENERAL
+from app.checklists.model import BUILDING_TYPES, GENERAL, ProfileSet
 from app.errors import Unprocessable
 from app.scoring.answers import Answer
 from app.scoring.conditions import MISSING_FACT, NOT_APPLICABLE, SATISFIED, item_states
@@ -46,7 +46,7 @@ from app.scoring.table import (
     SEVERE,
     Prepared,
     PreparedItem,
-    measure_feasible,
+    feasible,
     measure_reaches,
     removers_of,
 )
@@ -71,6 +71,7 @@ class _Tally:
         "stuck",
         "unanswered",
         "unknown_severe",
+        "worst",
     )
 
     def __init__(self, prepared: Prepared):
@@ -88,6 +89,7 @@ class _Tally:
         self.barriers: list[tuple[int, PreparedItem, Any, tuple[int, ...]]] = []
         self.unanswered: list[PreparedItem] = []
         self.made: list[dict[int, Barrier]] = []  # shared Barrier records per t.barriers entry
+        self.worst: list[Barrier] = []  # the record at its worst severity per t.barriers entry
 
 
 # fact: (accepted type, the problem in Norwegian)
@@ -231,8 +233,8 @@ def _removable(
     if pi.simple_measures and not feasibility:
         return pi.removable_by_default
     return any(
-        measure_feasible(m, feasibility, facts) and measure_reaches(m, pi.item, value)
-        for m in pi.measures
+        feasible(m, when, feasibility, facts) and measure_reaches(m, pi.item, value)
+        for m, when in pi.measure_rules
     )
 
 
@@ -243,50 +245,72 @@ _BY_WEIGHT = itemgetter(2)  # Unanswered.weight
 def _explained(
     prepared: Prepared, t: _Tally, feasibility: Mapping[str, bool], facts: Mapping[str, Any]
 ) -> tuple[list[list[Barrier]], list[list[Unanswered]]]:
-    """Barrier and unanswered records per limitation index (shared records per severity)."""
+    """Barrier and unanswered records per limitation index (shared records per severity).
+
+    Also fills t.made and t.worst, aligned with t.barriers, for the profiles and the unit's
+    list of barriers."""
     n = len(prepared.keys)
     barriers: list[list[Barrier]] = [[] for _ in range(n)]
     unanswered: list[list[Unanswered]] = [[] for _ in range(n)]
+    defaults = not feasibility  # no override: every measure has its default feasibility
     for _, pi, value, severities in t.barriers:
-        if (
-            pi.static_made is not None
-            and pi.simple_measures
-            and (not feasibility or feasibility.keys().isdisjoint(pi.measure_ids))
+        if pi.static_made is not None and (
+            defaults or feasibility.keys().isdisjoint(pi.measure_ids)
         ):
             t.made.append(pi.static_made)
+            t.worst.append(pi.static_worst)
             for li, barrier in pi.static_pairs:
                 barriers[li].append(barrier)
             continue
         # One shared record per (item, severity): limitations and profiles reuse it.
-        options = removers_of(pi, value, feasibility, facts)
+        options = (
+            pi.default_options
+            if defaults and pi.simple_measures
+            else removers_of(pi, value, feasibility, facts)
+        )
         question = pi.item.question
         made: dict[int, Barrier] = {}
         for li, sev in zip(pi.lis, severities, strict=True):
             if sev:
                 barrier = made.get(sev)
                 if barrier is None:
-                    barrier = made[sev] = Barrier(
-                        pi.id, question, value, sev, options, item=pi.item
-                    )
+                    barrier = made[sev] = Barrier(pi.id, question, value, sev, options, (), pi.item)
                 barriers[li].append(barrier)
         t.made.append(made)
+        t.worst.append(made[max(made)])
     for pi in t.unanswered:
         for li, record in zip(pi.lis, pi.unanswered, strict=True):
             unanswered[li].append(record)
     return barriers, unanswered
 
 
-def _class(prepared: Prepared, t: _Tally, li: int, coverage: float) -> SuitabilityClass:
+def _class(
+    unknown_severe: bool,
+    coverage: float,
+    unassessed: bool,
+    stuck: bool,
+    severe: bool,
+    minor: int,
+    rules: ProfileSet,
+) -> SuitabilityClass:
     """SCORING.md's class rules for one limitation; the first that matches wins."""
-    if t.unknown_severe[li] or coverage < prepared.profiles.min_coverage:
+    if unknown_severe or coverage < rules.min_coverage:
         return "unknown"
-    if li == prepared.general_index and not prepared.total_weight[li]:
+    if unassessed:
         return "unknown"  # the checklist does not assess what matters for every resident
-    if t.stuck[li]:
+    if stuck:
         return "unsuitable"
-    if t.severe[li] or t.minor[li] > prepared.profiles.tolerance:
+    if severe or minor > rules.tolerance:
         return "adaptable"
     return "suitable"
+
+
+def _in_order(records: list, key: Callable[[Any], Any]) -> tuple:
+    """Records highest `key` first; the sort is stable, so ties keep checklist order."""
+    if len(records) < 2:
+        return tuple(records)
+    records.sort(key=key, reverse=True)
+    return tuple(records)
 
 
 def _limitation_results(
@@ -299,28 +323,57 @@ def _limitation_results(
     """Results per key, "general" included (it is the last key)."""
     if explain:
         barriers, unanswered = _explained(prepared, t, feasibility, facts)
+    else:
+        barriers = unanswered = [[]] * len(prepared.keys)  # never changed: read only
+    rules = prepared.profiles
     results = {}
-    for li, key in enumerate(prepared.keys):
-        possible, penalty = t.answered[li], t.penalty[li]
+    for (
+        key,
+        possible,
+        penalty,
+        applicable,
+        left_out,
+        unknown_severe,
+        unassessed,
+        stuck,
+        severe,
+        minor,
+        found,
+        missing,
+    ) in zip(
+        prepared.keys,
+        t.answered,
+        t.penalty,
+        t.applicable,
+        t.left_out,
+        t.unknown_severe,
+        prepared.unassessed,
+        t.stuck,
+        t.severe,
+        t.minor,
+        barriers,
+        unanswered,
+        strict=True,
+    ):
         score = 100.0 * (1.0 - penalty / possible) if possible else 100.0
-        asked = t.applicable[li] + t.left_out[li]
-        coverage = (possible + t.left_out[li]) / asked if asked else 1.0
-        found: tuple[Barrier, ...] = ()
-        missing: tuple[Unanswered, ...] = ()
-        if explain:
-            # Sorting with reverse=True is stable: equal severities keep checklist order.
-            found = tuple(sorted(barriers[li], key=_BY_SEVERITY, reverse=True))
-            missing = tuple(sorted(unanswered[li], key=_BY_WEIGHT, reverse=True))
+        asked = applicable + left_out
+        coverage = (possible + left_out) / asked if asked else 1.0
+        suitability = _class(unknown_severe, coverage, unassessed, stuck, severe, minor, rules)
         results[key] = LimitationResult(
-            key, score, _class(prepared, t, li, coverage), coverage, penalty, found, missing
+            key,
+            score,
+            suitability,
+            coverage,
+            penalty,
+            _in_order(found, _BY_SEVERITY),
+            _in_order(missing, _BY_WEIGHT),
         )
     return results
 
 
 def _every_barrier(t: _Tally) -> tuple[Barrier, ...]:
     """Every failed item once, at its worst severity, worst first."""
-    found = [made[max(made)] for made in t.made if made]
-    return tuple(sorted(found, key=_BY_SEVERITY, reverse=True))
+    return tuple(sorted(t.worst, key=_BY_SEVERITY, reverse=True))
 
 
 def _pass(

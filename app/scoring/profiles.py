@@ -108,13 +108,8 @@ def _explain(
                         worst = sev
         if worst:
             found.append((impact, made[worst]))
-    missing: list[Unanswered] = []
-    for pi in tally.unanswered:
-        impact = 0.0
-        for pos, w in table[pi.index]:
-            impact += w * pi.full[pos]
-        if impact:
-            missing.append(Unanswered(pi.id, pi.item.question, impact))
+    records = spec.unanswered
+    missing = [record for pi in tally.unanswered if (record := records[pi.index]) is not None]
     found.sort(key=_FIRST, reverse=True)  # stable: equal impact keeps checklist order
     missing.sort(key=_THIRD, reverse=True)
     return tuple(map(_SECOND, found)), tuple(missing)

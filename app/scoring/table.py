@@ -51,10 +51,15 @@ class PreparedItem:
     condition: Condition | None
     register: str | None
     measures: tuple[Measure, ...]
+    measure_rules: tuple[tuple[Measure, Compiled | None], ...]  # with feasible_when compiled
     default_options: tuple[MeasureOption, ...]
     measure_ids: frozenset[str]
-    static_made: dict[int, Barrier] | None  # yes_no: its Barrier record per severity
-    static_pairs: tuple[tuple[int, Barrier], ...]  # yes_no: (limitation index, record)
+    # yes_no with simple measures: a barrier is always the answer False at full severity with
+    # the default measure options, so its records are built once: per severity, the worst,
+    # and (limitation index, record) per rated limitation.
+    static_made: dict[int, Barrier] | None
+    static_worst: Barrier | None
+    static_pairs: tuple[tuple[int, Barrier], ...]
     removable_by_default: bool  # some measure feasible by default removes it
     simple_measures: bool  # no measure of it depends on unit facts or the answer's value
     unanswered: tuple[Unanswered, ...]  # its Unanswered record per rated limitation
@@ -80,6 +85,8 @@ class Prepared:
     all_items: dict[str, Item]  # every item of the checklist by id
     condition_refs: frozenset[str]  # item ids that some condition or satisfied_by reads
     total_weight: tuple[int, ...]  # per limitation: sum of full severities over rated items
+    # per limitation: True for "general" when no item rates it (its class is then unknown)
+    unassessed: tuple[bool, ...]
     profile_specs: dict[str, ProfileSpec]  # the age-group profiles of the ProfileSet
 
 
@@ -101,6 +108,8 @@ class ProfileSpec:
     major: tuple[str, ...]  # limitation keys with weight >= MAJOR_WEIGHT
     items: ItemWeights
     at_full: tuple[tuple[float, int], ...]  # per item: (weighted impact, worst) at full severity
+    # per item: its Unanswered record weighted for this profile; None when it weighs nothing
+    unanswered: tuple[Unanswered | None, ...]
 
 
 MAJOR_WEIGHT = 1.0  # limitations with this weight decide a profile's class
@@ -128,7 +137,19 @@ def profile_spec(
             )
             for pi, entries in zip(items, table, strict=True)
         ),
+        unanswered=tuple(
+            _weighted_unanswered(pi, entries) for pi, entries in zip(items, table, strict=True)
+        ),
     )
+
+
+def _weighted_unanswered(
+    pi: PreparedItem, entries: tuple[tuple[int, float], ...]
+) -> Unanswered | None:
+    impact = 0.0
+    for pos, w in entries:  # summed in this order, as it always was
+        impact += w * pi.full[pos]
+    return Unanswered(pi.id, pi.item.question, impact) if impact else None
 
 
 def _aligned(rated: tuple[tuple[int, int], ...], keys: tuple[str, ...], sev: Severity):
@@ -198,7 +219,34 @@ def _options(measures: Iterable[Measure]) -> tuple[MeasureOption, ...]:
 
 
 _NO_STATES: dict = {}
+_NO_ANSWERS: dict = {}
 _fact_conditions: dict[str, Compiled] = {}  # feasible_when closures by the condition's repr
+
+
+def feasible_when(measure: Measure) -> Compiled | None:
+    """The measure's `feasible_when` compiled; equal conditions share one closure."""
+    if measure.feasible_when is None:
+        return None
+    key = repr(measure.feasible_when)  # slow: prepare() calls this once per measure and item
+    compiled = _fact_conditions.get(key)
+    if compiled is None:
+        compiled = _fact_conditions[key] = compile_condition(measure.feasible_when, {})
+    return compiled
+
+
+def feasible(
+    measure: Measure,
+    when: Compiled | None,
+    feasibility: Mapping[str, bool],
+    facts: Mapping[str, Any],
+) -> bool:
+    """`measure_feasible` with the measure's `feasible_when` already compiled (`when`)."""
+    override = feasibility.get(measure.id)
+    if override is not None:
+        return override
+    if when is not None and when(_NO_ANSWERS, facts, _NO_STATES) is False:
+        return False
+    return measure.feasible_by_default
 
 
 def measure_feasible(
@@ -206,18 +254,7 @@ def measure_feasible(
 ) -> bool:
     """Whether a measure can be carried out in this unit: the unit's override, else its
     `feasible_when` on the unit's facts (undecidable: the default), else the default."""
-    override = feasibility.get(measure.id)
-    if override is not None:
-        return override
-    if measure.feasible_when is not None:
-        key = repr(measure.feasible_when)
-        compiled = _fact_conditions.get(key)
-        if compiled is None:
-            compiled = _fact_conditions[key] = compile_condition(measure.feasible_when, {})
-        outcome = compiled({}, facts, _NO_STATES)
-        if outcome is False:
-            return False
-    return measure.feasible_by_default
+    return feasible(measure, feasible_when(measure), feasibility, facts)
 
 
 def measure_reaches(measure: Measure, item: Item, value: Any) -> bool:
@@ -238,8 +275,8 @@ def removers_of(
     if pi.simple_measures and (not feasibility or feasibility.keys().isdisjoint(pi.measure_ids)):
         return pi.default_options
     return _by_cost(
-        MeasureOption(m.id, m.name, m.cost, measure_feasible(m, feasibility, facts))
-        for m in pi.measures
+        MeasureOption(m.id, m.name, m.cost, feasible(m, when, feasibility, facts))
+        for m, when in pi.measure_rules
         if measure_reaches(m, pi.item, value)
     )
 
@@ -343,10 +380,12 @@ def _build(
         item_measures = tuple(removers.get(item.id, ()))
         full = tuple(sev for _, sev in rated)
         options = _options(item_measures)
-        # A yes_no barrier is always the answer False at full severity: build its records once.
+        simple_measures = all(
+            m.feasible_when is None and item.id not in m.limits for m in item_measures
+        )
         static = (
             {s: Barrier(item.id, item.question, False, s, options, item=item) for s in set(full)}
-            if item.type == "yes_no"
+            if item.type == "yes_no" and simple_measures
             else None
         )
         prepared_items.append(
@@ -362,14 +401,14 @@ def _build(
                 condition=item.condition,
                 register=item.register,
                 measures=item_measures,
+                measure_rules=tuple((m, feasible_when(m)) for m in item_measures),
                 default_options=options,
                 measure_ids=frozenset(m.id for m in item_measures),
                 static_made=static,
+                static_worst=static[max(full)] if static else None,
                 static_pairs=tuple((li, static[s]) for li, s in rated) if static else (),
                 removable_by_default=any(m.feasible_by_default for m in item_measures),
-                simple_measures=all(
-                    m.feasible_when is None and item.id not in m.limits for m in item_measures
-                ),
+                simple_measures=simple_measures,
                 unanswered=tuple(Unanswered(item.id, item.question, sev) for _, sev in rated),
                 unanswered_general=Unanswered(item.id, item.question, 1.0),
             )
@@ -398,6 +437,9 @@ def _build(
         all_items=all_items,
         condition_refs=refs,
         total_weight=tuple(total),
+        unassessed=tuple(
+            key == GENERAL and not weight for key, weight in zip(keys, total, strict=True)
+        ),
         profile_specs={
             k: profile_spec(k, w, keys, frozen_items) for k, w in profile_weights.items()
         },
