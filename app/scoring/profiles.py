@@ -68,15 +68,20 @@ def extra_specs(
     return specs
 
 
-def _weighted(spec: ProfileSpec, limitations: dict[str, LimitationResult]) -> tuple[float, float]:
-    """Weighted mean score and coverage of the profile's limitations."""
+def _weighted(
+    spec: ProfileSpec, limitations: dict[str, LimitationResult]
+) -> tuple[float, float, int]:
+    """Weighted mean score and coverage, and the summed problem score, of the profile's
+    limitations."""
     score = coverage = 0.0
+    problem_score = 0
     for key, _, w in spec.parts:
         result = limitations[key]
         score += w * result.score
         coverage += w * result.coverage
+        problem_score += result.problem_score
     # Clamp float rounding (0.3 * 100 * 3 / 0.9 is 100.00000000000001).
-    return min(score / spec.total, 100.0), min(coverage / spec.total, 1.0)
+    return min(score / spec.total, 100.0), min(coverage / spec.total, 1.0), problem_score
 
 
 def profile_class(
@@ -95,7 +100,13 @@ def _explain(
     found: list[tuple[float, Barrier]] = []
     table = spec.items
     at_full = spec.at_full
+    shared = spec.shared_found
     for (_, pi, _, severities), made in zip(tally.barriers, tally.made, strict=True):
+        if made is pi.static_made:  # the item's shared records: so is its entry here
+            entry = shared[pi.index]
+            if entry is not None:
+                found.append(entry)
+            continue
         if severities is pi.full:
             impact, worst = at_full[pi.index]
         else:  # graded by a band or a choice
@@ -126,14 +137,11 @@ def profile_result(
     """Score, class and explanation of one profile; no weights means the general result."""
     if not spec.total:
         return ProfileResult(spec.key, *general[1:], {})
-    score, coverage = _weighted(spec, limitations)
+    score, coverage, problem_score = _weighted(spec, limitations)
     barriers, unanswered = _explain(spec, tally) if explain else ((), ())
     if explain and not spec.major:  # the class is general's: so are the barriers behind it
         seen = {b.item_id for b in barriers}
         barriers += tuple(b for b in general.barriers if b.item_id not in seen)
-    problem_score = 0
-    for key, _, _ in spec.parts:
-        problem_score += limitations[key].problem_score
     return ProfileResult(
         spec.key,
         score,

@@ -110,6 +110,9 @@ class ProfileSpec:
     at_full: tuple[tuple[float, int], ...]  # per item: (weighted impact, worst) at full severity
     # per item: its Unanswered record weighted for this profile; None when it weighs nothing
     unanswered: tuple[Unanswered | None, ...]
+    # per item with shared barrier records (static_made): (weighted impact, record at the
+    # worst severity for this profile) at full severity; None when it weighs nothing
+    shared_found: tuple[tuple[float, Barrier] | None, ...]
 
 
 MAJOR_WEIGHT = 1.0  # limitations with this weight decide a profile's class
@@ -123,6 +126,13 @@ def profile_spec(
         tuple((pos, weights[li]) for pos, (li, _) in enumerate(pi.rated) if li in weights)
         for pi in items
     )
+    at_full = tuple(
+        (
+            sum(w * pi.full[pos] for pos, w in entries),
+            max((pi.full[pos] for pos, _ in entries), default=0),
+        )
+        for pi, entries in zip(items, table, strict=True)
+    )
     return ProfileSpec(
         key=key,
         parts=tuple((keys[li], li, w) for li, w in weights.items()),
@@ -130,15 +140,13 @@ def profile_spec(
         total=sum(weights.values()),
         major=tuple(keys[li] for li, w in weights.items() if w >= MAJOR_WEIGHT),
         items=table,
-        at_full=tuple(
-            (
-                sum(w * pi.full[pos] for pos, w in entries),
-                max((pi.full[pos] for pos, _ in entries), default=0),
-            )
-            for pi, entries in zip(items, table, strict=True)
-        ),
+        at_full=at_full,
         unanswered=tuple(
             _weighted_unanswered(pi, entries) for pi, entries in zip(items, table, strict=True)
+        ),
+        shared_found=tuple(
+            (impact, pi.static_made[worst]) if pi.static_made is not None and worst else None
+            for pi, (impact, worst) in zip(items, at_full, strict=True)
         ),
     )
 
