@@ -78,6 +78,33 @@ def compare(actual: Any, op: str, expected: Any) -> bool | None:
         return None
 
 
+def comparison(op: str, expected: Any) -> Callable[[Any], bool | None]:
+    """`compare(actual, op, expected)` for a fixed operator and value, for actual not None.
+
+    Conditions are compiled once per checklist version and evaluated for every inspection,
+    so the operator's dispatch is done here. Results are those of `compare`."""
+    if op == "in":
+        if not isinstance(expected, list | tuple):
+            return lambda _actual: None
+        choices = tuple(expected)
+        if all(type(choice) is str for choice in choices):
+            # A str equals a choice exactly when it is in the set; other values take the
+            # general rule (never equal to a str, unless a type says otherwise).
+            names = frozenset(choices)
+            return lambda actual: (
+                actual in names
+                if type(actual) is str
+                else any(compare(actual, "eq", choice) for choice in choices)
+            )
+        return lambda actual: any(compare(actual, "eq", choice) for choice in choices)
+    if op in ("eq", "ne") and isinstance(expected, bool):
+        # Only a bool can equal a bool here (True is not 1): equality is identity.
+        if op == "eq":
+            return lambda actual: actual is expected
+        return lambda actual: actual is not expected
+    return lambda actual: compare(actual, op, expected)
+
+
 def combine_all(results: list[Outcome]) -> Outcome:
     if False in results:
         return False
@@ -110,6 +137,8 @@ def compile_condition(condition: Condition, registers: Mapping[str, str | None])
     `registers` maps item id to the unit fact that answers it when it is unanswered.
     """
     kind, op, expected = condition.kind, condition.op, condition.value
+    if kind in ("item", "fact"):
+        test = comparison(op, expected)
     if kind == "item":
         target, register = condition.target, registers.get(condition.target)
 
@@ -130,7 +159,9 @@ def compile_condition(condition: Condition, registers: Mapping[str, str | None])
                 return NOT_APPLICABLE
             else:
                 value = answer.value
-            return compare(value, op, expected)
+                if value is None:
+                    return None
+            return test(value)
 
         return item
     if kind == "fact":
@@ -138,7 +169,7 @@ def compile_condition(condition: Condition, registers: Mapping[str, str | None])
 
         def fact(_answers: Mapping[str, Any], facts: Mapping[str, Any], _states: States):
             value = facts.get(target)
-            return MISSING_FACT if value is None else compare(value, op, expected)
+            return MISSING_FACT if value is None else test(value)
 
         return fact
     children = tuple(compile_condition(child, registers) for child in condition.children)
