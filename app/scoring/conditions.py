@@ -20,8 +20,8 @@ phone runs the same rules (app/pwa/static/js/checklist.js) on the same table of 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
-from typing import Any, Final
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final, NamedTuple
 
 from app.checklists.model import Condition
 
@@ -40,7 +40,6 @@ NOT_APPLICABLE: Final = _Outcome("NOT_APPLICABLE")
 LEFT_OUT: Final = _Outcome("LEFT_OUT")  # answered "not applicable" by hand (an item state)
 MISSING_FACT: Final = _Outcome("MISSING_FACT")
 SATISFIED: Final = _Outcome("SATISFIED")
-_UNSET: Final = _Outcome("UNSET")  # not evaluated yet (None is an outcome)
 
 # Item state: NOT_APPLICABLE (by its condition), LEFT_OUT (answered "not applicable"),
 # MISSING_FACT or SATISFIED; absent means "applies as answered".
@@ -187,8 +186,42 @@ def compile_condition(condition: Condition, registers: Mapping[str, str | None])
     raise ValueError(f"unknown condition kind {kind!r}")
 
 
-# (item id, compiled condition or None, compiled satisfied_by or None), parents first.
-Gate = tuple[str, Compiled | None, Compiled | None]
+class Gate(NamedTuple):
+    """The items that share one condition and one `satisfied_by` (either may be None).
+
+    Many items share a condition (a dozen lift items read entrance.lift_to_unit_floor); equal
+    conditions share one closure, so they are evaluated once per inspection for the group.
+    """
+
+    condition: Compiled | None
+    satisfied_by: Compiled | None
+    item_ids: tuple[str, ...]
+    dropped: Mapping[str, _Outcome]  # every item NOT_APPLICABLE, for dict.update
+    undecided: Mapping[str, _Outcome]  # every item MISSING_FACT, for dict.update
+
+
+def group_gates(
+    ordered: Iterable[tuple[str, Compiled | None, Compiled | None]],
+) -> tuple[Gate, ...]:
+    """Group (item id, condition, satisfied_by), parents before children, by the pair of
+    closures; each group takes the place of its first item.
+
+    That keeps parents first: the items of a group read the same items, all placed before
+    its first item; and an item that reads a member of the group comes after that member,
+    so after the group's place too."""
+    groups: dict[tuple[Compiled | None, Compiled | None], list[str]] = {}
+    for item_id, condition, satisfied_by in ordered:
+        groups.setdefault((condition, satisfied_by), []).append(item_id)
+    return tuple(
+        Gate(
+            condition,
+            satisfied_by,
+            tuple(ids),
+            dict.fromkeys(ids, NOT_APPLICABLE),
+            dict.fromkeys(ids, MISSING_FACT),
+        )
+        for (condition, satisfied_by), ids in groups.items()
+    )
 
 
 def item_states(
@@ -199,38 +232,31 @@ def item_states(
 ) -> States:
     """The state of every item that does not simply apply (see the module docstring).
 
-    `gates` are the items with a condition or `satisfied_by`, parents before children;
-    `referenced` the items some condition reads (their "not applicable" answers matter).
+    `gates` are the groups of items with a condition or `satisfied_by` (see `group_gates`),
+    parents before children; `referenced` the items some condition reads (their "not
+    applicable" answers matter).
     """
     states: States = {}
     for item_id in referenced:
         answer = answers.get(item_id)
         if answer is not None and answer.not_applicable:
             states[item_id] = LEFT_OUT
-    # Many items share one condition (a dozen lift items read entrance.lift_to_unit_floor),
-    # and equal conditions share one closure. Parents come first, so every item a condition
-    # reads has its final state before the condition is first evaluated: its outcome cannot
-    # change within this call, and is evaluated once.
-    outcomes: dict[Compiled, Outcome] = {}
-    for item_id, condition, satisfied_by in gates:
+    for condition, satisfied_by, item_ids, dropped, undecided in gates:
         if condition is not None:
-            outcome = outcomes.get(condition, _UNSET)
-            if outcome is _UNSET:
-                outcome = outcomes[condition] = condition(answers, facts, states)
+            outcome = condition(answers, facts, states)
             if outcome is False or outcome is NOT_APPLICABLE:
-                states[item_id] = NOT_APPLICABLE
+                states.update(dropped)
                 continue
             if outcome is MISSING_FACT:
-                states[item_id] = MISSING_FACT
+                states.update(undecided)
                 continue
-        answer = answers.get(item_id)
-        if answer is not None and answer.not_applicable:
-            states[item_id] = LEFT_OUT
-            continue
-        if satisfied_by is not None:
-            outcome = outcomes.get(satisfied_by, _UNSET)
-            if outcome is _UNSET:
-                outcome = outcomes[satisfied_by] = satisfied_by(answers, facts, states)
-            if outcome is True:
+        # Conditions have no side effects: evaluating satisfied_by also for items answered
+        # "not applicable" (which stay LEFT_OUT) changes nothing.
+        satisfied = satisfied_by is not None and satisfied_by(answers, facts, states) is True
+        for item_id in item_ids:
+            answer = answers.get(item_id)
+            if answer is not None and answer.not_applicable:
+                states[item_id] = LEFT_OUT
+            elif satisfied:
                 states[item_id] = SATISFIED
     return states

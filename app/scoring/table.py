@@ -25,7 +25,7 @@ from app.checklists.model import (
     ProfileSet,
     Severity,
 )
-from app.scoring.conditions import Compiled, Gate, compile_condition
+from app.scoring.conditions import Compiled, Gate, compile_condition, group_gates
 from app.scoring.results import Barrier, MeasureOption, Unanswered
 
 BLOCKING = 4
@@ -80,7 +80,7 @@ class Prepared:
     plain_items: tuple[PreparedItem, ...]  # yes_no items without condition, satisfied_by or
     # register, in checklist order
     other_rows: tuple[Row, ...]  # every other scored item, in checklist order
-    gates: tuple[Gate, ...]  # items with a condition or satisfied_by, parents first
+    gates: tuple[Gate, ...]  # items with a condition or satisfied_by, grouped, parents first
     item_ids: frozenset[str]  # every item id of the checklist, rated or not
     all_items: dict[str, Item]  # every item of the checklist by id
     condition_refs: frozenset[str]  # item ids that some condition or satisfied_by reads
@@ -338,7 +338,7 @@ def _gates(items: dict[str, Item]) -> tuple[tuple[Gate, ...], frozenset[str]]:
         return compiled[key]
 
     refs: set[str] = set()
-    ordered: list[Gate] = []
+    ordered: list[tuple[str, Compiled | None, Compiled | None]] = []
     done: set[str] = set()
 
     def visit(item: Item) -> None:
@@ -358,7 +358,7 @@ def _gates(items: dict[str, Item]) -> tuple[tuple[Gate, ...], frozenset[str]]:
 
     for item in items.values():
         visit(item)
-    return tuple(ordered), frozenset(refs)
+    return group_gates(ordered), frozenset(refs)
 
 
 def _build(
@@ -427,7 +427,7 @@ def _build(
     }
     frozen_items = tuple(prepared_items)
     gates, refs = _gates(all_items)
-    gated = {item_id for item_id, _, _ in gates}
+    gated = {item_id for gate in gates for item_id in gate.item_ids}
     rows = [(pi.id, pi.id in gated, pi.register, pi.judge, pi, pi.index) for pi in frozen_items]
     plain = tuple(row for row in rows if row[3] is None and not row[1] and not row[2])
     return Prepared(
