@@ -229,18 +229,22 @@ def item_states(
     referenced: frozenset[str],
     answers: Mapping[str, Any],
     facts: Mapping[str, Any],
+    left_out: bool = True,
 ) -> States:
     """The state of every item that does not simply apply (see the module docstring).
 
     `gates` are the groups of items with a condition or `satisfied_by` (see `group_gates`),
     parents before children; `referenced` the items some condition reads (their "not
-    applicable" answers matter).
+    applicable" answers matter). With `left_out=False` items answered "not applicable" need
+    not get their LEFT_OUT state, for callers that read the answers themselves (as conditions
+    do); every other state is the same.
     """
     states: States = {}
-    for item_id in referenced:
-        answer = answers.get(item_id)
-        if answer is not None and answer.not_applicable:
-            states[item_id] = LEFT_OUT
+    if left_out:
+        for item_id in referenced:
+            answer = answers.get(item_id)
+            if answer is not None and answer.not_applicable:
+                states[item_id] = LEFT_OUT
     for condition, satisfied_by, item_ids, dropped, undecided in gates:
         if condition is not None:
             outcome = condition(answers, facts, states)
@@ -253,6 +257,8 @@ def item_states(
         # Conditions have no side effects: evaluating satisfied_by also for items answered
         # "not applicable" (which stay LEFT_OUT) changes nothing.
         satisfied = satisfied_by is not None and satisfied_by(answers, facts, states) is True
+        if not (satisfied or left_out):
+            continue
         for item_id in item_ids:
             answer = answers.get(item_id)
             if answer is not None and answer.not_applicable:

@@ -128,28 +128,36 @@ def _tally(
 ) -> _Tally:
     """One pass over the impact table; only non-passing items cost any work."""
     t = _Tally(prepared)
+    applicable, answered, penalty, minor = t.applicable, t.answered, t.penalty, t.minor
+    left_out, unknown_severe, severe, stuck = t.left_out, t.unknown_severe, t.severe, t.stuck
     get = answers.get
     # Plain yes_no items (most of a checklist) have no condition or register: answered true
-    # (the usual case) they pass, and the filter below is all they cost.
-    for pi, answer in [
-        (pi, a) for pi in prepared.plain_items if (a := get(pi.id)) is None or a.value is not True
-    ]:
-        if answer is None or answer.value is None:
-            if answer is not None and answer.not_applicable:
-                _leave_out(t, pi, by_hand=True)
-            else:
-                _unanswered(t, pi)
-        elif not (removed and pi.id in removed):
-            _barrier(t, pi, answer.value, pi.full, feasibility, facts)
-    plain_barriers, plain_unanswered = len(t.barriers), len(t.unanswered)
-    states = item_states(prepared.gates, prepared.condition_refs, answers, facts)
-    for item_id, gated, register, judge, pi, _ in prepared.other_rows:
+    # (the usual case) they pass, and this filter is all they cost.
+    rows = [row for row in prepared.plain_rows if (a := get(row[0])) is None or a.value is not True]
+    # This pass reads "not applicable" answers itself: no LEFT_OUT states needed.
+    states = item_states(prepared.gates, prepared.condition_refs, answers, facts, left_out=False)
+    for probe, group, weights in prepared.gated_rows:
+        # A condition drops every item of its group (their state is NOT_APPLICABLE): not
+        # asked at all, whatever was answered; a dozen items leave in one step.
+        if states.get(probe) is NOT_APPLICABLE:
+            for li, sev in weights:
+                applicable[li] -= sev
+                answered[li] -= sev
+        else:
+            rows += group
+    rows += prepared.other_rows
+    for item_id, gated, register, judge, pi in rows:
         # Order: dropped by its condition; undecidable for a missing fact (unanswered whatever
         # was answered); answered "not applicable"; met another way (a pass); as answered.
         state = states.get(item_id) if gated else None
         answer = None if state is MISSING_FACT else get(item_id)
         if state is NOT_APPLICABLE or (answer is not None and answer.not_applicable):
-            _leave_out(t, pi, by_hand=state is not NOT_APPLICABLE)
+            by_hand = state is not NOT_APPLICABLE  # asked, and answered "not applicable"
+            for li, sev in pi.rated:
+                applicable[li] -= sev
+                answered[li] -= sev
+                if by_hand:
+                    left_out[li] += sev
             continue
         if state is SATISFIED:
             continue
@@ -160,7 +168,11 @@ def _tally(
         else:
             value = None
         if value is None:
-            _unanswered(t, pi)
+            for li, sev in pi.rated:
+                answered[li] -= sev
+                if sev >= SEVERE:
+                    unknown_severe[li] = True
+            t.unanswered.append(pi)
             continue
         if judge is None:  # yes_no: true is the good state
             if value is True:
@@ -170,61 +182,28 @@ def _tally(
             severities = judge(value)
             if severities is None:
                 continue
-        if not (removed and item_id in removed):
-            _barrier(t, pi, value, severities, feasibility, facts)
-    # Explanations break ties in checklist order: merge the two passes (each in that order).
-    if plain_barriers and len(t.barriers) > plain_barriers:
-        t.barriers.sort()  # entries start with the item's unique index
-    if plain_unanswered and len(t.unanswered) > plain_unanswered:
-        t.unanswered.sort(key=_INDEX)
+        if removed and item_id in removed:
+            continue
+        t.barriers.append((pi.index, pi, value, severities))
+        removable = None
+        for li, sev in zip(pi.lis, severities, strict=True):
+            penalty[li] += sev
+            if sev >= SEVERE:
+                severe[li] = True
+                if sev == BLOCKING:
+                    if removable is None:
+                        removable = _removable(pi, value, feasibility, facts)
+                    if not removable:
+                        stuck[li] = True
+            else:
+                minor[li] += sev
+    # Back to checklist order, which breaks ties in the explanations (a few entries each).
+    t.barriers.sort()  # entries start with the item's unique index
+    t.unanswered.sort(key=_INDEX)
     return t
 
 
 _INDEX = attrgetter("index")
-
-
-def _leave_out(t: _Tally, pi: PreparedItem, by_hand: bool) -> None:
-    """The item does not apply: by its condition, or answered "not applicable" (by hand), in
-    which case it was still asked and answered."""
-    applicable, answered, left_out = t.applicable, t.answered, t.left_out
-    for li, sev in pi.rated:
-        applicable[li] -= sev
-        answered[li] -= sev
-        if by_hand:
-            left_out[li] += sev
-
-
-def _unanswered(t: _Tally, pi: PreparedItem) -> None:
-    answered, unknown_severe = t.answered, t.unknown_severe
-    for li, sev in pi.rated:
-        answered[li] -= sev
-        if sev >= SEVERE:
-            unknown_severe[li] = True
-    t.unanswered.append(pi)
-
-
-def _barrier(
-    t: _Tally,
-    pi: PreparedItem,
-    value: Any,
-    severities: tuple[int, ...],
-    feasibility: Mapping[str, bool],
-    facts: Mapping[str, Any],
-) -> None:
-    t.barriers.append((pi.index, pi, value, severities))
-    penalty, minor = t.penalty, t.minor
-    removable = None
-    for li, sev in zip(pi.lis, severities, strict=True):
-        penalty[li] += sev
-        if sev >= SEVERE:
-            t.severe[li] = True
-            if sev == BLOCKING:
-                if removable is None:
-                    removable = _removable(pi, value, feasibility, facts)
-                if not removable:
-                    t.stuck[li] = True
-        else:
-            minor[li] += sev
 
 
 def _removable(

@@ -77,9 +77,9 @@ class Prepared:
     key_index: dict[str, int]
     general_index: int  # index of "general" in keys
     items: tuple[PreparedItem, ...]  # rated items in checklist order
-    plain_items: tuple[PreparedItem, ...]  # yes_no items without condition, satisfied_by or
-    # register, in checklist order
-    other_rows: tuple[Row, ...]  # every other scored item, in checklist order
+    plain_rows: tuple[Row, ...]  # yes_no items without condition, satisfied_by or register
+    gated_rows: tuple[GatedRows, ...]  # scored items with a condition or satisfied_by, by gate
+    other_rows: tuple[Row, ...]  # every other scored item
     gates: tuple[Gate, ...]  # items with a condition or satisfied_by, grouped, parents first
     item_ids: frozenset[str]  # every item id of the checklist, rated or not
     all_items: dict[str, Item]  # every item of the checklist by id
@@ -90,8 +90,13 @@ class Prepared:
     profile_specs: dict[str, ProfileSpec]  # the age-group profiles of the ProfileSet
 
 
-# (item id, gated (has a condition or satisfied_by), register, judge, item, item index)
-Row = tuple[str, bool, str | None, Judge | None, PreparedItem, int]
+# (item id, gated (has a condition or satisfied_by), register, judge, item)
+Row = tuple[str, bool, str | None, Judge | None, PreparedItem]
+
+# The scored items of one gate group (conditions.Gate): (the id of an item of the group, its
+# rows, their summed full severity per limitation index). When the group's condition drops
+# it, its weight is taken out at once.
+GatedRows = tuple[str, tuple[Row, ...], tuple[tuple[int, int], ...]]
 
 # Per item (by PreparedItem.index): (position in item.rated, profile weight) pairs.
 ItemWeights = tuple[tuple[tuple[int, float], ...], ...]
@@ -361,6 +366,18 @@ def _gates(items: dict[str, Item]) -> tuple[tuple[Gate, ...], frozenset[str]]:
     return group_gates(ordered), frozenset(refs)
 
 
+def _gated_rows(gate: Gate, rows: list[Row]) -> GatedRows | None:
+    members = set(gate.item_ids)
+    group = tuple(row for row in rows if row[0] in members)
+    if not group:
+        return None  # no scored item: only its state matters (to items reading it)
+    weights: dict[int, int] = {}
+    for row in group:
+        for li, sev in row[4].rated:
+            weights[li] = weights.get(li, 0) + sev
+    return group[0][0], group, tuple(weights.items())
+
+
 def _build(
     checklist: Checklist,
     profiles: ProfileSet,
@@ -428,8 +445,11 @@ def _build(
     frozen_items = tuple(prepared_items)
     gates, refs = _gates(all_items)
     gated = {item_id for gate in gates for item_id in gate.item_ids}
-    rows = [(pi.id, pi.id in gated, pi.register, pi.judge, pi, pi.index) for pi in frozen_items]
+    rows = [(pi.id, pi.id in gated, pi.register, pi.judge, pi) for pi in frozen_items]
     plain = tuple(row for row in rows if row[3] is None and not row[1] and not row[2])
+    gated_rows = tuple(
+        group for group in (_gated_rows(gate, rows) for gate in gates) if group is not None
+    )
     return Prepared(
         checklist=checklist,
         profiles=profiles,
@@ -438,8 +458,9 @@ def _build(
         key_index=key_index,
         general_index=key_index[GENERAL],
         items=frozen_items,
-        plain_items=tuple(row[4] for row in plain),
-        other_rows=tuple(row for row in rows if row not in plain),
+        plain_rows=plain,
+        gated_rows=gated_rows,
+        other_rows=tuple(row for row in rows if row not in plain and not row[1]),
         gates=gates,
         item_ids=frozenset(all_items),
         all_items=all_items,
