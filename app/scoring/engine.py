@@ -63,11 +63,12 @@ class _Tally:
         "answered",
         "applicable",
         "barriers",
+        "built",
         "left_out",
-        "made",
         "minor",
         "penalty",
         "severe",
+        "shared",
         "stuck",
         "unanswered",
         "unknown_severe",
@@ -88,8 +89,12 @@ class _Tally:
         # checklist order.
         self.barriers: list[tuple[int, PreparedItem, Any, tuple[int, ...]]] = []
         self.unanswered: list[PreparedItem] = []
-        self.made: list[dict[int, Barrier]] = []  # shared Barrier records per t.barriers entry
-        self.worst: list[Barrier] = []  # the record at its worst severity per t.barriers entry
+        # Filled by _explained, in checklist order: the item indexes of barriers with the
+        # item's shared records (PreparedItem.static_made); (item, severities, records per
+        # severity) of the others; and every barrier's record at its worst severity.
+        self.shared: list[int] = []
+        self.built: list[tuple[PreparedItem, tuple[int, ...], dict[int, Barrier]]] = []
+        self.worst: list[Barrier] = []
 
 
 # fact: (accepted type, the problem in Norwegian)
@@ -226,8 +231,8 @@ def _explained(
 ) -> tuple[list[list[Barrier]], list[list[Unanswered]]]:
     """Barrier and unanswered records per limitation index (shared records per severity).
 
-    Also fills t.made and t.worst, aligned with t.barriers, for the profiles and the unit's
-    list of barriers."""
+    Also fills t.shared, t.built and t.worst for the profiles and the unit's list of
+    barriers."""
     n = len(prepared.keys)
     barriers: list[list[Barrier]] = [[] for _ in range(n)]
     unanswered: list[list[Unanswered]] = [[] for _ in range(n)]
@@ -236,7 +241,7 @@ def _explained(
         if pi.static_made is not None and (
             defaults or feasibility.keys().isdisjoint(pi.measure_ids)
         ):
-            t.made.append(pi.static_made)
+            t.shared.append(pi.index)
             t.worst.append(pi.static_worst)
             for li, barrier in pi.static_pairs:
                 barriers[li].append(barrier)
@@ -255,7 +260,7 @@ def _explained(
                 if barrier is None:
                     barrier = made[sev] = Barrier(pi.id, question, value, sev, options, (), pi.item)
                 barriers[li].append(barrier)
-        t.made.append(made)
+        t.built.append((pi, severities, made))
         t.worst.append(made[max(made)])
     for pi in t.unanswered:
         for li, record in zip(pi.lis, pi.unanswered, strict=True):

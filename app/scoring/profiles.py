@@ -26,9 +26,7 @@ from app.scoring.table import Prepared, ProfileSpec, profile_spec
 if TYPE_CHECKING:
     from app.scoring.engine import _Tally
 
-_FIRST = itemgetter(0)
-_SECOND = itemgetter(1)
-_THIRD = itemgetter(2)  # Unanswered.weight
+_THIRD = itemgetter(2)  # Unanswered.weight; the record of a (impact, -index, record) entry
 
 
 def extra_specs(
@@ -96,17 +94,15 @@ def profile_class(
 def _explain(
     spec: ProfileSpec, tally: _Tally
 ) -> tuple[tuple[Barrier, ...], tuple[Unanswered, ...]]:
-    """Barriers and unanswered items of a profile, by weighted impact (highest first)."""
-    found: list[tuple[float, Barrier]] = []
+    """Barriers and unanswered items of a profile, by weighted impact (highest first; equal
+    impact in checklist order)."""
+    # Entries (impact, -item index, record): sorted highest first, equal impact keeps
+    # checklist order; indexes are unique, so records are never compared.
+    shared = spec.shared_found
+    found = [entry for index in tally.shared if (entry := shared[index]) is not None]
     table = spec.items
     at_full = spec.at_full
-    shared = spec.shared_found
-    for (_, pi, _, severities), made in zip(tally.barriers, tally.made, strict=True):
-        if made is pi.static_made:  # the item's shared records: so is its entry here
-            entry = shared[pi.index]
-            if entry is not None:
-                found.append(entry)
-            continue
+    for pi, severities, made in tally.built:
         if severities is pi.full:
             impact, worst = at_full[pi.index]
         else:  # graded by a band or a choice
@@ -118,12 +114,12 @@ def _explain(
                     if sev > worst:
                         worst = sev
         if worst:
-            found.append((impact, made[worst]))
+            found.append((impact, -pi.index, made[worst]))
+    found.sort(reverse=True)
     records = spec.unanswered
     missing = [record for pi in tally.unanswered if (record := records[pi.index]) is not None]
-    found.sort(key=_FIRST, reverse=True)  # stable: equal impact keeps checklist order
-    missing.sort(key=_THIRD, reverse=True)
-    return tuple(map(_SECOND, found)), tuple(missing)
+    missing.sort(key=_THIRD, reverse=True)  # stable: equal impact keeps checklist order
+    return tuple(map(_THIRD, found)), tuple(missing)
 
 
 def profile_result(

@@ -115,9 +115,10 @@ class ProfileSpec:
     at_full: tuple[tuple[float, int], ...]  # per item: (weighted impact, worst) at full severity
     # per item: its Unanswered record weighted for this profile; None when it weighs nothing
     unanswered: tuple[Unanswered | None, ...]
-    # per item with shared barrier records (static_made): (weighted impact, record at the
-    # worst severity for this profile) at full severity; None when it weighs nothing
-    shared_found: tuple[tuple[float, Barrier] | None, ...]
+    # per item with shared barrier records (static_made): (weighted impact, -item index,
+    # record at the worst severity for this profile) at full severity; None when it weighs
+    # nothing (see profiles._explain)
+    shared_found: tuple[tuple[float, int, Barrier] | None, ...]
 
 
 MAJOR_WEIGHT = 1.0  # limitations with this weight decide a profile's class
@@ -150,7 +151,9 @@ def profile_spec(
             _weighted_unanswered(pi, entries) for pi, entries in zip(items, table, strict=True)
         ),
         shared_found=tuple(
-            (impact, pi.static_made[worst]) if pi.static_made is not None and worst else None
+            (impact, -pi.index, pi.static_made[worst])
+            if pi.static_made is not None and worst
+            else None
             for pi, (impact, worst) in zip(items, at_full, strict=True)
         ),
     )
