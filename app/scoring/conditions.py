@@ -101,7 +101,24 @@ def comparison(op: str, expected: Any) -> Callable[[Any], bool | None]:
         if op == "eq":
             return lambda actual: actual is expected
         return lambda actual: actual is not expected
-    return lambda actual: compare(actual, op, expected)
+    fn = _OPS.get(op)
+    if fn is None:
+        return lambda actual: compare(actual, op, expected)
+    if op in ("eq", "ne"):
+        differ = op == "ne"  # a bool never equals a value that is not a bool
+        return lambda actual: differ if isinstance(actual, bool) else fn(actual, expected)
+    if isinstance(expected, bool):
+        return lambda _actual: None
+
+    def ordered(actual: Any) -> bool | None:
+        if isinstance(actual, bool):
+            return None
+        try:
+            return bool(fn(actual, expected))
+        except TypeError:
+            return None
+
+    return ordered
 
 
 def combine_all(results: list[Outcome]) -> Outcome:
