@@ -134,7 +134,7 @@ def _tally(
     """One pass over the impact table; only non-passing items cost any work."""
     t = _Tally(prepared)
     applicable, answered, penalty, minor = t.applicable, t.answered, t.penalty, t.minor
-    left_out, unknown_severe, severe, stuck = t.left_out, t.unknown_severe, t.severe, t.stuck
+    left_out, severe, stuck = t.left_out, t.severe, t.stuck
     get = answers.get
     # Plain yes_no items (most of a checklist) have no condition or register: answered true
     # (the usual case) they pass, and this filter is all they cost.
@@ -152,32 +152,34 @@ def _tally(
             rows += group
     rows += prepared.other_rows
     for item_id, gated, register, judge, pi in rows:
-        # Order: dropped by its condition; undecidable for a missing fact (unanswered whatever
-        # was answered); answered "not applicable"; met another way (a pass); as answered.
         state = states.get(item_id) if gated else None
-        answer = None if state is MISSING_FACT else get(item_id)
-        if state is NOT_APPLICABLE or (answer is not None and answer.not_applicable):
-            by_hand = state is not NOT_APPLICABLE  # asked, and answered "not applicable"
+        if state is not None:
+            # Dropped by its condition (not asked); undecidable for a missing fact
+            # (unanswered, whatever was answered); met another way (a pass). A LEFT_OUT item
+            # was answered "not applicable": the answer says so below.
+            if state is SATISFIED:
+                continue
+            if state is NOT_APPLICABLE:
+                for li, sev in pi.rated:
+                    applicable[li] -= sev
+                    answered[li] -= sev
+                continue
+            if state is MISSING_FACT:
+                _unanswered(t, pi)
+                continue
+        answer = get(item_id)
+        if answer is None:
+            value = facts.get(register) if register else None
+        elif answer.not_applicable:  # asked, and answered "not applicable"
             for li, sev in pi.rated:
                 applicable[li] -= sev
                 answered[li] -= sev
-                if by_hand:
-                    left_out[li] += sev
+                left_out[li] += sev
             continue
-        if state is SATISFIED:
-            continue
-        if answer is not None:
-            value = answer.value
-        elif register and state is None:
-            value = facts.get(register)
         else:
-            value = None
+            value = answer.value
         if value is None:
-            for li, sev in pi.rated:
-                answered[li] -= sev
-                if sev >= SEVERE:
-                    unknown_severe[li] = True
-            t.unanswered.append(pi)
+            _unanswered(t, pi)
             continue
         if judge is None:  # yes_no: true is the good state
             if value is True:
@@ -209,6 +211,15 @@ def _tally(
 
 
 _INDEX = attrgetter("index")
+
+
+def _unanswered(t: _Tally, pi: PreparedItem) -> None:
+    answered, unknown_severe = t.answered, t.unknown_severe
+    for li, sev in pi.rated:
+        answered[li] -= sev
+        if sev >= SEVERE:
+            unknown_severe[li] = True
+    t.unanswered.append(pi)
 
 
 def _removable(
