@@ -42,8 +42,8 @@ from app.scoring.results import (
     Unanswered,
 )
 from app.scoring.table import (
-    BLOCKING,
     SEVERE,
+    Grade,
     Prepared,
     PreparedItem,
     feasible,
@@ -85,15 +85,15 @@ class _Tally:
         self.unknown_severe = [False] * n  # an item rated 3-4 is unanswered
         self.severe = [False] * n  # a severe or blocking barrier exists
         self.stuck = [False] * n  # a blocking barrier no feasible measure removes
-        # (item index, item, value, severities) of barriers, and unanswered items, in
-        # checklist order.
-        self.barriers: list[tuple[int, PreparedItem, Any, tuple[int, ...]]] = []
+        # (item index, item, value, grade) of barriers, and unanswered items, in checklist
+        # order.
+        self.barriers: list[tuple[int, PreparedItem, Any, Grade]] = []
         self.unanswered: list[PreparedItem] = []
         # Filled by _explained, in checklist order: the item indexes of barriers with the
-        # item's shared records (PreparedItem.static_made); (item, severities, records per
+        # item's shared records (PreparedItem.static_made); (item, grade, records per
         # severity) of the others; and every barrier's record at its worst severity.
         self.shared: list[int] = []
-        self.built: list[tuple[PreparedItem, tuple[int, ...], dict[int, Barrier]]] = []
+        self.built: list[tuple[PreparedItem, Grade, dict[int, Barrier]]] = []
         self.worst: list[Barrier] = []
 
 
@@ -184,26 +184,23 @@ def _tally(
         if judge is None:  # yes_no: true is the good state
             if value is True:
                 continue
-            severities = pi.full
+            grade = pi.full_grade
         else:
-            severities = judge(value)
-            if severities is None:
+            grade = judge(value)
+            if grade is None:
                 continue
         if removed and item_id in removed:
             continue
-        t.barriers.append((pi.index, pi, value, severities))
-        removable = None
-        for li, sev in zip(pi.lis, severities, strict=True):
+        t.barriers.append((pi.index, pi, value, grade))
+        for li, sev in grade.penalties:
             penalty[li] += sev
-            if sev >= SEVERE:
-                severe[li] = True
-                if sev == BLOCKING:
-                    if removable is None:
-                        removable = _removable(pi, value, feasibility, facts)
-                    if not removable:
-                        stuck[li] = True
-            else:
-                minor[li] += sev
+        for li, sev in grade.minor:
+            minor[li] += sev
+        for li in grade.severe:
+            severe[li] = True
+        if grade.blocking and not _removable(pi, value, feasibility, facts):
+            for li in grade.blocking:
+                stuck[li] = True
     # Back to checklist order, which breaks ties in the explanations (a few entries each).
     t.barriers.sort()  # entries start with the item's unique index
     t.unanswered.sort(key=_INDEX)
@@ -248,7 +245,7 @@ def _explained(
     barriers: list[list[Barrier]] = [[] for _ in range(n)]
     unanswered: list[list[Unanswered]] = [[] for _ in range(n)]
     defaults = not feasibility  # no override: every measure has its default feasibility
-    for _, pi, value, severities in t.barriers:
+    for _, pi, value, grade in t.barriers:
         if pi.static_made is not None and (
             defaults or feasibility.keys().isdisjoint(pi.measure_ids)
         ):
@@ -265,13 +262,12 @@ def _explained(
         )
         question = pi.item.question
         made: dict[int, Barrier] = {}
-        for li, sev in zip(pi.lis, severities, strict=True):
-            if sev:
-                barrier = made.get(sev)
-                if barrier is None:
-                    barrier = made[sev] = Barrier(pi.id, question, value, sev, options, (), pi.item)
-                barriers[li].append(barrier)
-        t.built.append((pi, severities, made))
+        for li, sev in grade.penalties:
+            barrier = made.get(sev)
+            if barrier is None:
+                barrier = made[sev] = Barrier(pi.id, question, value, sev, options, (), pi.item)
+            barriers[li].append(barrier)
+        t.built.append((pi, grade, made))
         t.worst.append(made[max(made)])
     for pi in t.unanswered:
         for li, record in zip(pi.lis, pi.unanswered, strict=True):

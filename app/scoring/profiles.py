@@ -102,10 +102,11 @@ def _explain(
     found = [entry for index in tally.shared if (entry := shared[index]) is not None]
     table = spec.items
     at_full = spec.at_full
-    for pi, severities, made in tally.built:
-        if severities is pi.full:
+    for pi, grade, made in tally.built:
+        if grade is pi.full_grade:
             impact, worst = at_full[pi.index]
         else:  # graded by a band or a choice
+            severities = grade.severities
             impact, worst = 0.0, 0
             for pos, w in table[pi.index]:
                 sev = severities[pos]

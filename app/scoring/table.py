@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.checklists.model import (
     GENERAL,
@@ -32,8 +32,30 @@ BLOCKING = 4
 SEVERE = 3  # severe or blocking: decides "unknown" when unanswered, "adaptable" when a barrier
 
 
-# Judge: answer value -> None (pass) or severities aligned with PreparedItem.rated.
-Judge = Callable[[Any], tuple[int, ...] | None]
+class Grade(NamedTuple):
+    """How hard one failing answer hits each limitation its item rates, in the shapes the
+    tally adds up (built once per item and band or choice)."""
+
+    severities: tuple[int, ...]  # aligned with PreparedItem.rated
+    penalties: tuple[tuple[int, int], ...]  # (limitation index, severity) for severity > 0
+    minor: tuple[tuple[int, int], ...]  # those of severity 1-2
+    severe: tuple[int, ...]  # limitation indexes of severity 3-4
+    blocking: tuple[int, ...]  # limitation indexes of severity 4
+
+
+def _grade(rated: tuple[tuple[int, int], ...], severities: tuple[int, ...]) -> Grade:
+    pairs = tuple((li, sev) for (li, _), sev in zip(rated, severities, strict=True) if sev > 0)
+    return Grade(
+        severities,
+        pairs,
+        tuple((li, sev) for li, sev in pairs if sev < SEVERE),
+        tuple(li for li, sev in pairs if sev >= SEVERE),
+        tuple(li for li, sev in pairs if sev == BLOCKING),
+    )
+
+
+# Judge: answer value -> None (pass) or its Grade.
+Judge = Callable[[Any], Grade | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +69,7 @@ class PreparedItem:
     lis: tuple[int, ...]  # the limitation indexes of rated
     max_severity: int
     full: tuple[int, ...]  # full severities aligned with rated
+    full_grade: Grade  # a failure at full severity (of full)
     judge: Judge | None  # None for yes_no: the engine inlines "true passes"
     condition: Condition | None
     register: str | None
@@ -174,19 +197,19 @@ def _aligned(rated: tuple[tuple[int, int], ...], keys: tuple[str, ...], sev: Sev
 
 
 def _make_judge(
-    item: Item, rated: tuple[tuple[int, int], ...], keys: tuple[str, ...], full: tuple[int, ...]
+    item: Item, rated: tuple[tuple[int, int], ...], keys: tuple[str, ...], full: Grade
 ) -> Judge:
-    """Build the function that turns an answer value into pass (None) or severities.
+    """Build the function that turns an answer value into pass (None) or its Grade.
 
     A failure at full severity returns `full` itself, so callers can test identity.
     """
 
-    def none(_value: Any) -> tuple[int, ...] | None:
+    def none(_value: Any) -> Grade | None:
         return None
 
-    def _nonzero(severities: tuple[int, ...]) -> tuple[int, ...] | None:
+    def _nonzero(severities: tuple[int, ...]) -> Grade | None:
         # A grading that rates nothing is not a barrier for anyone.
-        return severities if any(severities) else None
+        return _grade(rated, severities) if any(severities) else None
 
     if item.type == "yes_no":
         return lambda value: None if value is True else full
@@ -209,16 +232,16 @@ def _make_judge(
         (band.limit, _nonzero(_aligned(rated, keys, band.severity))) for band in item.bands
     )
 
-    def judge(value: Any) -> tuple[int, ...] | None:
+    def judge(value: Any) -> Grade | None:
         if low is not None and value < low:
-            for limit, severities in bands:
+            for limit, grade in bands:
                 if value >= limit:
-                    return severities
+                    return grade
             return full
         if high is not None and value > high:
-            for limit, severities in bands:
+            for limit, grade in bands:
                 if value <= limit:
-                    return severities
+                    return grade
             return full
         return None
 
@@ -407,6 +430,7 @@ def _build(
             total[li] += sev
         item_measures = tuple(removers.get(item.id, ()))
         full = tuple(sev for _, sev in rated)
+        full_grade = _grade(rated, full)
         options = _options(item_measures)
         simple_measures = all(
             m.feasible_when is None and item.id not in m.limits for m in item_measures
@@ -425,7 +449,8 @@ def _build(
                 lis=tuple(li for li, _ in rated),
                 max_severity=max(sev for _, sev in rated),
                 full=full,
-                judge=None if item.type == "yes_no" else _make_judge(item, rated, keys, full),
+                full_grade=full_grade,
+                judge=None if item.type == "yes_no" else _make_judge(item, rated, keys, full_grade),
                 condition=item.condition,
                 register=item.register,
                 measures=item_measures,
