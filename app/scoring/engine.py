@@ -236,14 +236,14 @@ _BY_WEIGHT = itemgetter(2)  # Unanswered.weight
 
 def _explained(
     prepared: Prepared, t: _Tally, feasibility: Mapping[str, bool], facts: Mapping[str, Any]
-) -> tuple[list[list[Barrier]], list[list[Unanswered]]]:
-    """Barrier and unanswered records per limitation index (shared records per severity).
+) -> tuple[list[tuple[Barrier, ...]], list[tuple[Unanswered, ...]]]:
+    """Barrier and unanswered records per limitation index (shared records per severity),
+    highest severity or weight first.
 
     Also fills t.shared, t.built and t.worst for the profiles and the unit's list of
     barriers."""
     n = len(prepared.keys)
     barriers: list[list[Barrier]] = [[] for _ in range(n)]
-    unanswered: list[list[Unanswered]] = [[] for _ in range(n)]
     defaults = not feasibility  # no override: every measure has its default feasibility
     for _, pi, value, grade in t.barriers:
         if pi.static_made is not None and (
@@ -269,10 +269,22 @@ def _explained(
             barriers[li].append(barrier)
         t.built.append((pi, grade, made))
         t.worst.append(made[max(made)])
+    if not t.unanswered:
+        return _in_order(barriers, _BY_SEVERITY), [()] * n
+    unanswered: list[list[Unanswered]] = [[] for _ in range(n)]
     for pi in t.unanswered:
         for li, record in zip(pi.lis, pi.unanswered, strict=True):
             unanswered[li].append(record)
-    return barriers, unanswered
+    return _in_order(barriers, _BY_SEVERITY), _in_order(unanswered, _BY_WEIGHT)
+
+
+def _in_order(lists: list[list], key: Callable[[Any], Any]) -> list[tuple]:
+    """Each list as a tuple, highest `key` first; sorting is stable: ties keep checklist
+    order."""
+    return [
+        tuple(sorted(records, key=key, reverse=True)) if len(records) > 1 else tuple(records)
+        for records in lists
+    ]
 
 
 def _class(
@@ -296,14 +308,6 @@ def _class(
     return "suitable"
 
 
-def _in_order(records: list, key: Callable[[Any], Any]) -> tuple:
-    """Records highest `key` first; the sort is stable, so ties keep checklist order."""
-    if len(records) < 2:
-        return tuple(records)
-    records.sort(key=key, reverse=True)
-    return tuple(records)
-
-
 def _limitation_results(
     prepared: Prepared,
     t: _Tally,
@@ -315,7 +319,7 @@ def _limitation_results(
     if explain:
         barriers, unanswered = _explained(prepared, t, feasibility, facts)
     else:
-        barriers = unanswered = [[]] * len(prepared.keys)  # never changed: read only
+        barriers = unanswered = [()] * len(prepared.keys)
     rules = prepared.profiles
     results = {}
     for (
@@ -356,8 +360,8 @@ def _limitation_results(
             suitability,
             coverage,
             penalty,
-            _in_order(found, _BY_SEVERITY),
-            _in_order(missing, _BY_WEIGHT),
+            found,
+            missing,
         )
     return results
 
