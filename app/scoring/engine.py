@@ -42,7 +42,6 @@ from app.scoring.results import (
     Unanswered,
 )
 from app.scoring.table import (
-    SEVERE,
     Grade,
     Prepared,
     PreparedItem,
@@ -214,8 +213,8 @@ def _unanswered(t: _Tally, pi: PreparedItem) -> None:
     answered, unknown_severe = t.answered, t.unknown_severe
     for li, sev in pi.rated:
         answered[li] -= sev
-        if sev >= SEVERE:
-            unknown_severe[li] = True
+    for li in pi.full_grade.severe:  # rated 3-4: the class is unknown
+        unknown_severe[li] = True
     t.unanswered.append(pi)
 
 
