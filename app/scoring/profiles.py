@@ -60,10 +60,26 @@ def extra_specs(
         if problems:
             errors[key] = problems
         else:
-            specs.append(profile_spec(key, parsed, prepared.keys, prepared.items))
+            specs.append(_extra_spec(prepared, key, parsed))
     if errors:
         raise Unprocessable("Ugyldige behovsprofiler", errors={"profiles": errors})
     return specs
+
+
+_EXTRA_SPECS = 512  # ad-hoc profiles kept per prepared table
+
+
+def _extra_spec(prepared: Prepared, key: str, weights: dict[int, float]) -> ProfileSpec:
+    """The flattened ad-hoc profile, built once per prepared table (the same weights in the
+    same order give the same spec: the order fixes how the weighted sums add up)."""
+    cache = prepared.extra_specs
+    cache_key = (key, tuple(weights.items()))
+    spec = cache.get(cache_key)
+    if spec is None:
+        if len(cache) >= _EXTRA_SPECS:
+            cache.clear()
+        spec = cache[cache_key] = profile_spec(key, weights, prepared.keys, prepared.items)
+    return spec
 
 
 def _weighted(

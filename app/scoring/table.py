@@ -111,6 +111,9 @@ class Prepared:
     # per limitation: True for "general" when no item rates it (its class is then unknown)
     unassessed: tuple[bool, ...]
     profile_specs: dict[str, ProfileSpec]  # the age-group profiles of the ProfileSet
+    # ad-hoc profiles (an applicant's needs) flattened so far, by (key, weights by index):
+    # matching scores one applicant against many units
+    extra_specs: dict[tuple[str, tuple[tuple[int, float], ...]], ProfileSpec]
 
 
 # (item id, gated (has a condition or satisfied_by), register, judge, item)
@@ -500,6 +503,7 @@ def _build(
         profile_specs={
             k: profile_spec(k, w, keys, frozen_items) for k, w in profile_weights.items()
         },
+        extra_specs={},
     )
 
 
