@@ -20,8 +20,8 @@ phone runs the same rules (app/pwa/static/js/checklist.js) on the same table of 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
-from typing import Any, Final
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final, NamedTuple
 
 from app.checklists.model import Condition
 
@@ -77,6 +77,50 @@ def compare(actual: Any, op: str, expected: Any) -> bool | None:
         return None
 
 
+def comparison(op: str, expected: Any) -> Callable[[Any], bool | None]:
+    """`compare(actual, op, expected)` for a fixed operator and value, for actual not None.
+
+    Conditions are compiled once per checklist version and evaluated for every inspection,
+    so the operator's dispatch is done here. Results are those of `compare`."""
+    if op == "in":
+        if not isinstance(expected, list | tuple):
+            return lambda _actual: None
+        choices = tuple(expected)
+        if all(type(choice) is str for choice in choices):
+            # A str equals a choice exactly when it is in the set; other values take the
+            # general rule (never equal to a str, unless a type says otherwise).
+            names = frozenset(choices)
+            return lambda actual: (
+                actual in names
+                if type(actual) is str
+                else any(compare(actual, "eq", choice) for choice in choices)
+            )
+        return lambda actual: any(compare(actual, "eq", choice) for choice in choices)
+    if op in ("eq", "ne") and isinstance(expected, bool):
+        # Only a bool can equal a bool here (True is not 1): equality is identity.
+        if op == "eq":
+            return lambda actual: actual is expected
+        return lambda actual: actual is not expected
+    fn = _OPS.get(op)
+    if fn is None:
+        return lambda actual: compare(actual, op, expected)
+    if op in ("eq", "ne"):
+        differ = op == "ne"  # a bool never equals a value that is not a bool
+        return lambda actual: differ if isinstance(actual, bool) else fn(actual, expected)
+    if isinstance(expected, bool):
+        return lambda _actual: None
+
+    def ordered(actual: Any) -> bool | None:
+        if isinstance(actual, bool):
+            return None
+        try:
+            return bool(fn(actual, expected))
+        except TypeError:
+            return None
+
+    return ordered
+
+
 def combine_all(results: list[Outcome]) -> Outcome:
     if False in results:
         return False
@@ -109,6 +153,8 @@ def compile_condition(condition: Condition, registers: Mapping[str, str | None])
     `registers` maps item id to the unit fact that answers it when it is unanswered.
     """
     kind, op, expected = condition.kind, condition.op, condition.value
+    if kind in ("item", "fact"):
+        test = comparison(op, expected)
     if kind == "item":
         target, register = condition.target, registers.get(condition.target)
 
@@ -129,7 +175,9 @@ def compile_condition(condition: Condition, registers: Mapping[str, str | None])
                 return NOT_APPLICABLE
             else:
                 value = answer.value
-            return compare(value, op, expected)
+                if value is None:
+                    return None
+            return test(value)
 
         return item
     if kind == "fact":
@@ -137,7 +185,7 @@ def compile_condition(condition: Condition, registers: Mapping[str, str | None])
 
         def fact(_answers: Mapping[str, Any], facts: Mapping[str, Any], _states: States):
             value = facts.get(target)
-            return MISSING_FACT if value is None else compare(value, op, expected)
+            return MISSING_FACT if value is None else test(value)
 
         return fact
     children = tuple(compile_condition(child, registers) for child in condition.children)
@@ -155,8 +203,42 @@ def compile_condition(condition: Condition, registers: Mapping[str, str | None])
     raise ValueError(f"unknown condition kind {kind!r}")
 
 
-# (item id, compiled condition or None, compiled satisfied_by or None), parents first.
-Gate = tuple[str, Compiled | None, Compiled | None]
+class Gate(NamedTuple):
+    """The items that share one condition and one `satisfied_by` (either may be None).
+
+    Many items share a condition (a dozen lift items read entrance.lift_to_unit_floor); equal
+    conditions share one closure, so they are evaluated once per inspection for the group.
+    """
+
+    condition: Compiled | None
+    satisfied_by: Compiled | None
+    item_ids: tuple[str, ...]
+    dropped: Mapping[str, _Outcome]  # every item NOT_APPLICABLE, for dict.update
+    undecided: Mapping[str, _Outcome]  # every item MISSING_FACT, for dict.update
+
+
+def group_gates(
+    ordered: Iterable[tuple[str, Compiled | None, Compiled | None]],
+) -> tuple[Gate, ...]:
+    """Group (item id, condition, satisfied_by), parents before children, by the pair of
+    closures; each group takes the place of its first item.
+
+    That keeps parents first: the items of a group read the same items, all placed before
+    its first item; and an item that reads a member of the group comes after that member,
+    so after the group's place too."""
+    groups: dict[tuple[Compiled | None, Compiled | None], list[str]] = {}
+    for item_id, condition, satisfied_by in ordered:
+        groups.setdefault((condition, satisfied_by), []).append(item_id)
+    return tuple(
+        Gate(
+            condition,
+            satisfied_by,
+            tuple(ids),
+            dict.fromkeys(ids, NOT_APPLICABLE),
+            dict.fromkeys(ids, MISSING_FACT),
+        )
+        for (condition, satisfied_by), ids in groups.items()
+    )
 
 
 def item_states(
@@ -164,30 +246,40 @@ def item_states(
     referenced: frozenset[str],
     answers: Mapping[str, Any],
     facts: Mapping[str, Any],
+    left_out: bool = True,
 ) -> States:
     """The state of every item that does not simply apply (see the module docstring).
 
-    `gates` are the items with a condition or `satisfied_by`, parents before children;
-    `referenced` the items some condition reads (their "not applicable" answers matter).
+    `gates` are the groups of items with a condition or `satisfied_by` (see `group_gates`),
+    parents before children; `referenced` the items some condition reads (their "not
+    applicable" answers matter). With `left_out=False` items answered "not applicable" need
+    not get their LEFT_OUT state, for callers that read the answers themselves (as conditions
+    do); every other state is the same.
     """
     states: States = {}
-    for item_id in referenced:
-        answer = answers.get(item_id)
-        if answer is not None and answer.not_applicable:
-            states[item_id] = LEFT_OUT
-    for item_id, condition, satisfied_by in gates:
+    if left_out:
+        for item_id in referenced:
+            answer = answers.get(item_id)
+            if answer is not None and answer.not_applicable:
+                states[item_id] = LEFT_OUT
+    for condition, satisfied_by, item_ids, dropped, undecided in gates:
         if condition is not None:
             outcome = condition(answers, facts, states)
             if outcome is False or outcome is NOT_APPLICABLE:
-                states[item_id] = NOT_APPLICABLE
+                states.update(dropped)
                 continue
             if outcome is MISSING_FACT:
-                states[item_id] = MISSING_FACT
+                states.update(undecided)
                 continue
-        answer = answers.get(item_id)
-        if answer is not None and answer.not_applicable:
-            states[item_id] = LEFT_OUT
+        # Conditions have no side effects: evaluating satisfied_by also for items answered
+        # "not applicable" (which stay LEFT_OUT) changes nothing.
+        satisfied = satisfied_by is not None and satisfied_by(answers, facts, states) is True
+        if not (satisfied or left_out):
             continue
-        if satisfied_by is not None and satisfied_by(answers, facts, states) is True:
-            states[item_id] = SATISFIED
+        for item_id in item_ids:
+            answer = answers.get(item_id)
+            if answer is not None and answer.not_applicable:
+                states[item_id] = LEFT_OUT
+            elif satisfied:
+                states[item_id] = SATISFIED
     return states

@@ -24,11 +24,11 @@ Choices made where the model leaves room (documented here once):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from operator import itemgetter
+from collections.abc import Callable, Mapping
+from operator import attrgetter, itemgetter
 from typing import Any
 
-from app.checklists.model import BUILDING_TYPES, GENERAL
+from app.checklists.model import BUILDING_TYPES, GENERAL, ProfileSet
 from app.errors import Unprocessable
 from app.scoring.answers import Answer
 from app.scoring.conditions import MISSING_FACT, NOT_APPLICABLE, SATISFIED, item_states
@@ -42,11 +42,10 @@ from app.scoring.results import (
     Unanswered,
 )
 from app.scoring.table import (
-    BLOCKING,
-    SEVERE,
+    Grade,
     Prepared,
     PreparedItem,
-    measure_feasible,
+    feasible,
     measure_reaches,
     removers_of,
 )
@@ -54,7 +53,6 @@ from app.scoring.table import (
 MODEL_VERSION = 2
 
 _NO_FACTS: Mapping[str, Any] = {}
-_ROW_INDEX = itemgetter(5)  # row position in the checklist
 
 
 class _Tally:
@@ -64,14 +62,16 @@ class _Tally:
         "answered",
         "applicable",
         "barriers",
+        "built",
         "left_out",
-        "made",
         "minor",
         "penalty",
         "severe",
+        "shared",
         "stuck",
         "unanswered",
         "unknown_severe",
+        "worst",
     )
 
     def __init__(self, prepared: Prepared):
@@ -84,10 +84,16 @@ class _Tally:
         self.unknown_severe = [False] * n  # an item rated 3-4 is unanswered
         self.severe = [False] * n  # a severe or blocking barrier exists
         self.stuck = [False] * n  # a blocking barrier no feasible measure removes
-        # (item, value, severities) of barriers, and unanswered items, in checklist order.
-        self.barriers: list[tuple[PreparedItem, Any, tuple[int, ...]]] = []
+        # (item index, item, value, grade) of barriers, and unanswered items, in checklist
+        # order.
+        self.barriers: list[tuple[int, PreparedItem, Any, Grade]] = []
         self.unanswered: list[PreparedItem] = []
-        self.made: list[dict[int, Barrier]] = []  # shared Barrier records per t.barriers entry
+        # Filled by _explained, in checklist order: the item indexes of barriers with the
+        # item's shared records (PreparedItem.static_made); (item, grade, records per
+        # severity) of the others; and every barrier's record at its worst severity.
+        self.shared: list[int] = []
+        self.built: list[tuple[PreparedItem, Grade, dict[int, Barrier]]] = []
+        self.worst: list[Barrier] = []
 
 
 # fact: (accepted type, the problem in Norwegian)
@@ -101,8 +107,8 @@ _FACT_TYPES = {
 
 def _check_input(prepared: Prepared, answers: Mapping[str, Answer], facts: Mapping[str, Any]):
     problems: dict[str, list[str]] = {}
-    unknown = answers.keys() - prepared.item_ids
-    if unknown:
+    if not prepared.item_ids.issuperset(answers):  # no set is built in the usual case
+        unknown = answers.keys() - prepared.item_ids
         problems["answers"] = [f"Ukjent punkt: {item_id}" for item_id in sorted(unknown)]
     for fact, (kind, problem) in _FACT_TYPES.items():
         value = facts.get(fact)
@@ -127,67 +133,89 @@ def _tally(
     """One pass over the impact table; only non-passing items cost any work."""
     t = _Tally(prepared)
     applicable, answered, penalty, minor = t.applicable, t.answered, t.penalty, t.minor
-    states = item_states(prepared.gates, prepared.condition_refs, answers, facts)
+    left_out, severe, stuck = t.left_out, t.severe, t.stuck
     get = answers.get
-    # Fast path: a plain yes_no item answered true (most of a checklist) costs one lookup.
+    # Plain yes_no items (most of a checklist) have no condition or register: answered true
+    # (the usual case) they pass, and this filter is all they cost.
     rows = [row for row in prepared.plain_rows if (a := get(row[0])) is None or a.value is not True]
-    if rows:
-        rows.extend(prepared.other_rows)
-        rows.sort(key=_ROW_INDEX)  # keep checklist order: it breaks ties in the explanations
-    else:
-        rows = prepared.other_rows
-    for item_id, gated, register, judge, pi, _ in rows:
-        # Order: dropped by its condition; undecidable for a missing fact (unanswered whatever
-        # was answered); answered "not applicable"; met another way (a pass); as answered.
+    # This pass reads "not applicable" answers itself: no LEFT_OUT states needed.
+    states = item_states(prepared.gates, prepared.condition_refs, answers, facts, left_out=False)
+    for probe, group, weights in prepared.gated_rows:
+        # A condition drops every item of its group (their state is NOT_APPLICABLE): not
+        # asked at all, whatever was answered; a dozen items leave in one step.
+        if states.get(probe) is NOT_APPLICABLE:
+            for li, sev in weights:
+                applicable[li] -= sev
+                answered[li] -= sev
+        else:
+            rows += group
+    rows += prepared.other_rows
+    for item_id, gated, register, judge, pi in rows:
         state = states.get(item_id) if gated else None
-        answer = None if state is MISSING_FACT else get(item_id)
-        if state is NOT_APPLICABLE or (answer is not None and answer.not_applicable):
-            left_out = state is not NOT_APPLICABLE  # asked, and answered "not applicable"
+        if state is not None:
+            # Dropped by its condition (not asked); undecidable for a missing fact
+            # (unanswered, whatever was answered); met another way (a pass). A LEFT_OUT item
+            # was answered "not applicable": the answer says so below.
+            if state is SATISFIED:
+                continue
+            if state is NOT_APPLICABLE:
+                for li, sev in pi.rated:
+                    applicable[li] -= sev
+                    answered[li] -= sev
+                continue
+            if state is MISSING_FACT:
+                _unanswered(t, pi)
+                continue
+        answer = get(item_id)
+        if answer is None:
+            value = facts.get(register) if register else None
+        elif answer.not_applicable:  # asked, and answered "not applicable"
             for li, sev in pi.rated:
                 applicable[li] -= sev
                 answered[li] -= sev
-                if left_out:
-                    t.left_out[li] += sev
+                left_out[li] += sev
             continue
-        if state is SATISFIED:
-            continue
-        if answer is not None:
-            value = answer.value
-        elif register and state is None:
-            value = facts.get(register)
         else:
-            value = None
+            value = answer.value
         if value is None:
-            for li, sev in pi.rated:
-                answered[li] -= sev
-                if sev >= SEVERE:
-                    t.unknown_severe[li] = True
-            t.unanswered.append(pi)
+            _unanswered(t, pi)
             continue
         if judge is None:  # yes_no: true is the good state
             if value is True:
                 continue
-            severities = pi.full
+            grade = pi.full_grade
         else:
-            severities = judge(value)
-            if severities is None:
+            grade = judge(value)
+            if grade is None:
                 continue
         if removed and item_id in removed:
             continue
-        t.barriers.append((pi, value, severities))
-        removable = None
-        for (li, _), sev in zip(pi.rated, severities, strict=True):
+        t.barriers.append((pi.index, pi, value, grade))
+        for li, sev in grade.penalties:
             penalty[li] += sev
-            if sev >= SEVERE:
-                t.severe[li] = True
-                if sev == BLOCKING:
-                    if removable is None:
-                        removable = _removable(pi, value, feasibility, facts)
-                    if not removable:
-                        t.stuck[li] = True
-            else:
-                minor[li] += sev
+        for li, sev in grade.minor:
+            minor[li] += sev
+        for li in grade.severe:
+            severe[li] = True
+        if grade.blocking and not _removable(pi, value, feasibility, facts):
+            for li in grade.blocking:
+                stuck[li] = True
+    # Back to checklist order, which breaks ties in the explanations (a few entries each).
+    t.barriers.sort()  # entries start with the item's unique index
+    t.unanswered.sort(key=_INDEX)
     return t
+
+
+_INDEX = attrgetter("index")
+
+
+def _unanswered(t: _Tally, pi: PreparedItem) -> None:
+    answered, unknown_severe = t.answered, t.unknown_severe
+    for li, sev in pi.rated:
+        answered[li] -= sev
+    for li in pi.full_grade.severe:  # rated 3-4: the class is unknown
+        unknown_severe[li] = True
+    t.unanswered.append(pi)
 
 
 def _removable(
@@ -196,8 +224,8 @@ def _removable(
     if pi.simple_measures and not feasibility:
         return pi.removable_by_default
     return any(
-        measure_feasible(m, feasibility, facts) and measure_reaches(m, pi.item, value)
-        for m in pi.measures
+        feasible(m, when, feasibility, facts) and measure_reaches(m, pi.item, value)
+        for m, when in pi.measure_rules
     )
 
 
@@ -207,49 +235,74 @@ _BY_WEIGHT = itemgetter(2)  # Unanswered.weight
 
 def _explained(
     prepared: Prepared, t: _Tally, feasibility: Mapping[str, bool], facts: Mapping[str, Any]
-) -> tuple[list[list[Barrier]], list[list[Unanswered]]]:
-    """Barrier and unanswered records per limitation index (shared records per severity)."""
+) -> tuple[list[tuple[Barrier, ...]], list[tuple[Unanswered, ...]]]:
+    """Barrier and unanswered records per limitation index (shared records per severity),
+    highest severity or weight first.
+
+    Also fills t.shared, t.built and t.worst for the profiles and the unit's list of
+    barriers."""
     n = len(prepared.keys)
     barriers: list[list[Barrier]] = [[] for _ in range(n)]
-    unanswered: list[list[Unanswered]] = [[] for _ in range(n)]
-    for pi, value, severities in t.barriers:
-        if (
-            pi.static_made is not None
-            and pi.simple_measures
-            and (not feasibility or feasibility.keys().isdisjoint(pi.measure_ids))
+    defaults = not feasibility  # no override: every measure has its default feasibility
+    for _, pi, value, grade in t.barriers:
+        if pi.static_made is not None and (
+            defaults or feasibility.keys().isdisjoint(pi.measure_ids)
         ):
-            t.made.append(pi.static_made)
+            t.shared.append(pi.index)
+            t.worst.append(pi.static_worst)
             for li, barrier in pi.static_pairs:
                 barriers[li].append(barrier)
             continue
         # One shared record per (item, severity): limitations and profiles reuse it.
-        options = removers_of(pi, value, feasibility, facts)
+        options = (
+            pi.default_options
+            if defaults and pi.simple_measures
+            else removers_of(pi, value, feasibility, facts)
+        )
         question = pi.item.question
         made: dict[int, Barrier] = {}
-        for li, sev in zip(pi.lis, severities, strict=True):
-            if sev:
-                barrier = made.get(sev)
-                if barrier is None:
-                    barrier = made[sev] = Barrier(
-                        pi.id, question, value, sev, options, item=pi.item
-                    )
-                barriers[li].append(barrier)
-        t.made.append(made)
+        for li, sev in grade.penalties:
+            barrier = made.get(sev)
+            if barrier is None:
+                barrier = made[sev] = Barrier(pi.id, question, value, sev, options, (), pi.item)
+            barriers[li].append(barrier)
+        t.built.append((pi, grade, made))
+        t.worst.append(made[max(made)])
+    if not t.unanswered:
+        return _in_order(barriers, _BY_SEVERITY), [()] * n
+    unanswered: list[list[Unanswered]] = [[] for _ in range(n)]
     for pi in t.unanswered:
         for li, record in zip(pi.lis, pi.unanswered, strict=True):
             unanswered[li].append(record)
-    return barriers, unanswered
+    return _in_order(barriers, _BY_SEVERITY), _in_order(unanswered, _BY_WEIGHT)
 
 
-def _class(prepared: Prepared, t: _Tally, li: int, coverage: float) -> SuitabilityClass:
+def _in_order(lists: list[list], key: Callable[[Any], Any]) -> list[tuple]:
+    """Each list as a tuple, highest `key` first; sorting is stable: ties keep checklist
+    order."""
+    return [
+        tuple(sorted(records, key=key, reverse=True)) if len(records) > 1 else tuple(records)
+        for records in lists
+    ]
+
+
+def _class(
+    unknown_severe: bool,
+    coverage: float,
+    unassessed: bool,
+    stuck: bool,
+    severe: bool,
+    minor: int,
+    rules: ProfileSet,
+) -> SuitabilityClass:
     """SCORING.md's class rules for one limitation; the first that matches wins."""
-    if t.unknown_severe[li] or coverage < prepared.profiles.min_coverage:
+    if unknown_severe or coverage < rules.min_coverage:
         return "unknown"
-    if li == prepared.general_index and not prepared.total_weight[li]:
+    if unassessed:
         return "unknown"  # the checklist does not assess what matters for every resident
-    if t.stuck[li]:
+    if stuck:
         return "unsuitable"
-    if t.severe[li] or t.minor[li] > prepared.profiles.tolerance:
+    if severe or minor > rules.tolerance:
         return "adaptable"
     return "suitable"
 
@@ -264,28 +317,57 @@ def _limitation_results(
     """Results per key, "general" included (it is the last key)."""
     if explain:
         barriers, unanswered = _explained(prepared, t, feasibility, facts)
+    else:
+        barriers = unanswered = [()] * len(prepared.keys)
+    rules = prepared.profiles
     results = {}
-    for li, key in enumerate(prepared.keys):
-        possible, penalty = t.answered[li], t.penalty[li]
+    for (
+        key,
+        possible,
+        penalty,
+        applicable,
+        left_out,
+        unknown_severe,
+        unassessed,
+        stuck,
+        severe,
+        minor,
+        found,
+        missing,
+    ) in zip(
+        prepared.keys,
+        t.answered,
+        t.penalty,
+        t.applicable,
+        t.left_out,
+        t.unknown_severe,
+        prepared.unassessed,
+        t.stuck,
+        t.severe,
+        t.minor,
+        barriers,
+        unanswered,
+        strict=True,
+    ):
         score = 100.0 * (1.0 - penalty / possible) if possible else 100.0
-        asked = t.applicable[li] + t.left_out[li]
-        coverage = (possible + t.left_out[li]) / asked if asked else 1.0
-        found: tuple[Barrier, ...] = ()
-        missing: tuple[Unanswered, ...] = ()
-        if explain:
-            # Sorting with reverse=True is stable: equal severities keep checklist order.
-            found = tuple(sorted(barriers[li], key=_BY_SEVERITY, reverse=True))
-            missing = tuple(sorted(unanswered[li], key=_BY_WEIGHT, reverse=True))
+        asked = applicable + left_out
+        coverage = (possible + left_out) / asked if asked else 1.0
+        suitability = _class(unknown_severe, coverage, unassessed, stuck, severe, minor, rules)
         results[key] = LimitationResult(
-            key, score, _class(prepared, t, li, coverage), coverage, penalty, found, missing
+            key,
+            score,
+            suitability,
+            coverage,
+            penalty,
+            found,
+            missing,
         )
     return results
 
 
 def _every_barrier(t: _Tally) -> tuple[Barrier, ...]:
     """Every failed item once, at its worst severity, worst first."""
-    found = [made[max(made)] for made in t.made if made]
-    return tuple(sorted(found, key=_BY_SEVERITY, reverse=True))
+    return tuple(sorted(t.worst, key=_BY_SEVERITY, reverse=True))
 
 
 def _pass(

@@ -26,9 +26,7 @@ from app.scoring.table import Prepared, ProfileSpec, profile_spec
 if TYPE_CHECKING:
     from app.scoring.engine import _Tally
 
-_FIRST = itemgetter(0)
-_SECOND = itemgetter(1)
-_THIRD = itemgetter(2)  # Unanswered.weight
+_THIRD = itemgetter(2)  # Unanswered.weight; the record of a (impact, -index, record) entry
 
 
 def extra_specs(
@@ -62,21 +60,42 @@ def extra_specs(
         if problems:
             errors[key] = problems
         else:
-            specs.append(profile_spec(key, parsed, prepared.keys, prepared.items))
+            specs.append(_extra_spec(prepared, key, parsed))
     if errors:
         raise Unprocessable("Ugyldige behovsprofiler", errors={"profiles": errors})
     return specs
 
 
-def _weighted(spec: ProfileSpec, limitations: dict[str, LimitationResult]) -> tuple[float, float]:
-    """Weighted mean score and coverage of the profile's limitations."""
+_EXTRA_SPECS = 512  # ad-hoc profiles kept per prepared table
+
+
+def _extra_spec(prepared: Prepared, key: str, weights: dict[int, float]) -> ProfileSpec:
+    """The flattened ad-hoc profile, built once per prepared table (the same weights in the
+    same order give the same spec: the order fixes how the weighted sums add up)."""
+    cache = prepared.extra_specs
+    cache_key = (key, tuple(weights.items()))
+    spec = cache.get(cache_key)
+    if spec is None:
+        if len(cache) >= _EXTRA_SPECS:
+            cache.clear()
+        spec = cache[cache_key] = profile_spec(key, weights, prepared.keys, prepared.items)
+    return spec
+
+
+def _weighted(
+    spec: ProfileSpec, limitations: dict[str, LimitationResult]
+) -> tuple[float, float, int]:
+    """Weighted mean score and coverage, and the summed problem score, of the profile's
+    limitations."""
     score = coverage = 0.0
+    problem_score = 0
     for key, _, w in spec.parts:
         result = limitations[key]
         score += w * result.score
         coverage += w * result.coverage
+        problem_score += result.problem_score
     # Clamp float rounding (0.3 * 100 * 3 / 0.9 is 100.00000000000001).
-    return min(score / spec.total, 100.0), min(coverage / spec.total, 1.0)
+    return min(score / spec.total, 100.0), min(coverage / spec.total, 1.0), problem_score
 
 
 def profile_class(
@@ -91,14 +110,19 @@ def profile_class(
 def _explain(
     spec: ProfileSpec, tally: _Tally
 ) -> tuple[tuple[Barrier, ...], tuple[Unanswered, ...]]:
-    """Barriers and unanswered items of a profile, by weighted impact (highest first)."""
-    found: list[tuple[float, Barrier]] = []
+    """Barriers and unanswered items of a profile, by weighted impact (highest first; equal
+    impact in checklist order)."""
+    # Entries (impact, -item index, record): sorted highest first, equal impact keeps
+    # checklist order; indexes are unique, so records are never compared.
+    shared = spec.shared_found
+    found = [entry for index in tally.shared if (entry := shared[index]) is not None]
     table = spec.items
     at_full = spec.at_full
-    for (pi, _, severities), made in zip(tally.barriers, tally.made, strict=True):
-        if severities is pi.full:
+    for pi, grade, made in tally.built:
+        if grade is pi.full_grade:
             impact, worst = at_full[pi.index]
         else:  # graded by a band or a choice
+            severities = grade.severities
             impact, worst = 0.0, 0
             for pos, w in table[pi.index]:
                 sev = severities[pos]
@@ -107,17 +131,12 @@ def _explain(
                     if sev > worst:
                         worst = sev
         if worst:
-            found.append((impact, made[worst]))
-    missing: list[Unanswered] = []
-    for pi in tally.unanswered:
-        impact = 0.0
-        for pos, w in table[pi.index]:
-            impact += w * pi.full[pos]
-        if impact:
-            missing.append(Unanswered(pi.id, pi.item.question, impact))
-    found.sort(key=_FIRST, reverse=True)  # stable: equal impact keeps checklist order
-    missing.sort(key=_THIRD, reverse=True)
-    return tuple(map(_SECOND, found)), tuple(missing)
+            found.append((impact, -pi.index, made[worst]))
+    found.sort(reverse=True)
+    records = spec.unanswered
+    missing = [record for pi in tally.unanswered if (record := records[pi.index]) is not None]
+    missing.sort(key=_THIRD, reverse=True)  # stable: equal impact keeps checklist order
+    return tuple(map(_THIRD, found)), tuple(missing)
 
 
 def profile_result(
@@ -131,14 +150,11 @@ def profile_result(
     """Score, class and explanation of one profile; no weights means the general result."""
     if not spec.total:
         return ProfileResult(spec.key, *general[1:], {})
-    score, coverage = _weighted(spec, limitations)
+    score, coverage, problem_score = _weighted(spec, limitations)
     barriers, unanswered = _explain(spec, tally) if explain else ((), ())
     if explain and not spec.major:  # the class is general's: so are the barriers behind it
         seen = {b.item_id for b in barriers}
         barriers += tuple(b for b in general.barriers if b.item_id not in seen)
-    problem_score = 0
-    for key, _, _ in spec.parts:
-        problem_score += limitations[key].problem_score
     return ProfileResult(
         spec.key,
         score,

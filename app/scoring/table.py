@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.checklists.model import (
     GENERAL,
@@ -25,15 +25,37 @@ from app.checklists.model import (
     ProfileSet,
     Severity,
 )
-from app.scoring.conditions import Compiled, Gate, compile_condition
+from app.scoring.conditions import Compiled, Gate, compile_condition, group_gates
 from app.scoring.results import Barrier, MeasureOption, Unanswered
 
 BLOCKING = 4
 SEVERE = 3  # severe or blocking: decides "unknown" when unanswered, "adaptable" when a barrier
 
 
-# Judge: answer value -> None (pass) or severities aligned with PreparedItem.rated.
-Judge = Callable[[Any], tuple[int, ...] | None]
+class Grade(NamedTuple):
+    """How hard one failing answer hits each limitation its item rates, in the shapes the
+    tally adds up (built once per item and band or choice)."""
+
+    severities: tuple[int, ...]  # aligned with PreparedItem.rated
+    penalties: tuple[tuple[int, int], ...]  # (limitation index, severity) for severity > 0
+    minor: tuple[tuple[int, int], ...]  # those of severity 1-2
+    severe: tuple[int, ...]  # limitation indexes of severity 3-4
+    blocking: tuple[int, ...]  # limitation indexes of severity 4
+
+
+def _grade(rated: tuple[tuple[int, int], ...], severities: tuple[int, ...]) -> Grade:
+    pairs = tuple((li, sev) for (li, _), sev in zip(rated, severities, strict=True) if sev > 0)
+    return Grade(
+        severities,
+        pairs,
+        tuple((li, sev) for li, sev in pairs if sev < SEVERE),
+        tuple(li for li, sev in pairs if sev >= SEVERE),
+        tuple(li for li, sev in pairs if sev == BLOCKING),
+    )
+
+
+# Judge: answer value -> None (pass) or its Grade.
+Judge = Callable[[Any], Grade | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +69,20 @@ class PreparedItem:
     lis: tuple[int, ...]  # the limitation indexes of rated
     max_severity: int
     full: tuple[int, ...]  # full severities aligned with rated
+    full_grade: Grade  # a failure at full severity (of full)
     judge: Judge | None  # None for yes_no: the engine inlines "true passes"
     condition: Condition | None
     register: str | None
     measures: tuple[Measure, ...]
+    measure_rules: tuple[tuple[Measure, Compiled | None], ...]  # with feasible_when compiled
     default_options: tuple[MeasureOption, ...]
     measure_ids: frozenset[str]
-    static_made: dict[int, Barrier] | None  # yes_no: its Barrier record per severity
-    static_pairs: tuple[tuple[int, Barrier], ...]  # yes_no: (limitation index, record)
+    # yes_no with simple measures: a barrier is always the answer False at full severity with
+    # the default measure options, so its records are built once: per severity, the worst,
+    # and (limitation index, record) per rated limitation.
+    static_made: dict[int, Barrier] | None
+    static_worst: Barrier | None
+    static_pairs: tuple[tuple[int, Barrier], ...]
     removable_by_default: bool  # some measure feasible by default removes it
     simple_measures: bool  # no measure of it depends on unit facts or the answer's value
     unanswered: tuple[Unanswered, ...]  # its Unanswered record per rated limitation
@@ -73,17 +101,28 @@ class Prepared:
     general_index: int  # index of "general" in keys
     items: tuple[PreparedItem, ...]  # rated items in checklist order
     plain_rows: tuple[Row, ...]  # yes_no items without condition, satisfied_by or register
+    gated_rows: tuple[GatedRows, ...]  # scored items with a condition or satisfied_by, by gate
     other_rows: tuple[Row, ...]  # every other scored item
-    gates: tuple[Gate, ...]  # items with a condition or satisfied_by, parents first
+    gates: tuple[Gate, ...]  # items with a condition or satisfied_by, grouped, parents first
     item_ids: frozenset[str]  # every item id of the checklist, rated or not
     all_items: dict[str, Item]  # every item of the checklist by id
     condition_refs: frozenset[str]  # item ids that some condition or satisfied_by reads
     total_weight: tuple[int, ...]  # per limitation: sum of full severities over rated items
+    # per limitation: True for "general" when no item rates it (its class is then unknown)
+    unassessed: tuple[bool, ...]
     profile_specs: dict[str, ProfileSpec]  # the age-group profiles of the ProfileSet
+    # ad-hoc profiles (an applicant's needs) flattened so far, by (key, weights by index):
+    # matching scores one applicant against many units
+    extra_specs: dict[tuple[str, tuple[tuple[int, float], ...]], ProfileSpec]
 
 
-# (item id, gated (has a condition or satisfied_by), register, judge, item, item index)
-Row = tuple[str, bool, str | None, Judge | None, PreparedItem, int]
+# (item id, gated (has a condition or satisfied_by), register, judge, item)
+Row = tuple[str, bool, str | None, Judge | None, PreparedItem]
+
+# The scored items of one gate group (conditions.Gate): (the id of an item of the group, its
+# rows, their summed full severity per limitation index). When the group's condition drops
+# it, its weight is taken out at once.
+GatedRows = tuple[str, tuple[Row, ...], tuple[tuple[int, int], ...]]
 
 # Per item (by PreparedItem.index): (position in item.rated, profile weight) pairs.
 ItemWeights = tuple[tuple[tuple[int, float], ...], ...]
@@ -100,6 +139,12 @@ class ProfileSpec:
     major: tuple[str, ...]  # limitation keys with weight >= MAJOR_WEIGHT
     items: ItemWeights
     at_full: tuple[tuple[float, int], ...]  # per item: (weighted impact, worst) at full severity
+    # per item: its Unanswered record weighted for this profile; None when it weighs nothing
+    unanswered: tuple[Unanswered | None, ...]
+    # per item with shared barrier records (static_made): (weighted impact, -item index,
+    # record at the worst severity for this profile) at full severity; None when it weighs
+    # nothing (see profiles._explain)
+    shared_found: tuple[tuple[float, int, Barrier] | None, ...]
 
 
 MAJOR_WEIGHT = 1.0  # limitations with this weight decide a profile's class
@@ -113,6 +158,13 @@ def profile_spec(
         tuple((pos, weights[li]) for pos, (li, _) in enumerate(pi.rated) if li in weights)
         for pi in items
     )
+    at_full = tuple(
+        (
+            sum(w * pi.full[pos] for pos, w in entries),
+            max((pi.full[pos] for pos, _ in entries), default=0),
+        )
+        for pi, entries in zip(items, table, strict=True)
+    )
     return ProfileSpec(
         key=key,
         parts=tuple((keys[li], li, w) for li, w in weights.items()),
@@ -120,14 +172,26 @@ def profile_spec(
         total=sum(weights.values()),
         major=tuple(keys[li] for li, w in weights.items() if w >= MAJOR_WEIGHT),
         items=table,
-        at_full=tuple(
-            (
-                sum(w * pi.full[pos] for pos, w in entries),
-                max((pi.full[pos] for pos, _ in entries), default=0),
-            )
-            for pi, entries in zip(items, table, strict=True)
+        at_full=at_full,
+        unanswered=tuple(
+            _weighted_unanswered(pi, entries) for pi, entries in zip(items, table, strict=True)
+        ),
+        shared_found=tuple(
+            (impact, -pi.index, pi.static_made[worst])
+            if pi.static_made is not None and worst
+            else None
+            for pi, (impact, worst) in zip(items, at_full, strict=True)
         ),
     )
+
+
+def _weighted_unanswered(
+    pi: PreparedItem, entries: tuple[tuple[int, float], ...]
+) -> Unanswered | None:
+    impact = 0.0
+    for pos, w in entries:  # summed in this order, as it always was
+        impact += w * pi.full[pos]
+    return Unanswered(pi.id, pi.item.question, impact) if impact else None
 
 
 def _aligned(rated: tuple[tuple[int, int], ...], keys: tuple[str, ...], sev: Severity):
@@ -136,19 +200,19 @@ def _aligned(rated: tuple[tuple[int, int], ...], keys: tuple[str, ...], sev: Sev
 
 
 def _make_judge(
-    item: Item, rated: tuple[tuple[int, int], ...], keys: tuple[str, ...], full: tuple[int, ...]
+    item: Item, rated: tuple[tuple[int, int], ...], keys: tuple[str, ...], full: Grade
 ) -> Judge:
-    """Build the function that turns an answer value into pass (None) or severities.
+    """Build the function that turns an answer value into pass (None) or its Grade.
 
     A failure at full severity returns `full` itself, so callers can test identity.
     """
 
-    def none(_value: Any) -> tuple[int, ...] | None:
+    def none(_value: Any) -> Grade | None:
         return None
 
-    def _nonzero(severities: tuple[int, ...]) -> tuple[int, ...] | None:
+    def _nonzero(severities: tuple[int, ...]) -> Grade | None:
         # A grading that rates nothing is not a barrier for anyone.
-        return severities if any(severities) else None
+        return _grade(rated, severities) if any(severities) else None
 
     if item.type == "yes_no":
         return lambda value: None if value is True else full
@@ -171,16 +235,16 @@ def _make_judge(
         (band.limit, _nonzero(_aligned(rated, keys, band.severity))) for band in item.bands
     )
 
-    def judge(value: Any) -> tuple[int, ...] | None:
+    def judge(value: Any) -> Grade | None:
         if low is not None and value < low:
-            for limit, severities in bands:
+            for limit, grade in bands:
                 if value >= limit:
-                    return severities
+                    return grade
             return full
         if high is not None and value > high:
-            for limit, severities in bands:
+            for limit, grade in bands:
                 if value <= limit:
-                    return severities
+                    return grade
             return full
         return None
 
@@ -197,7 +261,34 @@ def _options(measures: Iterable[Measure]) -> tuple[MeasureOption, ...]:
 
 
 _NO_STATES: dict = {}
+_NO_ANSWERS: dict = {}
 _fact_conditions: dict[str, Compiled] = {}  # feasible_when closures by the condition's repr
+
+
+def feasible_when(measure: Measure) -> Compiled | None:
+    """The measure's `feasible_when` compiled; equal conditions share one closure."""
+    if measure.feasible_when is None:
+        return None
+    key = repr(measure.feasible_when)  # slow: prepare() calls this once per measure and item
+    compiled = _fact_conditions.get(key)
+    if compiled is None:
+        compiled = _fact_conditions[key] = compile_condition(measure.feasible_when, {})
+    return compiled
+
+
+def feasible(
+    measure: Measure,
+    when: Compiled | None,
+    feasibility: Mapping[str, bool],
+    facts: Mapping[str, Any],
+) -> bool:
+    """`measure_feasible` with the measure's `feasible_when` already compiled (`when`)."""
+    override = feasibility.get(measure.id)
+    if override is not None:
+        return override
+    if when is not None and when(_NO_ANSWERS, facts, _NO_STATES) is False:
+        return False
+    return measure.feasible_by_default
 
 
 def measure_feasible(
@@ -205,18 +296,7 @@ def measure_feasible(
 ) -> bool:
     """Whether a measure can be carried out in this unit: the unit's override, else its
     `feasible_when` on the unit's facts (undecidable: the default), else the default."""
-    override = feasibility.get(measure.id)
-    if override is not None:
-        return override
-    if measure.feasible_when is not None:
-        key = repr(measure.feasible_when)
-        compiled = _fact_conditions.get(key)
-        if compiled is None:
-            compiled = _fact_conditions[key] = compile_condition(measure.feasible_when, {})
-        outcome = compiled({}, facts, _NO_STATES)
-        if outcome is False:
-            return False
-    return measure.feasible_by_default
+    return feasible(measure, feasible_when(measure), feasibility, facts)
 
 
 def measure_reaches(measure: Measure, item: Item, value: Any) -> bool:
@@ -237,8 +317,8 @@ def removers_of(
     if pi.simple_measures and (not feasibility or feasibility.keys().isdisjoint(pi.measure_ids)):
         return pi.default_options
     return _by_cost(
-        MeasureOption(m.id, m.name, m.cost, measure_feasible(m, feasibility, facts))
-        for m in pi.measures
+        MeasureOption(m.id, m.name, m.cost, feasible(m, when, feasibility, facts))
+        for m, when in pi.measure_rules
         if measure_reaches(m, pi.item, value)
     )
 
@@ -292,7 +372,7 @@ def _gates(items: dict[str, Item]) -> tuple[tuple[Gate, ...], frozenset[str]]:
         return compiled[key]
 
     refs: set[str] = set()
-    ordered: list[Gate] = []
+    ordered: list[tuple[str, Compiled | None, Compiled | None]] = []
     done: set[str] = set()
 
     def visit(item: Item) -> None:
@@ -312,7 +392,19 @@ def _gates(items: dict[str, Item]) -> tuple[tuple[Gate, ...], frozenset[str]]:
 
     for item in items.values():
         visit(item)
-    return tuple(ordered), frozenset(refs)
+    return group_gates(ordered), frozenset(refs)
+
+
+def _gated_rows(gate: Gate, rows: list[Row]) -> GatedRows | None:
+    members = set(gate.item_ids)
+    group = tuple(row for row in rows if row[0] in members)
+    if not group:
+        return None  # no scored item: only its state matters (to items reading it)
+    weights: dict[int, int] = {}
+    for row in group:
+        for li, sev in row[4].rated:
+            weights[li] = weights.get(li, 0) + sev
+    return group[0][0], group, tuple(weights.items())
 
 
 def _build(
@@ -341,11 +433,14 @@ def _build(
             total[li] += sev
         item_measures = tuple(removers.get(item.id, ()))
         full = tuple(sev for _, sev in rated)
+        full_grade = _grade(rated, full)
         options = _options(item_measures)
-        # A yes_no barrier is always the answer False at full severity: build its records once.
+        simple_measures = all(
+            m.feasible_when is None and item.id not in m.limits for m in item_measures
+        )
         static = (
             {s: Barrier(item.id, item.question, False, s, options, item=item) for s in set(full)}
-            if item.type == "yes_no"
+            if item.type == "yes_no" and simple_measures
             else None
         )
         prepared_items.append(
@@ -357,18 +452,19 @@ def _build(
                 lis=tuple(li for li, _ in rated),
                 max_severity=max(sev for _, sev in rated),
                 full=full,
-                judge=None if item.type == "yes_no" else _make_judge(item, rated, keys, full),
+                full_grade=full_grade,
+                judge=None if item.type == "yes_no" else _make_judge(item, rated, keys, full_grade),
                 condition=item.condition,
                 register=item.register,
                 measures=item_measures,
+                measure_rules=tuple((m, feasible_when(m)) for m in item_measures),
                 default_options=options,
                 measure_ids=frozenset(m.id for m in item_measures),
                 static_made=static,
+                static_worst=static[max(full)] if static else None,
                 static_pairs=tuple((li, static[s]) for li, s in rated) if static else (),
                 removable_by_default=any(m.feasible_by_default for m in item_measures),
-                simple_measures=all(
-                    m.feasible_when is None and item.id not in m.limits for m in item_measures
-                ),
+                simple_measures=simple_measures,
                 unanswered=tuple(Unanswered(item.id, item.question, sev) for _, sev in rated),
                 unanswered_general=Unanswered(item.id, item.question, 1.0),
             )
@@ -379,9 +475,12 @@ def _build(
     }
     frozen_items = tuple(prepared_items)
     gates, refs = _gates(all_items)
-    gated = {item_id for item_id, _, _ in gates}
-    rows = [(pi.id, pi.id in gated, pi.register, pi.judge, pi, pi.index) for pi in frozen_items]
+    gated = {item_id for gate in gates for item_id in gate.item_ids}
+    rows = [(pi.id, pi.id in gated, pi.register, pi.judge, pi) for pi in frozen_items]
     plain = tuple(row for row in rows if row[3] is None and not row[1] and not row[2])
+    gated_rows = tuple(
+        group for group in (_gated_rows(gate, rows) for gate in gates) if group is not None
+    )
     return Prepared(
         checklist=checklist,
         profiles=profiles,
@@ -391,15 +490,20 @@ def _build(
         general_index=key_index[GENERAL],
         items=frozen_items,
         plain_rows=plain,
-        other_rows=tuple(row for row in rows if row not in plain),
+        gated_rows=gated_rows,
+        other_rows=tuple(row for row in rows if row not in plain and not row[1]),
         gates=gates,
         item_ids=frozenset(all_items),
         all_items=all_items,
         condition_refs=refs,
         total_weight=tuple(total),
+        unassessed=tuple(
+            key == GENERAL and not weight for key, weight in zip(keys, total, strict=True)
+        ),
         profile_specs={
             k: profile_spec(k, w, keys, frozen_items) for k, w in profile_weights.items()
         },
+        extra_specs={},
     )
 
 
