@@ -27,6 +27,9 @@ pytestmark = pytest.mark.browser
 WIDER_THAN_THE_SCREEN = """[...document.querySelectorAll('main *')]
   .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
   .slice(-5).map((e) => `${e.tagName}.${e.className} ${e.textContent.slice(0, 60)}`)"""
+# A walk answers about 180 items; on a loaded machine one save or redraw can take longer than
+# Playwright's default 5 s without anything being wrong.
+WALK_WAIT = 15_000
 ROUTE = "access.step_free_route"
 SURFACE = "access.route_surface_firm"
 
@@ -128,7 +131,7 @@ def _answer(page, item_id, value, choices) -> None:
         field = fieldset.locator(f'[id="q-{item_id}"]')
         field.fill(str(value).replace(".", ","))
         field.press("Enter")
-    expect(fieldset).not_to_have_attribute("data-status", "unanswered")
+    expect(fieldset).not_to_have_attribute("data-status", "unanswered", timeout=WALK_WAIT)
 
 
 def _walk(page, live, unit_key, address, width, checklist_version=1) -> dict:
@@ -156,7 +159,7 @@ def _walk(page, live, unit_key, address, width, checklist_version=1) -> dict:
             break
         following.click()
         taps += 1
-        expect(page.locator("#section-heading")).to_be_focused()
+        expect(page.locator("#section-heading")).to_be_focused(timeout=WALK_WAIT)
     progress = page.locator(".progress label")
     expect(progress).to_have_text(re.compile(r"Fremdrift: (\d+) av \1 punkter ferdig"))
     page.get_by_role("button", name="Send inn befaringen").click()
