@@ -127,6 +127,9 @@ class Caller:
     def delete(self, url, headers=None, **kw):
         return self.client.delete(url, headers=self._headers(headers), **kw)
 
+    def head(self, url, headers=None, **kw):
+        return self.client.head(url, headers=self._headers(headers), **kw)
+
 
 @pytest.fixture
 def as_role(app, client, make_user):

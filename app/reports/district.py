@@ -105,11 +105,14 @@ def _readme(district: str, included: list[tuple[str, Unit]], left_out: list[Unit
     return "\r\n".join(lines) + "\r\n"  # CRLF: readable in Notepad too
 
 
-def district_zip(district: str) -> DistrictZip:
-    """The ZIP of every assessed unit's report in `district` (a configured district).
+def zip_name(district: str) -> str:
+    return f"tilgjengelighetsrapporter-{safe_name(district)}.zip"
 
-    Refuses with 422 above `REPORT_ZIP_MAX_UNITS` reports and with 409 when no unit of the
-    district has an approved assessment; nothing is rendered before these checks."""
+
+def check_district_zip(district: str) -> tuple[list[tuple[Unit, bool]], list[Unit]]:
+    """The district's units and the assessed ones, if a ZIP of them may be built: 422 above
+    `REPORT_ZIP_MAX_UNITS` reports, 409 when no unit of the district has an approved
+    assessment. Nothing is rendered."""
     units = _units(district)
     assessed = [unit for unit, ok in units if ok]
     limit = current_app.config["REPORT_ZIP_MAX_UNITS"]
@@ -129,7 +132,13 @@ def district_zip(district: str) -> DistrictZip:
         raise Unprocessable(
             message, errors={"district": [message]}, reports=len(assessed), limit=limit
         )
+    return units, assessed
 
+
+def district_zip(district: str) -> DistrictZip:
+    """The ZIP of every assessed unit's report in `district` (a configured district), after
+    `check_district_zip`."""
+    units, assessed = check_district_zip(district)
     # Not a `with`: the file goes out with the response, which closes it when sent.
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
     included: list[tuple[str, Unit]] = []
@@ -172,4 +181,4 @@ def district_zip(district: str) -> DistrictZip:
             "bytes": size,
         },
     )
-    return DistrictZip(spool, size, f"tilgjengelighetsrapporter-{safe_name(district)}.zip")
+    return DistrictZip(spool, size, zip_name(district))

@@ -24,10 +24,21 @@ def _file(media_type: str, description: str):
     return blp.doc(responses={"200": {"description": description, "content": content}})
 
 
+def _headers_only(mimetype: str, filename: str):
+    """The answer to HEAD: what a GET would send, without rendering the file or recording a
+    download in the audit log."""
+    response = make_response("", 200)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def _send(report: services.Report):
     """304 when the client has this version (nothing rendered), else the PDF."""
     if report.etag.strip('"') in request.if_none_match:
         response = make_response("", 304)
+    elif request.method == "HEAD":
+        response = _headers_only("application/pdf", report.filename)
     else:
         response = make_response(services.render(report))
         response.mimetype = "application/pdf"
@@ -78,6 +89,11 @@ class DistrictReports(MethodView):
         Built synchronously: 422 above `REPORT_ZIP_MAX_UNITS` reports (download per unit
         instead), 409 when no unit of the district has been assessed. Facility managers and
         administrators only."""
+        if request.method == "HEAD":
+            district.check_district_zip(query["district"])
+            response = _headers_only("application/zip", district.zip_name(query["district"]))
+            response.headers["Cache-Control"] = "private, no-cache"
+            return response
         built = district.district_zip(query["district"])
         response = send_file(
             built.file,

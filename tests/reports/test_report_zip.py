@@ -156,3 +156,24 @@ def test_file_names_are_safe_ascii():
     assert safe_name("Rue de l'Église 4") == "Rue-de-l-Eglise-4"
     assert safe_name("///") == "uten-navn"
     assert len(safe_name("x" * 300)) == 80
+
+
+def test_head_checks_without_rendering_or_recording_a_download(app, district, manager, monkeypatch):
+    rendered = []
+    monkeypatch.setattr("app.reports.services.pdf_of", rendered.append)
+    head = manager.head(URL, query_string={"district": DISTRICT})
+    assert head.status_code == 200 and head.data == b""
+    assert head.mimetype == "application/zip"
+    assert "tilgjengelighetsrapporter-Tistedal.zip" in head.headers["Content-Disposition"]
+    unit = district[0]
+    single = manager.head(f"/api/v1/units/{unit.id}/report.pdf")
+    assert single.status_code == 200 and single.data == b""
+    assert single.mimetype == "application/pdf" and single.headers["ETag"]
+    monkeypatch.setitem(app.config, "REPORT_ZIP_MAX_UNITS", 1)
+    assert manager.head(URL, query_string={"district": DISTRICT}).status_code == 422
+    downloads = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action.in_(["report.downloaded", "report.zip_downloaded"])
+        )
+    ).all()
+    assert rendered == [] and downloads == []
