@@ -34,7 +34,8 @@ def _headers_only(mimetype: str, filename: str):
 
 
 def _send(report: services.Report):
-    """304 when the client has this version (nothing rendered), else the PDF."""
+    """304 when the client has this version and headers only for HEAD (nothing rendered
+    either way), else the PDF."""
     if report.etag.strip('"') in request.if_none_match:
         response = make_response("", 304)
     elif request.method == "HEAD":
@@ -89,20 +90,19 @@ class DistrictReports(MethodView):
         Built synchronously: 422 above `REPORT_ZIP_MAX_UNITS` reports (download per unit
         instead), 409 when no unit of the district has been assessed. Facility managers and
         administrators only."""
-        if request.method == "HEAD":
+        if request.method == "HEAD":  # the same refusals, nothing rendered
             district.check_district_zip(query["district"])
             response = _headers_only("application/zip", district.zip_name(query["district"]))
-            response.headers["Cache-Control"] = "private, no-cache"
-            return response
-        built = district.district_zip(query["district"])
-        response = send_file(
-            built.file,
-            mimetype="application/zip",
-            as_attachment=True,
-            download_name=built.filename,
-            conditional=False,
-            etag=False,
-        )
-        response.content_length = built.size
+        else:
+            built = district.district_zip(query["district"])
+            response = send_file(
+                built.file,
+                mimetype="application/zip",
+                as_attachment=True,
+                download_name=built.filename,
+                conditional=False,
+                etag=False,
+            )
+            response.content_length = built.size
         response.headers["Cache-Control"] = "private, no-cache"
         return response
