@@ -56,6 +56,15 @@ export const remove = async (name, key) => done((await store(name, "readwrite"))
 export const byInspection = async (name, id) =>
   done((await store(name)).index("inspection_id").getAll(id));
 
+/** Read, change and write one record in one transaction, so a write in between is never lost.
+ * `change` gets the record (or undefined) and returns the new one, or null to leave it. */
+export async function update(name, key, change) {
+  const objects = await store(name, "readwrite");
+  const next = change(await done(objects.get(key)));
+  if (next) await done(objects.put(next));
+  return next;
+}
+
 export async function getMeta(key) {
   return (await get("meta", key))?.value;
 }

@@ -33,10 +33,10 @@ export async function downloadInspection(id) {
   });
   // Answers from the server the device has not changed become the local starting point.
   for (const answer of data.answers) {
-    const local = await db.get("answers", [id, answer.item_id]);
-    if (!local || local.state === "sent" || local.state === "local") {
-      await db.put("answers", { ...answer, inspection_id: id, state: "sent" });
-    }
+    await db.update("answers", [id, answer.item_id], (local) =>
+      !local || local.state === "sent" || local.state === "local"
+        ? { ...answer, inspection_id: id, state: "sent" }
+        : null);
   }
   await refreshMissing(id);
 }

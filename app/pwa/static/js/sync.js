@@ -132,14 +132,12 @@ async function sendAnswers(id, attempt = 0) {
     const outcomes = Object.fromEntries(data.outcomes.map((o) => [o.item_id, o.outcome]));
     const server = Object.fromEntries(data.inspection.answers.map((a) => [a.item_id, a]));
     for (const answer of waiting) {
+      const outcome = outcomes[answer.item_id] === "stale"
+        ? { state: "conflict", server: server[answer.item_id] }
+        : { state: "sent", error: null };
       // Typed on while this batch was out: the newer value stays waiting for the next batch.
-      const now = await db.get("answers", [id, answer.item_id]);
-      if (now && now.answered_at !== answer.answered_at) continue;
-      if (outcomes[answer.item_id] === "stale") {
-        await db.put("answers", { ...answer, state: "conflict", server: server[answer.item_id] });
-      } else {
-        await db.put("answers", { ...answer, state: "sent", error: null });
-      }
+      await db.update("answers", [id, answer.item_id], (now) =>
+        now && now.answered_at === answer.answered_at ? { ...now, ...outcome } : null);
     }
     await db.put("inspections", { ...record, server: data.inspection, etag: response.headers.get("ETag") });
     changed({ inspection: id });
@@ -166,7 +164,8 @@ async function markConflicts(record, waiting, problem) {
   for (const answer of waiting) {
     const theirs = now[answer.item_id];
     if (theirs && !sameAnswer(theirs, before[answer.item_id]) && !sameAnswer(theirs, answer)) {
-      await db.put("answers", { ...answer, state: "conflict", server: theirs });
+      await db.update("answers", [record.id, answer.item_id], (now) =>
+        now && now.answered_at === answer.answered_at ? { ...now, state: "conflict", server: theirs } : null);
     }
   }
   await db.put("inspections", { ...record, server: current, etag: problem.current_etag });

@@ -7,7 +7,7 @@ import { announce, append, button, clear, fill, h } from "../dom.js";
 import { nb } from "../format.js";
 import { overview, shown as asked } from "../progress.js";
 import { deletePhoto, events, requestSync, setCaption } from "../sync.js";
-import { renderItem, stateText } from "./item.js";
+import { answerSyncText, renderItem, stateText } from "./item.js";
 import { bottomBar, drawSync, missingList, sectionMenu, submitCard } from "./inspection_parts.js";
 
 let focusAfterRender = null;
@@ -35,6 +35,7 @@ export async function render(main, [id, sectionParam], { navigate }) {
       .map((m) => m.slice(8, -1)),
   );
   const urls = [];
+  const sentHere = new Set(); // items seen waiting on this page: they say "Sendt" when sent
   let view = null;
   let current = 0;
   let ticking = false;
@@ -156,7 +157,7 @@ export async function render(main, [id, sectionParam], { navigate }) {
   };
 
   const itemContext = {
-    answers, previous, save, addPhoto, draft, id, urls, photosOf, photoCount, status: statusOf,
+    answers, previous, save, addPhoto, draft, id, urls, photosOf, photoCount, sentHere, status: statusOf,
     stateOf: (itemId) => view?.states[itemId],
     // The reviewer's comment on an item, from the last return (the record is re-read on sync).
     reviewOf: (itemId) => (record.server?.item_comments || []).find((c) => c.item_id === itemId),
@@ -291,9 +292,16 @@ export async function render(main, [id, sectionParam], { navigate }) {
     if (detail.inspection && detail.inspection !== id) return;
     if (detail.moved) return navigate(`befaring/${detail.moved}/${index}`);
     record = (await db.get("inspections", id)) || record;
-    for (const a of await db.byInspection("answers", id)) answers[a.item_id] = a;
+    for (const a of await db.byInspection("answers", id)) {
+      // Read while a tap was being saved, the copy is older than the tap: the tap stays.
+      const mine = answers[a.item_id];
+      if (!(mine?.state === "waiting" && a.answered_at < mine.answered_at)) answers[a.item_id] = a;
+    }
     photos = await db.byInspection("photos", id);
     await drawSync(syncPanel, syncOptions);
+    for (const item of shown()) {
+      if (list.querySelector(`[data-item="${CSS.escape(item.id)}"] .item-sync:not(:empty)`)) sentHere.add(item.id);
+    }
     drawProgress();
     for (const item of shown()) {
       const el = list.querySelector(`[data-item="${CSS.escape(item.id)}"]`);
@@ -301,8 +309,7 @@ export async function render(main, [id, sectionParam], { navigate }) {
       const status = statusOf(item);
       if (el.dataset.status !== status || detail.photo) refreshItem(item, false);
       const sync = el.querySelector(".item-sync");
-      const answer = answers[item.id];
-      if (sync) sync.textContent = answer && answer.state !== "sent" && answer.state !== "local" ? stateText(answer) : "";
+      if (sync) sync.textContent = answerSyncText(answers[item.id], sentHere.has(item.id));
     }
     for (const photo of photos) {
       const state = list.querySelector(`[data-photo="${photo.id}"] .photo-state`);

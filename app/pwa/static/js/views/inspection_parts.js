@@ -34,9 +34,13 @@ export async function drawSync(panel, { id, sections, onServerValue }) {
   const photoRows = q.photos.map((p) =>
     h("li", { text: `Bilde ${new Date(p.created_at).toLocaleTimeString("nb-NO")}: ${stateText(p)}` }));
   const trouble = failed.length || rows.length || record?.create_error;
-  const summary = q.waiting || q.failed || q.conflict
-    ? `${q.waiting} venter på sending, ${q.failed} feilet, ${q.conflict} i konflikt.`
-    : "Alt er sendt.";
+  // Short, so the line keeps its height while answers go out and the items below stay put.
+  const counts = [
+    q.waiting && `${q.waiting} venter på sending`,
+    q.failed && `${q.failed} feilet`,
+    q.conflict && `${q.conflict} i konflikt`,
+  ].filter(Boolean);
+  const summary = counts.length ? `${counts.join(", ")}.` : "Alt er sendt.";
   panel.classList.toggle("trouble", Boolean(trouble));
   fill(panel,
     h("h2", { id: "sync-heading", class: trouble ? null : "visually-hidden", text: "Synkronisering" }),

@@ -174,7 +174,7 @@ export function renderItem(item, ctx) {
         panel.querySelector(".camera")?.click();
       } }, "Ta bilde", h("span", { class: "visually-hidden", text: `: ${nb(item.question)}` }))
     : null;
-  const sync = answer && answer.state !== "sent" && answer.state !== "local" ? stateText(answer) : "";
+  const sync = answerSyncText(answer, ctx.sentHere?.has(item.id));
   // The reviewer's comment on this item, from the last return (shown while it is a draft).
   const review = ctx.draft ? ctx.reviewOf?.(item.id) : null;
   return h("fieldset", { class: "item", "data-item": item.id, "data-status": status || "optional", id: `item-${item.id}` },
@@ -210,6 +210,15 @@ function fillPanel(panel, item, ctx) {
     h("label", { for: note.id, class: "value-label", text: "Notat" }), note,
     photoPanel(item, ctx),
   );
+}
+
+/** Where an answer is on its way to the server, shown beside it. An answer seen waiting on this
+ * page says "Sendt" once it went out rather than vanishing, so the items below do not jump
+ * under a finger on its way to the next tap (the CSS gives both texts the same width). */
+export function answerSyncText(answer, seenWaiting = false) {
+  if (!answer || answer.state === "local") return "";
+  if (answer.state === "sent") return seenWaiting ? "Sendt" : "";
+  return answer.state === "waiting" ? "Venter på sending" : stateText(answer);
 }
 
 export function stateText(row) {
