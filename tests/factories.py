@@ -9,6 +9,7 @@ from app.checklists import services as checklists
 from app.checklists.model import Checklist
 from app.demo.inspections import passing_value
 from app.extensions import db
+from app.timeutil import utcnow
 from app.units.importing import normalise_address
 from app.units.models import Building, Unit
 
@@ -105,6 +106,7 @@ def assess(inspector, unit: Unit, changes=None, checklist_version=1) -> Unit:
     answers = with_values(passing_answers(checklist), **(changes or {}))
     inspections.upsert_answers(inspector, inspection, answers)
     inspection.status = "approved"
+    inspection.submitted_at = inspection.approved_at = utcnow()
     store_assessment(inspection)
     db.session.commit()
     return unit

@@ -1,10 +1,11 @@
-// "Mine befaringer": the inspector's drafts, their units ready for an offline start, and a
-// search for any other unit. Starting on a unit with an open draft opens that draft.
+// "Mine befaringer": the inspector's drafts, their units ready for an offline start, a search
+// for any other unit, and the reports of their approved inspections. Starting on a unit with an
+// open draft opens that draft.
 
 import { ApiError, OfflineError, api, list } from "../api.js";
 import * as db from "../db.js";
 import { announce, button, errorBox, field, h } from "../dom.js";
-import { INSPECTION_STATUS, dateTime } from "../format.js";
+import { INSPECTION_STATUS, date, dateTime } from "../format.js";
 import {
   downloadInspection,
   downloadStartingPoints,
@@ -72,8 +73,10 @@ export async function render(main, _params, { navigate }) {
   const status = h("div", { "aria-live": "polite" });
   const local = await db.getAll("inspections");
   let remote = [];
+  let approved = null;
   try {
     remote = (await list("/inspections?assigned_to=me&status=draft&page_size=100")).items;
+    approved = await list(`/inspections?assigned_to=me&status=approved&page_size=${REPORTS}`);
     await downloadStartingPoints();
   } catch (error) {
     if (!(error instanceof OfflineError)) status.append(errorBox(error));
@@ -130,7 +133,27 @@ export async function render(main, _params, { navigate }) {
     rows.length ? h("ul", { class: "cards" }, rows) : h("p", { text: "Du har ingen befaringer under arbeid." }),
     await myUnits(status, navigate, new Set([...byId.values()].map((v) => v.local?.unit?.id ?? v.info.unit_id))),
     newInspectionForm(status, navigate),
+    approvedReports(approved),
   );
+}
+
+const REPORTS = 20;
+
+/** The inspector's approved inspections, newest first, each with its report (needs a network). */
+function approvedReports(approved) {
+  if (!approved?.items.length) return null;
+  return h("section", { class: "card", "aria-labelledby": "approved-heading" },
+    h("h2", { id: "approved-heading", text: "Godkjente befaringer" }),
+    approved.total > approved.items.length
+      ? h("p", { class: "hint", text: `Viser de ${approved.items.length} siste av ${approved.total}.` })
+      : null,
+    h("ul", { class: "plain unit-list" }, approved.items.map((inspection) => {
+      const title = unitTitle(inspection);
+      return h("li", {},
+        h("p", { class: "report-of" }, h("strong", { text: title }), `, godkjent ${date(inspection.approved_at)}`),
+        h("a", { class: "btn", href: `/api/v1/inspections/${inspection.id}/report.pdf`, download: "" },
+          "Last ned rapport (PDF)", h("span", { class: "visually-hidden", text: `: ${title}` })));
+    })));
 }
 
 /** The inspector's units, downloaded with their last approved answers: start here offline. */
