@@ -28,15 +28,22 @@ function picker(item, ctx, { id, label, camera }) {
   ];
 }
 
-async function thumbnail(photo, item, ctx) {
-  const alt = `Bilde til punktet: ${nb(item.question)}`;
-  const blob = photo.local ? await db.photoBlob(photo.local) : null;
-  let src = photo.server?.thumbnail_url || null;
-  if (blob) {
-    src = URL.createObjectURL(blob);
-    ctx.urls.push(src);
-  }
-  return src ? h("img", { src, alt, width: "96", height: "72" }) : null;
+/** The thumbnail's box is in place at once and the picture fills it when read from the
+ * device, so nothing below moves under a finger while it loads. */
+function thumbnail(photo, item, ctx) {
+  const img = h("img", { alt: "", width: "96", height: "72" });
+  (async () => {
+    const blob = photo.local ? await db.photoBlob(photo.local) : null;
+    let src = photo.server?.thumbnail_url || null;
+    if (blob) {
+      src = URL.createObjectURL(blob);
+      ctx.urls.push(src);
+    }
+    if (!src) return img.remove();
+    img.alt = `Bilde til punktet: ${nb(item.question)}`;
+    img.src = src;
+  })();
+  return img;
 }
 
 function photoRow(photo, item, ctx) {
@@ -50,13 +57,13 @@ function photoRow(photo, item, ctx) {
     onchange: () => ctx.setCaption(photo, caption.value),
   });
   const row = h("li", { "data-photo": key },
+    thumbnail(photo, item, ctx),
     h("span", { class: "photo-state", text: photo.local ? stateText(photo.local) : "Sendt" }),
     h("label", { for: caption.id, text: "Bildetekst" }), caption,
     ctx.draft
       ? h("button", { type: "button", class: "btn btn-small", onclick: () => ctx.deletePhoto(photo) },
           "Slett bildet", h("span", { class: "visually-hidden", text: ` til «${nb(item.question)}»` }))
       : null);
-  thumbnail(photo, item, ctx).then((img) => img && row.prepend(img));
   return row;
 }
 
