@@ -85,8 +85,8 @@ def reference(cat, answers, unit_facts, keys):
                 memo[item_id] = "NA"
             elif got == "M":
                 memo[item_id] = "M"
-            elif satisfied_by is not None and outcome(satisfied_by) == "T":
-                memo[item_id] = "S"
+            elif satisfied_by is not None and (met := outcome(satisfied_by)) in ("T", "M"):
+                memo[item_id] = "S" if met == "T" else "SM"  # SM: a missing fact decides
             else:
                 memo[item_id] = "A"
         return memo[item_id]
@@ -130,26 +130,12 @@ def reference(cat, answers, unit_facts, keys):
                 value = a.value
             else:
                 value = unit_facts.get(it.register) if it.register else None
-            if value is None:
+            if value is None or (st_ == "SM" and _fails(it, value)):
+                # Unanswered, or a failing answer perhaps met another way: not a barrier.
                 severe_unanswered |= full >= 3
                 continue
             answered += full
-            sev = 0
-            if it.type == "yes_no":
-                sev = 0 if value else full
-            elif it.type == "choice":
-                choice = next(c for c in it.choices if c.key == value)
-                if not choice.passes:
-                    sev = (
-                        full if choice.severity is None else min(choice.severity.get(key, 0), full)
-                    )
-            elif it.type in ("measurement", "count") and not it.requirement.passes(value):
-                sev = full
-                below = it.requirement.min is not None and value < it.requirement.min
-                for band in it.bands:
-                    if (value >= band.limit) if below else (value <= band.limit):
-                        sev = min(band.severity.get(key, 0), full)
-                        break
+            sev = _severity(it, value, key, full)
             penalty += sev
             if sev >= 3:
                 severe = True
@@ -175,3 +161,26 @@ def reference(cat, answers, unit_facts, keys):
             klass = "suitable"
         out[key] = (round(s, 6), klass, round(coverage, 6), penalty)
     return out
+
+
+def _severity(it, value, key: str, full: int) -> int:
+    """The answer's severity for `key` (0: a pass)."""
+    if it.type == "yes_no":
+        return 0 if value else full
+    if it.type == "choice":
+        choice = next(c for c in it.choices if c.key == value)
+        if choice.passes:
+            return 0
+        return full if choice.severity is None else min(choice.severity.get(key, 0), full)
+    if it.type in ("measurement", "count") and not it.requirement.passes(value):
+        below = it.requirement.min is not None and value < it.requirement.min
+        for band in it.bands:
+            if (value >= band.limit) if below else (value <= band.limit):
+                return min(band.severity.get(key, 0), full)
+        return full
+    return 0
+
+
+def _fails(it, value) -> bool:
+    """The answer is a barrier for some group or other."""
+    return any(_severity(it, value, key, full) for key, full in it.severity.items() if full)

@@ -37,7 +37,7 @@ from app.inspections.comments import replace_comments
 from app.inspections.models import Answer, AnswerChange, Inspection
 from app.locking import get_locked
 from app.scoring import validate_answer
-from app.scoring.conditions import item_states
+from app.scoring.conditions import UNSETTLED, item_states
 from app.timeutil import as_utc, utcnow
 from app.units.models import Unit
 from app.webhooks import events
@@ -307,8 +307,8 @@ def missing_items(inspection: Inspection, photo_items: set[str] | None = None) -
                 continue
             if answer is None or answer.carried_over:
                 # Not applicable, met another way, or undecidable for a missing register fact:
-                # nothing the inspector can answer.
-                if item.id not in states:
+                # nothing the inspector can answer. An UNSETTLED item is asked: a pass decides.
+                if states.get(item.id) in (None, UNSETTLED):
                     reason = "carried_over" if answer is not None else "unanswered"
             elif (
                 photo_items is not None

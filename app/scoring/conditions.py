@@ -11,6 +11,10 @@ A condition evaluates to one of five outcomes:
   referenced item answered from the register); the item counts as unanswered, so a missing
   fact gives "unknown", never "unsuitable".
 
+An item whose `satisfied_by` cannot be decided because a register fact is missing is UNSETTLED:
+a passing answer is a pass either way, anything else counts as unanswered (it might be met
+another way), so a missing fact never makes it a barrier.
+
 `item_states` walks the items that carry a condition or `satisfied_by` in dependency order and
 says, per item, which of the special states it is in; every other item simply applies. The
 phone runs the same rules (app/pwa/static/js/checklist.js) on the same table of cases
@@ -40,9 +44,10 @@ NOT_APPLICABLE: Final = _Outcome("NOT_APPLICABLE")
 LEFT_OUT: Final = _Outcome("LEFT_OUT")  # answered "not applicable" by hand (an item state)
 MISSING_FACT: Final = _Outcome("MISSING_FACT")
 SATISFIED: Final = _Outcome("SATISFIED")
+UNSETTLED: Final = _Outcome("UNSETTLED")  # satisfied_by undecided for a missing fact
 
 # Item state: NOT_APPLICABLE (by its condition), LEFT_OUT (answered "not applicable"),
-# MISSING_FACT or SATISFIED; absent means "applies as answered".
+# MISSING_FACT, SATISFIED or UNSETTLED; absent means "applies as answered".
 States = dict[str, _Outcome]
 Outcome = bool | None | _Outcome
 
@@ -273,13 +278,14 @@ def item_states(
                 continue
         # Conditions have no side effects: evaluating satisfied_by also for items answered
         # "not applicable" (which stay LEFT_OUT) changes nothing.
-        satisfied = satisfied_by is not None and satisfied_by(answers, facts, states) is True
-        if not (satisfied or left_out):
+        met = satisfied_by(answers, facts, states) if satisfied_by is not None else None
+        mark = SATISFIED if met is True else UNSETTLED if met is MISSING_FACT else None
+        if mark is None and not left_out:
             continue
         for item_id in item_ids:
             answer = answers.get(item_id)
             if answer is not None and answer.not_applicable:
                 states[item_id] = LEFT_OUT
-            elif satisfied:
-                states[item_id] = SATISFIED
+            elif mark is not None:
+                states[item_id] = mark
     return states

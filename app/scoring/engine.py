@@ -31,7 +31,13 @@ from typing import Any
 from app.checklists.model import BUILDING_TYPES, GENERAL, ProfileSet
 from app.errors import Unprocessable
 from app.scoring.answers import Answer
-from app.scoring.conditions import MISSING_FACT, NOT_APPLICABLE, SATISFIED, item_states
+from app.scoring.conditions import (
+    MISSING_FACT,
+    NOT_APPLICABLE,
+    SATISFIED,
+    UNSETTLED,
+    item_states,
+)
 from app.scoring.profiles import extra_specs, profile_class, profile_result
 from app.scoring.results import (
     Barrier,
@@ -152,7 +158,7 @@ def _tally(
     rows += prepared.other_rows
     for item_id, gated, register, judge, pi in rows:
         state = states.get(item_id) if gated else None
-        if state is not None:
+        if state is not None and state is not UNSETTLED:
             # Dropped by its condition (not asked); undecidable for a missing fact
             # (unanswered, whatever was answered); met another way (a pass). A LEFT_OUT item
             # was answered "not applicable": the answer says so below.
@@ -189,6 +195,9 @@ def _tally(
             if grade is None:
                 continue
         if removed and item_id in removed:
+            continue
+        if state is UNSETTLED:  # perhaps met another way: unknown, not a barrier
+            _unanswered(t, pi)
             continue
         t.barriers.append((pi.index, pi, value, grade))
         for li, sev in grade.penalties:

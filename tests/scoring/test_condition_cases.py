@@ -53,8 +53,9 @@ def states_of(case: dict) -> dict[str, str]:
         for item_id, a in case["answers"].items()
     }
     got = item_states(prepared.gates, prepared.condition_refs, answers, case["facts"])
-    # The phone calls an item answered "not applicable" (LEFT_OUT here) not_applicable too.
-    names = {"left_out": "not_applicable"}
+    # The phone calls an item answered "not applicable" (LEFT_OUT here) not_applicable too,
+    # and asks an UNSETTLED item like any other (only scoring reads the difference).
+    names = {"left_out": "not_applicable", "unsettled": "applies"}
     states = {k: v.name.lower() for k, v in got.items()}
     return {
         spec["id"]: names.get(states.get(spec["id"], "applies"), states.get(spec["id"], "applies"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.checklists.model import Checklist, Condition, MeasureCatalogue, Section
 from app.errors import Unprocessable
 from app.scoring import Answer, classes_after, prepare, result_to_dict, score
-from tests.scoring.scoring_builders import CHECKLIST, GOOD, MEASURES, PROFILES
+from tests.scoring.scoring_builders import CHECKLIST, GOOD, MEASURES, PROFILES, item, t
 
 GROUND = {"floor": 0, "has_lift": False}
 WALK_UP = {"floor": 3, "has_lift": False}
@@ -232,3 +233,30 @@ def test_prepare_is_cached_per_object(prepared):
     # The lift barrier is moderate (2) for balance: within 4, beyond a tolerance of 1.
     assert score(prepared, GOOD, WALK_UP).limitations["balance"].suitability == "suitable"
     assert score(other, GOOD, WALK_UP).limitations["balance"].suitability == "adaptable"
+
+
+def test_met_another_way_undecided_for_a_missing_fact_is_unknown_never_a_barrier():
+    """Steps are met another way by a lift whose item applies only above the ground floor.
+    With the floor unknown, whether the lift counts is undecided: failing steps are unknown
+    (not a barrier, so never "unsuitable"); passing steps pass whatever the lift."""
+    lift = item(
+        "lift",
+        condition=Condition("fact", target="floor", op="ge", value=1),
+        severity={"wheelchair_manual": 2},
+    )
+    steps = item(
+        "steps",
+        satisfied_by=Condition("item", target="lift", op="eq", value=True),
+        severity={"wheelchair_manual": 4},
+    )
+    checklist = Checklist("x", 1, t("X"), (Section("s", t("S"), (lift, steps)),))
+    prepared = prepare(checklist, PROFILES, MeasureCatalogue(1, ()))
+    answers = {"lift": Answer(True), "steps": Answer(False)}
+
+    known = score(prepared, answers, {"floor": 2}).limitations["wheelchair_manual"]
+    assert (known.suitability, known.barriers) == ("suitable", ())
+    unknown = score(prepared, answers, {"floor": None}).limitations["wheelchair_manual"]
+    assert (unknown.suitability, unknown.barriers) == ("unknown", ())
+    assert [u.item_id for u in unknown.unanswered] == ["steps", "lift"]
+    passing = score(prepared, {**answers, "steps": Answer(True)}, {"floor": None})
+    assert [u.item_id for u in passing.limitations["wheelchair_manual"].unanswered] == ["lift"]
