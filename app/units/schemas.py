@@ -141,7 +141,7 @@ class UnitQuerySchema(Schema):
         validate=validate.OneOf(SORTS),
         metadata={
             "description": "Default: address; with suitable_for: score (best first, by the "
-            "first key)"
+            "first key; equal scores newest unit first; -score is the exact reverse)"
         },
     )
 

@@ -313,8 +313,11 @@ def test_suitability_listing_sorts_by_score_and_counts_right(app, make_user, as_
         return [u["id"] for u in response.get_json()], total
 
     ids, total = listing("suitable_for=deaf")
-    assert ids[:1] == [best.id] and total == len(ids)
-    assert set(ids) >= {best.id, blocked.id} and weaker.id not in ids
+    # Steps are no barrier for a deaf resident: equal scores, the newest unit first.
+    assert ids == [blocked.id, best.id] and total == 2 and weaker.id not in ids
+    ids, total = listing("suitable_for=deaf&class=adaptable")
+    assert ids == [blocked.id, best.id, weaker.id] and total == 3
+    assert listing("suitable_for=deaf&class=adaptable&sort=-score")[0] == ids[::-1]
     ids, total = listing("suitable_for=deaf,young_child&status=vacant")
     assert blocked.id not in ids and total == len(ids)
     ids, total = listing("suitable_for=wheelchair_manual&class=adaptable&sort=-address")
