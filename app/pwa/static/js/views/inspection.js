@@ -299,13 +299,11 @@ export async function render(main, [id, sectionParam], { navigate }) {
     }
     photos = await db.byInspection("photos", id);
     await drawSync(syncPanel, syncOptions);
-    for (const item of shown()) {
-      if (list.querySelector(`[data-item="${CSS.escape(item.id)}"] .item-sync:not(:empty)`)) sentHere.add(item.id);
-    }
     drawProgress();
     for (const item of shown()) {
       const el = list.querySelector(`[data-item="${CSS.escape(item.id)}"]`);
       if (!el) continue;
+      if (el.querySelector(".item-sync")?.textContent) sentHere.add(item.id);
       const status = statusOf(item);
       if (el.dataset.status !== status || detail.photo) refreshItem(item, false);
       const sync = el.querySelector(".item-sync");
