@@ -92,9 +92,14 @@ class Recorder:
         return response if response.status_code in ok else None
 
 
-def answer_pairs() -> list[tuple[str, object, object]]:
-    """(item id, passing value, barrier value) for every item that can fail."""
-    checklist = checklists.catalogue().checklists[("uu-bolig", 1)]
+def newest_version() -> int:
+    """The checklist version new inspections get unless they ask (the newest published)."""
+    return max(version for key, version in checklists.catalogue().checklists if key == "uu-bolig")
+
+
+def answer_pairs(version: int) -> list[tuple[str, object, object]]:
+    """(item id, passing value, barrier value) for every item of `version` that can fail."""
+    checklist = checklists.catalogue().checklists[("uu-bolig", version)]
     rng, pairs = random.Random(5), []
     for item in checklist.items.values():
         if item.register or item.type == "text" or not item.severity:
@@ -153,19 +158,25 @@ def seed(app, units: int, portfolio: int) -> dict:
             )
         ).all()
         applicants = db.session.scalars(text("SELECT id FROM applicants")).all()
-        pairs = answer_pairs()
+        version = newest_version()
+        pairs = answer_pairs(version)
         db.session.commit()
-    return {"tokens": tokens, "units": units_free, "applicants": applicants, "pairs": pairs}
+    return {
+        "tokens": tokens,
+        "units": units_free,
+        "applicants": applicants,
+        "pairs": pairs,
+        "version": version,
+    }
 
 
-def inspector(base, token, unit_id, pairs, images, rec, acked, stop):
+def inspector(base, token, unit_id, version, pairs, images, rec, acked, stop):
     headers = {"Authorization": f"Bearer {token}"}
     session = requests.Session()
+    body = {"unit_id": unit_id, "checklist_version": version}  # the items `pairs` name
     created = rec.call(
         "create inspection",
-        lambda: session.post(
-            f"{base}/api/v1/inspections", json={"unit_id": unit_id}, headers=headers, timeout=30
-        ),
+        lambda: session.post(f"{base}/api/v1/inspections", json=body, headers=headers, timeout=30),
         ok=(201,),
     )
     if created is None:
@@ -256,7 +267,7 @@ def main(duration: float, portfolio: int) -> None:
         images = photos()
         threads = []
         for token, unit_id in zip(data["tokens"]["inspector"], data["units"], strict=False):
-            args = (base, token, unit_id, data["pairs"], images, rec, acked, stop)
+            args = (base, token, unit_id, data["version"], data["pairs"], images, rec, acked, stop)
             threads.append(threading.Thread(target=inspector, args=args))
         for token in data["tokens"]["allocation_officer"]:
             session, h = requests.Session(), {"Authorization": f"Bearer {token}"}
@@ -290,6 +301,9 @@ def main(duration: float, portfolio: int) -> None:
         wall = time.perf_counter() - started
         report(rec, wall)
         verify(app, acked, rec)
+        failed = sum(len(errors) for errors in rec.errors.values())
+        if failed:
+            raise SystemExit(f"{failed} requests failed (see above)")
     finally:
         if server:
             server.stop()
