@@ -257,6 +257,8 @@ def test_one_photo_on_two_barriers_counts_for_both_and_submits(phone, live_app, 
         with page.expect_file_chooser() as chooser:
             item(page, item_id).get_by_role("button", name=re.compile("^Ta bilde")).click()
         chooser.value.set_files(str(photo))
+        # As an inspector does: the photo shows on its item before the next item is touched.
+        expect(item(page, item_id).locator(".photos li")).to_have_count(1, timeout=15_000)
     expect(page.locator(".sync-summary")).to_have_text("Alt er sendt.", timeout=15_000)
     for item_id in (ROUTE, SURFACE):
         expect(item(page, item_id).locator(".photo-state")).to_have_text("Sendt")
