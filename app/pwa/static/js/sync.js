@@ -135,9 +135,7 @@ async function sendAnswers(id, attempt = 0) {
       const outcome = outcomes[answer.item_id] === "stale"
         ? { state: "conflict", server: server[answer.item_id] }
         : { state: "sent", error: null };
-      // Typed on while this batch was out: the newer value stays waiting for the next batch.
-      await db.update("answers", [id, answer.item_id], (now) =>
-        now && now.answered_at === answer.answered_at ? { ...now, ...outcome } : null);
+      await markIfUnchanged(id, answer, outcome);
     }
     await db.put("inspections", { ...record, server: data.inspection, etag: response.headers.get("ETag") });
     changed({ inspection: id });
@@ -156,6 +154,13 @@ async function sendAnswers(id, attempt = 0) {
   }
 }
 
+/** Set the sent answer's outcome, unless it was typed on while out: the newer value stays
+ * waiting for the next batch. */
+function markIfUnchanged(id, answer, outcome) {
+  return db.update("answers", [id, answer.item_id], (now) =>
+    now && now.answered_at === answer.answered_at ? { ...now, ...outcome } : null);
+}
+
 /** 412: items someone changed on the server since our copy are conflicts; the rest resend. */
 async function markConflicts(record, waiting, problem) {
   const current = problem.current;
@@ -164,8 +169,7 @@ async function markConflicts(record, waiting, problem) {
   for (const answer of waiting) {
     const theirs = now[answer.item_id];
     if (theirs && !sameAnswer(theirs, before[answer.item_id]) && !sameAnswer(theirs, answer)) {
-      await db.update("answers", [record.id, answer.item_id], (now) =>
-        now && now.answered_at === answer.answered_at ? { ...now, state: "conflict", server: theirs } : null);
+      await markIfUnchanged(record.id, answer, { state: "conflict", server: theirs });
     }
   }
   await db.put("inspections", { ...record, server: current, etag: problem.current_etag });
