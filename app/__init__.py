@@ -61,9 +61,19 @@ def init_extensions(app: Flask) -> None:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record):
-    """SQLite: WAL, foreign keys on, and let SQLAlchemy drive transactions (savepoints work)."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
+def _connection_settings(dbapi_connection, _record):
+    """SQLite: WAL, foreign keys on, and let SQLAlchemy drive transactions (savepoints work).
+
+    PostgreSQL: plan every statement for its own values. The driver prepares a statement
+    after a few runs, and PostgreSQL may then switch to one generic plan for all values; a
+    search for a word in 16 units and one in 60,000 need different plans (the generic one
+    made register searches several times slower)."""
+    module = type(dbapi_connection).__module__
+    if module.startswith("psycopg"):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_custom_plan")
+        dbapi_connection.commit()
+    elif module.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")

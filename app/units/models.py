@@ -92,7 +92,12 @@ class AddressTerm(db.Model):
 
     __tablename__ = "address_terms"
 
-    term: Mapped[str] = mapped_column(String(TERM_LENGTH), primary_key=True)
+    # Code point order on PostgreSQL too, whatever the database's default collation: a word's
+    # range holds exactly the terms that start with it, and the planner can estimate it.
+    term: Mapped[str] = mapped_column(
+        String(TERM_LENGTH).with_variant(String(TERM_LENGTH, collation="C"), "postgresql"),
+        primary_key=True,
+    )
     building_id: Mapped[int] = mapped_column(
         ForeignKey("buildings.id", ondelete="CASCADE"), primary_key=True, index=True
     )

@@ -40,6 +40,18 @@ def terms_of(address: str, place: str | None = None, district: str | None = None
     return terms
 
 
+def starting_with(prefix: str) -> tuple[str, str]:
+    """The range [low, high) of the strings that start with `prefix`, in code point order
+    (SQLite's and PostgreSQL's "C" order): the prefix's last character moved one up closes
+    it, so the planners can estimate how many rows fall inside."""
+    if not prefix:
+        raise ValueError("an empty prefix starts every string")
+    following = ord(prefix[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:  # surrogates are not characters: skip them
+        following = 0xE000
+    return prefix, prefix[:-1] + chr(following)
+
+
 def parse_query(text: str) -> tuple[list[str], str | None]:
     """The address words to find and the unit number, if one was typed ("H0102")."""
     words, number = [], None

@@ -18,7 +18,7 @@ from app.units.facts import BUILDING_FACTS, UNIT_FACTS
 from app.units.importing import normalise_address
 from app.units.models import AddressTerm, Building, Unit
 from app.units.numbering import normalise_unit_number, parse_unit_number
-from app.units.search_terms import parse_query
+from app.units.search_terms import parse_query, starting_with
 
 
 def get_building(building_id: int, *, lock: bool = False) -> Building:
@@ -115,58 +115,51 @@ SORTS = {
 def address_starts_with(text: str):
     """Addresses that start with `text` (case and spacing folded), as an index range scan:
     "storgata" finds every Storgata, "storgata 1" finds 1, 10, 12b..."""
-    prefix = normalise_address(text)
-    return (Building.address_key >= prefix) & (Building.address_key < prefix + "\uffff")
+    low, high = starting_with(normalise_address(text))
+    return (Building.address_key >= low) & (Building.address_key < high)
 
 
-def search(text: str):
+def search(text: str, *, walk: bool = False):
     """Any words of the address, place or district, in any order, anywhere in a word ("veien"
     finds Asakveien), plus a unit number ("asakveien 15 h0102", "H0102 Tistedal"). Each word
-    is one range on the term index; a unit number uses the unit-number index."""
+    is one range on the term index; a unit number uses the unit-number index. The conditions
+    are on the unit's own columns, so counting needs no join to the buildings.
+
+    `walk`: the same conditions written so that no index serves them (`+ 0`, `|| ''`): the
+    database then reads units in the address index's order and checks each (see WALK_FROM)."""
     words, number = parse_query(text)
-    conditions = [Unit.unit_number == number] if number else []
+    building_id = Unit.building_id + 0 if walk else Unit.building_id
+    unit_number = Unit.unit_number.concat("") if walk else Unit.unit_number
+    conditions = [unit_number == number] if number else []
     for word in words:
+        low, high = starting_with(word)
         terms = select(AddressTerm.building_id).where(
-            AddressTerm.term >= word, AddressTerm.term < word + "\uffff"
+            AddressTerm.term >= low, AddressTerm.term < high
         )
-        conditions.append(Building.id.in_(terms))
+        conditions.append(building_id.in_(terms))
     return and_(*conditions) if conditions else false()  # nothing searchable typed ("%")
 
 
 def search_rank(text: str):
     """Addresses that start with the first typed word come first ("storgata" before "nedre
-    storgata")."""
+    storgata"): the condition that makes a unit rank first, or None."""
     words, _ = parse_query(text)
-    if not words:
-        return None
-    return case((address_starts_with(words[0]), 0), else_=1)
+    return address_starts_with(words[0]) if words else None
 
 
 UNIT_FILTERS = ("district", "status", "building_id", "min_bedrooms", "q", "checklist_version")
 
 
+# From this many matches a search page walks the address index in order and checks each
+# unit (a page is found after a few thousand units at most); below it the matches are found
+# through the term and unit-number indexes first and then sorted. Measured in
+# bench/register_db.py: either way round costs tens of milliseconds at 110,000 units.
+WALK_FROM = 2_000
+
+
 def unit_query(query: dict) -> Listing:
     """The select behind `GET /units`: filters and sorting, paginated by the caller."""
-    # One join serves the filters, the sort and the loaded building (no second eager join).
-    stmt = select(Unit).join(Unit.building).options(contains_eager(Unit.building))
-    if "district" in query:
-        stmt = stmt.where(Building.district == query["district"])
-    if "status" in query:
-        stmt = stmt.where(Unit.status == query["status"])
-    if "building_id" in query:
-        stmt = stmt.where(Unit.building_id == query["building_id"])
-    if "min_bedrooms" in query:
-        stmt = stmt.where(Unit.bedrooms >= query["min_bedrooms"])
-    if query.get("q"):
-        stmt = stmt.where(search(query["q"]))
-    if "checklist_version" in query:
-        assessed = select(UnitAssessment.unit_id).where(
-            UnitAssessment.checklist_version == query["checklist_version"]
-        )
-        stmt = stmt.where(Unit.id.in_(assessed))
-    scores = []
-    if "suitable_for" in query:
-        stmt, scores = with_suitability(stmt, query)
+    stmt, count, scores = _filtered(query)
     sort = query.get("sort") or ("score" if scores else "address")
     if sort.lstrip("-") == "score":
         if not scores:
@@ -183,23 +176,67 @@ def unit_query(query: dict) -> Listing:
         columns = SORTS[sort.lstrip("-")]
         if sort.startswith("-"):
             columns = tuple(c.desc() for c in columns)
-        rank = search_rank(query["q"]) if query.get("q") and not query.get("sort") else None
-        if rank is not None:
-            columns = (rank, *columns)
-    stmt = stmt.order_by(*columns, Unit.id)
-    return Listing(stmt, _count(stmt, query, scores))
+    if not query.get("q") or sort.lstrip("-") != "address":
+        return Listing(stmt.order_by(*columns, Unit.id), count)
+    # A search in address order. With no order asked for, the addresses that start with the
+    # first word come first ("storgata" before "nedre storgata").
+    rank = None if query.get("sort") else search_rank(query["q"])
+
+    def parts(total: int) -> tuple:
+        """The search's rows as parts, each read in the address index's order (a CASE in
+        ORDER BY would sort every match): the units ranked first, then the others."""
+        walked = _filtered(query, walk=True)[0] if total >= WALK_FROM else stmt
+        if rank is None:
+            return (walked.order_by(*columns, Unit.id),)
+        return tuple(walked.where(part).order_by(*columns, Unit.id) for part in (rank, ~rank))
+
+    ranked = columns if rank is None else (case((rank, 0), else_=1), *columns)
+    return Listing(stmt.order_by(*ranked, Unit.id), count, parts)
 
 
-def _count(stmt, query: dict, scores: list):
-    """With only suitability filters, the score rows alone give the count (an index range);
-    otherwise count(*) over the listing's own FROM and WHERE."""
+def _filtered(query: dict, *, walk: bool = False):
+    """The listing's select with its filters and suitability joins, the statement that counts
+    it, and the joined score rows."""
+    unit_conditions, building_conditions = [], []
+    if "district" in query:
+        building_conditions.append(Building.district == query["district"])
+    if "status" in query:
+        unit_conditions.append(Unit.status == query["status"])
+    if "building_id" in query:
+        unit_conditions.append(Unit.building_id == query["building_id"])
+    if "min_bedrooms" in query:
+        unit_conditions.append(Unit.bedrooms >= query["min_bedrooms"])
+    if query.get("q"):
+        unit_conditions.append(search(query["q"], walk=walk))
+    if "checklist_version" in query:
+        assessed = select(UnitAssessment.unit_id).where(
+            UnitAssessment.checklist_version == query["checklist_version"]
+        )
+        unit_conditions.append(Unit.id.in_(assessed))
+    # One join serves the filters, the sort and the loaded building (no second eager join).
+    stmt = select(Unit).join(Unit.building).options(contains_eager(Unit.building))
+    stmt = stmt.where(*unit_conditions, *building_conditions)
+    scores = []
+    if "suitable_for" in query:
+        stmt, scores = with_suitability(stmt, query)
     if scores and not any(name in query for name in UNIT_FILTERS):
-        (first, _), *others = scores
-        count = select(func.count()).select_from(first)
-        for other, _ in others:
-            count = count.join(other, other.unit_id == first.unit_id)
-        return count.where(*(condition for _, condition in scores))
-    return stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+        return stmt, _score_count(scores), scores
+    count = select(func.count()).select_from(Unit)
+    if building_conditions:
+        count = count.join(Unit.building)
+    count = count.where(*unit_conditions, *building_conditions)
+    for score, condition in scores:
+        count = count.join(score, (score.unit_id == Unit.id) & condition)
+    return stmt, count, scores
+
+
+def _score_count(scores: list):
+    """With only suitability filters, the score rows alone give the count (an index range)."""
+    (first, _), *others = scores
+    count = select(func.count()).select_from(first)
+    for other, _ in others:
+        count = count.join(other, other.unit_id == first.unit_id)
+    return count.where(*(condition for _, condition in scores))
 
 
 def with_suitability(stmt, query: dict):

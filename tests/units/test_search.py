@@ -3,11 +3,13 @@ follow every way a building is written (API, import)."""
 
 import io
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.units import services
 from app.units.models import AddressTerm
-from app.units.search_terms import parse_query, terms_of
+from app.units.search_terms import parse_query, starting_with, terms_of
 from tests.factories import make_unit
 
 
@@ -22,6 +24,16 @@ def test_query_splits_words_and_the_unit_number():
     assert parse_query("h0102  Tistedal") == (["tistedal"], "H0102")
     assert parse_query("veien, veien") == (["veien"], None)
     assert parse_query("  ") == ([], None)
+
+
+def test_a_prefix_range_holds_exactly_the_words_that_start_with_it():
+    low, high = starting_with("veien")
+    assert (low, high) == ("veien", "veieo")
+    inside = ["veien", "veiene", "veien\uffff", "veien\U0010ffff"]
+    outside = ["veie", "veieo", "veiem", "veif"]
+    assert all(low <= word < high for word in inside)
+    assert not any(low <= word < high for word in outside)
+    assert starting_with("\ud7ff")[1] == "\ue000"  # no surrogate in a query
 
 
 def found(caller, q):
@@ -68,3 +80,44 @@ def test_terms_follow_an_address_change_and_an_import(as_role):
         select(func.count()).select_from(AddressTerm).where(AddressTerm.building_id == building_id)
     )
     assert count == len(terms_of("Nyveien 1", None, "Sentrum"))
+
+
+@pytest.mark.parametrize("walk_from", [0, 10**9], ids=["walk", "find-then-sort"])
+def test_search_pages_run_on_across_the_ranked_part(as_role, monkeypatch, walk_from):
+    """Pages are read from two parts (address starts with the word, then the rest); paged
+    through in any page size they give the one ranked list, every unit once, whether the
+    page walks the address index (many matches) or sorts what the term index finds."""
+    monkeypatch.setattr(services, "WALK_FROM", walk_from)
+    officer = as_role("allocation_officer")
+    for address in ("Nedre Storgata 3", "Storgata 9", "Øvre Storgata 1", "Storgata 2"):
+        for floor in (1, 2):
+            make_unit(address=address, floor=floor)
+    ranked = [
+        ("Storgata 2", "H0101"),
+        ("Storgata 2", "H0201"),
+        ("Storgata 9", "H0101"),
+        ("Storgata 9", "H0201"),
+        ("Nedre Storgata 3", "H0101"),
+        ("Nedre Storgata 3", "H0201"),
+        ("Øvre Storgata 1", "H0101"),
+        ("Øvre Storgata 1", "H0201"),
+    ]
+    assert found(officer, "storgata") == ranked
+    for size in (1, 3, 4, 5):
+        listed, page = [], 1
+        while True:
+            query = {"q": "storgata", "page": page, "page_size": size}
+            response = officer.get("/api/v1/units", query_string=query)
+            assert '"total": 8' in response.headers["X-Pagination"]
+            rows = [(u["address"], u["unit_number"]) for u in response.get_json()]
+            if not rows:
+                break
+            listed += rows
+            page += 1
+        assert listed == ranked, size
+    assert found(officer, "storgata h0201") == ranked[1::2]
+    assert found(officer, "h0101 gata") == [ranked[4], ranked[0], ranked[2], ranked[6]]
+    assert found(officer, "h0201") == [ranked[5], ranked[1], ranked[3], ranked[7]]
+    backwards = officer.get("/api/v1/units", query_string={"q": "storgata", "sort": "-address"})
+    listed = [(u["address"], u["unit_number"]) for u in backwards.get_json()]
+    assert listed == sorted(ranked, key=lambda row: (row[0].lower(), row[1]), reverse=True)
