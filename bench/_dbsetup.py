@@ -92,10 +92,14 @@ def bearer(role: str = "admin") -> tuple[int, dict]:
 
 
 def raw_connection(url: str):
-    """A bare driver connection (sqlite3 / psycopg) to the same database, autocommit mode."""
+    """A bare driver connection (sqlite3 / psycopg) to the same database, autocommit mode,
+    planning as the app's connections do (custom plans: see app/__init__.py)."""
     if url.startswith("sqlite"):
         return sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
-    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+    url = url.replace("postgresql+psycopg://", "postgresql://")
+    connection = psycopg.connect(url, autocommit=True)
+    connection.execute("SET plan_cache_mode = force_custom_plan")
+    return connection
 
 
 def analyze() -> None:
