@@ -1,11 +1,11 @@
 """Benchmark: inspections on a real database (SQLite and PostgreSQL).
 
 3. sync: server time of `PUT /api/v1/inspections/{id}/answers` with a full batch (every item
-   of uu-bolig: 143 answers, the largest batch the checklist allows, since an item may appear
-   once per batch), first as new answers, then the same batch replayed (all unchanged).
-   Baseline in the same round: a bare SQLAlchemy Core write of the same rows (143 answers +
-   143 answer_changes + the inspection's version) into a twin inspection, and for the replay
-   a Core read of the inspection and its answers.
+   of the newest uu-bolig, the version new inspections get: the largest batch the checklist
+   allows, since an item may appear once per batch), first as new answers, then the same
+   batch replayed (all unchanged). Baseline in the same round: a bare SQLAlchemy Core write
+   of the same rows (answers + answer_changes + the inspection's version) into a twin
+   inspection, and for the replay a Core read of the inspection and its answers.
 5. rebuild: `rebuild_all()` + `vacuum_scores()` (what `flask scores rebuild` runs,
    committing per batch) over `--units` units of the shared portfolio (bench/_portfolio.py:
    every unit an assessment of its own generated answers, first scored untimed, so score,
@@ -54,8 +54,12 @@ from app.scoring import prepare, score
 from app.units.models import Building, Unit
 
 
-def uu_bolig():
-    return checklists.catalogue().checklists[("uu-bolig", 1)]
+def uu_bolig(version: int | None = None):
+    """uu-bolig in `version`; by default the one new inspections get, the newest."""
+    catalogue = checklists.catalogue()
+    if version is None:
+        version = max(v for key, v in catalogue.checklists if key == "uu-bolig")
+    return catalogue.checklists[("uu-bolig", version)]
 
 
 # -- 3. answer sync ----------------------------------------------------------------------
@@ -160,12 +164,13 @@ def bench_sync(app, rounds: int, profile: bool) -> None:
         start = time.perf_counter()
         response = put()
         times["new"].append(time.perf_counter() - start)
-        outcomes = [o["outcome"] for o in response.get_json()["outcomes"]]
         assert response.status_code == 200, response.get_json()
+        outcomes = [o["outcome"] for o in response.get_json()["outcomes"]]
         assert outcomes.count("saved") >= len(batch) - 5 and "stale" not in outcomes, outcomes
         start = time.perf_counter()
         response = put()
         times["replay"].append(time.perf_counter() - start)
+        assert response.status_code == 200, response.get_json()
         outcomes = [o["outcome"] for o in response.get_json()["outcomes"]]
         assert set(outcomes) == {"unchanged"}, outcomes[:3]
         with app.app_context():
@@ -176,7 +181,10 @@ def bench_sync(app, rounds: int, profile: bool) -> None:
             times["core write"].append(setup.timed(write))
             times["core read"].append(setup.timed(lambda t=twin: core_read(t)))
             db.session.remove()
-    print(f"  batch of {len(batch)} answers (every item of uu-bolig v1), {rounds} rounds")
+    print(
+        f"  batch of {len(batch)} answers (every item of uu-bolig v{checklist.version}), "
+        f"{rounds} rounds"
+    )
     for name, base in (("new", "core write"), ("replay", "core read")):
         ratios = [a / b for a, b in zip(times[name], times[base], strict=True)]
         print(
@@ -260,7 +268,8 @@ def io_floor(raw, sqlite: bool, score_rows: list[tuple]) -> int:
 def scoring_only(raw, sqlite: bool) -> tuple[int, float]:
     """The pure-Python part of a rebuild on the same inputs, decoded up front (untimed)."""
     catalogue = checklists.catalogue()
-    prepared = prepare(uu_bolig(), catalogue.profiles, catalogue.measures, catalogue.limitations)
+    checklist = uu_bolig(1)  # the version the portfolio's assessments were made with
+    prepared = prepare(checklist, catalogue.profiles, catalogue.measures, catalogue.limitations)
     cur = raw.cursor()
     cur.execute("SELECT unit_id, inputs FROM unit_assessments")
     stored = [(u, json.loads(i) if isinstance(i, str) else i) for u, i in cur]
