@@ -72,7 +72,13 @@ def _parse_value(item: Item, value: Any) -> AnswerValue:
     if item.type == "count":
         if _is_number(value) and isinstance(value, float) and value.is_integer():
             value = int(value)
-        if not _is_number(value) or not isinstance(value, int) or value < 0:
+        # A count is of things (never below 0) unless its bounds say otherwise: a floor below
+        # street level is 0 or less.
+        negative_allowed = item.bounds is not None and item.bounds[0] < 0
+        if not _is_number(value) or not isinstance(value, int):
+            problem = "et heltall" if negative_allowed else "et heltall som ikke er negativt"
+            raise _Invalid({"value": [f"Verdien må være {problem}"]})
+        if value < 0 and not negative_allowed:
             raise _Invalid({"value": ["Verdien må være et heltall som ikke er negativt"]})
         _check_bounds(item, value)
         return value

@@ -106,3 +106,21 @@ def test_batch_returns_typed_answers():
     }
     with pytest.raises(Unprocessable):
         validate_answers(CHECKLIST, {"item_id": "door_width"})  # type: ignore[arg-type]
+
+
+def test_a_floor_below_street_level_is_a_valid_count():
+    """The checklist's floor item allows -5..60 (U and K floors are 0 or below); other counts
+    stay non-negative."""
+    from pathlib import Path
+
+    from app.checklists.loader import load_catalogue
+
+    catalogue = load_catalogue(Path(__file__).resolve().parents[2] / "checklists")
+    floor = catalogue.checklists[("uu-bolig", 2)].items["unit.floor"]
+    assert validate_answer(floor, {"item_id": "unit.floor", "value": -1}).value == -1
+    with pytest.raises(Unprocessable) as exc:
+        validate_answer(floor, {"item_id": "unit.floor", "value": 1.5})
+    assert exc.value.errors == {"value": ["Verdien må være et heltall"]}
+    with pytest.raises(Unprocessable) as exc:
+        validate_answer(floor, {"item_id": "unit.floor", "value": -6})
+    assert exc.value.errors == {"value": ["Verdien må være mellom -5 og 60"]}

@@ -49,12 +49,21 @@ function choiceGroup(item, options, answer, ctx) {
     }));
 }
 
+/** A whole number as typed ("3", "-1" or "−1" where the item goes below zero), or an error. */
+function parseCount(text, belowZero) {
+  const match = /^([-−])?(\d+)$/.exec(text);
+  if (!match || (match[1] && !belowZero)) return { error: "Skriv et helt tall, for eksempel 3." };
+  return { value: Number(match[2]) * (match[1] ? -1 : 1) };
+}
+
 function numberRow(item, answer, ctx, naAllowed) {
+  const belowZero = Boolean(item.bounds && item.bounds[0] < 0);
   const error = h("p", { class: "field-error", id: `err-${item.id}` });
   const input = h("input", {
     type: "text",
     id: `q-${item.id}`,
-    inputmode: item.type === "count" ? "numeric" : "decimal",
+    // A floor below street level is negative: phones' number pads have no minus sign.
+    inputmode: item.type !== "count" ? "decimal" : belowZero ? "text" : "numeric",
     autocomplete: "off",
     enterkeyhint: "next",
     value: answer && !answer.not_applicable ? typed(answer.value) : "",
@@ -64,9 +73,7 @@ function numberRow(item, answer, ctx, naAllowed) {
   const parse = () => {
     const text = input.value.trim();
     if (!text) return { empty: true };
-    const result = item.type === "count"
-      ? /^\d+$/.test(text) ? { value: Number(text) } : { error: "Skriv et helt tall, for eksempel 3." }
-      : parseMeasurement(text, item.unit);
+    const result = item.type === "count" ? parseCount(text, belowZero) : parseMeasurement(text, item.unit);
     if (result.error) return result;
     const [low, high] = item.bounds || [null, null];
     if ((low !== null && result.value < low) || (high !== null && result.value > high)) {
