@@ -80,9 +80,9 @@ def barrier(item: Item, rng: random.Random):
     return False if item.type == "yes_no" else _value(item, rng, passing=False)
 
 
-def _failing(item: Item, rng: random.Random):
-    if item.id in TYPICAL_BARRIERS:
-        return rng.choice(TYPICAL_BARRIERS[item.id][2])
+def _failing(item: Item, rng: random.Random, typical: dict):
+    if item.id in typical:
+        return rng.choice(typical[item.id][2])
     return barrier(item, rng)
 
 
@@ -95,21 +95,23 @@ def passing(item: Item, rng: random.Random):
     return passing_value(item)
 
 
-def _draw(item: Item, rng: random.Random, risk: float) -> Answer | None:
-    """One item's answer: unanswered, n/a, a barrier with odds by age and district, or a pass."""
+def _draw(item: Item, rng: random.Random, risk: float, typical: dict) -> Answer | None:
+    """One item's answer: unanswered, n/a, a barrier with odds by age and district, or a pass.
+    `typical`: the checklist version's typical barriers (app/demo/inspections.py), with their
+    odds in old and new buildings and their usual failing values."""
     draw = rng.random()
     if draw < UNANSWERED:
         return None
     if item.not_applicable_allowed and rng.random() < NOT_APPLICABLE:
         return Answer(None, True)
-    if item.id in TYPICAL_BARRIERS:
-        p_old, p_new, _ = TYPICAL_BARRIERS[item.id]
+    if item.id in typical:
+        p_old, p_new, _ = typical[item.id]
         odds = p_new + (p_old - p_new) * risk
     elif item.severity:
         odds = 0.005 + 0.06 * risk
     else:
         odds = 0.0
-    return Answer(_failing(item, rng) if rng.random() < odds else passing(item, rng))
+    return Answer(_failing(item, rng, typical) if rng.random() < odds else passing(item, rng))
 
 
 class Generator:
@@ -117,6 +119,7 @@ class Generator:
 
     def __init__(self, checklist: Checklist, seed: int = 2026) -> None:
         self.items = [i for i in checklist.items.values() if not i.register and i.type != "text"]
+        self.typical = TYPICAL_BARRIERS[checklist.version]
         self.seed = seed
         self._building: tuple[int, dict] | None = None
 
@@ -128,7 +131,7 @@ class Generator:
         shared = {}
         for item in self.items:
             if item.id.startswith(BUILDING_SECTIONS) and item.id not in UNIT_STAIRS:
-                answer = _draw(item, rng, min(risk, 1.2))
+                answer = _draw(item, rng, min(risk, 1.2), self.typical)
                 if answer is not None:
                     shared[item.id] = answer
         if (shared.get("entrance.steps_count") or Answer(0)).value:
@@ -144,7 +147,7 @@ class Generator:
         for item in self.items:
             if item.id.startswith(BUILDING_SECTIONS) and item.id not in UNIT_STAIRS:
                 continue
-            answer = _draw(item, rng, min(risk, 1.2))
+            answer = _draw(item, rng, min(risk, 1.2), self.typical)
             if answer is not None:
                 answers[item.id] = answer
         steps = (answers.get("entrance.steps_count") or Answer(0)).value

@@ -41,9 +41,11 @@ MAX_PIXELS = 60_000_000
 def inputs(photos: int) -> tuple[dict, dict[str, bytes]]:
     """The report context and photo bytes for a unit with typical barriers."""
     catalogue = load_catalogue(ROOT / "checklists")
-    checklist = catalogue.checklists[("uu-bolig", 1)]
+    newest = max(version for key, version in catalogue.checklists if key == "uu-bolig")
+    checklist = catalogue.checklists[("uu-bolig", newest)]
     values = {i.id: passing_value(i) for i in checklist.items.values() if i.type != "text"}
-    values.update({item_id: failing[0] for item_id, (_, _, failing) in TYPICAL_BARRIERS.items()})
+    typical = TYPICAL_BARRIERS[checklist.version]
+    values.update({item_id: failing[0] for item_id, (_, _, failing) in typical.items()})
     answers = {k: Answer(v) for k, v in values.items() if v is not None}
     prepared = prepare(checklist, catalogue.profiles, catalogue.measures, catalogue.limitations)
     result = result_to_dict(score(prepared, answers, {"floor": 2, "has_lift": False}))
