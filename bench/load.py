@@ -260,7 +260,7 @@ def main(duration: float, portfolio: int) -> None:
             "PHOTO_STORAGE_PATH": str(instance / "photos"),
         }
         server = Gunicorn(env, workers=4, threads=4)
-        server.args[-1:-1] = ["--max-requests=2000", "--max-requests-jitter=200"]
+        server.args[-1:-1] = ["--max-requests=2000", "--max-requests-jitter=200", "--keep-alive=5"]
         server.start()
         base, rec, stop = server.url, Recorder(), threading.Event()
         acked: dict = {"answers": {}, "photos": set()}
