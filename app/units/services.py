@@ -152,8 +152,8 @@ UNIT_FILTERS = ("district", "status", "building_id", "min_bedrooms", "q", "check
 
 # From this many matches a search page walks the address index in order and checks each
 # unit (a page is found after a few thousand units at most); below it the matches are found
-# through the term and unit-number indexes first and then sorted. Measured in
-# bench/register_db.py: either way round costs tens of milliseconds at 110,000 units.
+# through the term and unit-number indexes first and then sorted. Either choice made the
+# wrong way round costs tens of milliseconds at 110,000 units (bench/register_db.py).
 WALK_FROM = 2_000
 
 
