@@ -176,9 +176,13 @@ export function renderItem(item, ctx) {
   }, "Mer", photos ? h("span", { class: "count", text: ` (${photos})` }) : null,
   h("span", { class: "visually-hidden", text: `: hjelp, notat og bilder til «${nb(item.question)}»` }));
   const photoNow = status === "photo_required" && ctx.draft
-    ? h("button", { type: "button", class: "btn btn-small take-photo", onclick: () => {
-        if (toggle.getAttribute("aria-expanded") !== "true") toggle.click();
-        panel.querySelector(".camera")?.click();
+    ? h("button", { type: "button", class: "btn btn-small take-photo", onclick: (event) => {
+        // The item on the page, not this render's: a refresh moves a fresh status row (and this
+        // button) into the item already shown, whose own toggle and panel stay.
+        const shown = event.currentTarget.closest(".item");
+        const more = shown.querySelector(".more-toggle");
+        if (more.getAttribute("aria-expanded") !== "true") more.click();
+        shown.querySelector(".more .camera")?.click();
       } }, "Ta bilde", h("span", { class: "visually-hidden", text: `: ${nb(item.question)}` }))
     : null;
   const sync = answerSyncText(answer, ctx.sentHere?.has(item.id));
