@@ -58,7 +58,7 @@ def uu_bolig(version: int | None = None):
     """uu-bolig in `version`; by default the one new inspections get, the newest."""
     catalogue = checklists.catalogue()
     if version is None:
-        version = max(v for key, v in catalogue.checklists if key == "uu-bolig")
+        return catalogue.newest("uu-bolig")
     return catalogue.checklists[("uu-bolig", version)]
 
 

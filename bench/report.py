@@ -41,8 +41,7 @@ MAX_PIXELS = 60_000_000
 def inputs(photos: int) -> tuple[dict, dict[str, bytes]]:
     """The report context and photo bytes for a unit with typical barriers."""
     catalogue = load_catalogue(ROOT / "checklists")
-    newest = max(version for key, version in catalogue.checklists if key == "uu-bolig")
-    checklist = catalogue.checklists[("uu-bolig", newest)]
+    checklist = catalogue.newest("uu-bolig")
     values = {i.id: passing_value(i) for i in checklist.items.values() if i.type != "text"}
     typical = TYPICAL_BARRIERS[checklist.version]
     values.update({item_id: failing[0] for item_id, (_, _, failing) in typical.items()})

@@ -126,8 +126,7 @@ def main() -> None:
     args = parser.parse_args()
 
     catalogue = load_catalogue(ROOT / "checklists")
-    newest = max(version for key, version in catalogue.checklists if key == "uu-bolig")
-    checklist = catalogue.checklists[("uu-bolig", newest)]
+    checklist = catalogue.newest("uu-bolig")
     limitation_keys = [lim.key for lim in catalogue.limitations]
     prepared = prepare(checklist, catalogue.profiles, catalogue.measures, limitation_keys)
     rng = random.Random(20250601)

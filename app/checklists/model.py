@@ -241,3 +241,7 @@ class Catalogue:
     # (key, from version, to version) -> {old item id: new item ids}: the answers a
     # re-inspection under the newer version carries over from the older one.
     mappings: dict[tuple[str, int, int], dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def newest(self, key: str) -> Checklist:
+        """The newest version of checklist `key`: the one new inspections get by default."""
+        return self.checklists[(key, max(v for k, v in self.checklists if k == key))]

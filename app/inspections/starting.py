@@ -52,7 +52,7 @@ def starting_points(actor: User, unit_ids: list[int] | None) -> list[dict]:
             "Ugyldige data.", errors={"unit_id": [f"Boligen finnes ikke: {unknown[0]}"]}
         )
     catalogue = checklists.catalogue()
-    version = max(v for (k, v) in catalogue.checklists if k == "uu-bolig")
+    version = catalogue.newest("uu-bolig").version
     points = []
     for unit_id in ids:
         previous = latest_approved(unit_id)
