@@ -161,8 +161,8 @@ class Page(flask_smorest.Page):
         first, size = self.page_params.first_item, self.page_params.page_size
         if isinstance(collection, Listing):
             if collection.parts:
-                parts = collection.parts(self.page_params.item_count)
-                return _page_of_parts(db.session, parts, first, size)
+                total = self.page_params.item_count
+                return _page_of_parts(db.session, collection.parts(total), first, size, total)
             collection = collection.select
         return db.session.scalars(collection.limit(size).offset(first)).all()
 
@@ -179,22 +179,25 @@ class Page(flask_smorest.Page):
         return db.session.scalar(count.order_by(None))
 
 
-def _page_of_parts(session, parts: tuple, first: int, size: int) -> list:
-    """Rows first..first+size of the parts read one after the other. A part is counted only
-    when the page starts past its end."""
+def _page_of_parts(session, parts: tuple, first: int, size: int, total: int) -> list:
+    """Rows first..first+size of the parts read one after the other, `total` rows in all. A
+    part is counted only when the page starts past its end; no part is read once the page
+    holds the last row."""
     from sqlalchemy import func
 
     found: list = []
+    end = min(first + size, total)  # one past the page's last row
     for part in parts:
-        rows = session.scalars(part.limit(size - len(found)).offset(first)).all()
-        found += rows
-        if len(found) == size or part is parts[-1]:
+        if first >= end:
             break
+        rows = session.scalars(part.limit(end - first).offset(first)).all()
+        found += rows
         if rows:  # the part ended inside the page: the next one starts at its beginning
-            first = 0
+            first, end = 0, end - first - len(rows)
         else:
             count = part.with_only_columns(func.count(), maintain_column_froms=True)
-            first -= session.scalar(count.order_by(None))
+            counted = session.scalar(count.order_by(None))
+            first, end = first - counted, end - counted
     return found
 
 

@@ -4,7 +4,7 @@ follow every way a building is written (API, import)."""
 import io
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.extensions import db
 from app.units import services
@@ -121,3 +121,26 @@ def test_search_pages_run_on_across_the_ranked_part(as_role, monkeypatch, walk_f
     backwards = officer.get("/api/v1/units", query_string={"q": "storgata", "sort": "-address"})
     listed = [(u["address"], u["unit_number"]) for u in backwards.get_json()]
     assert listed == sorted(ranked, key=lambda row: (row[0].lower(), row[1]), reverse=True)
+
+
+def test_a_page_holding_every_match_reads_no_further_part(as_role):
+    """When the units ranked first are all the matches, the page ends there: the other part
+    (whose condition no index serves) is not read."""
+    officer = as_role("allocation_officer")
+    for address in ("Storgata 9", "Nedre Storgata 3"):
+        make_unit(address=address, floor=1)
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "FROM units" in statement and "count(" not in statement:
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert found(officer, "storgata 9") == [("Storgata 9", "H0101")]
+        assert len(statements) == 1
+        statements.clear()
+        assert len(found(officer, "storgata")) == 2
+        assert len(statements) == 2  # the ranked part ends inside the page: the rest is read
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
