@@ -33,19 +33,30 @@ def _progress(done, total):
     is_flag=True,
     help="Only when some assessment was scored with an older scoring model (after upgrades).",
 )
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Rescore every assessment, also those already scored with today's definitions and "
+    "facts (after a fix in the scoring code).",
+)
 @with_appcontext
-def rebuild_command(batch_size, plans, if_outdated):
-    """Rescore every current assessment with the newest published definitions."""
+def rebuild_command(batch_size, plans, if_outdated, every):
+    """Rescore the current assessments that the newest published definitions, the scoring
+    model or changed unit facts have made outdated."""
     if if_outdated:
         outdated = rebuild.outdated_model_count()
         if not outdated:
             return
         click.echo(f"{outdated} vurderinger er beregnet med en eldre modell; beregner på nytt.")
     started = time.perf_counter()
-    count = rebuild.rebuild_all(batch_size, _progress)
+    count = rebuild.rebuild_all(batch_size, _progress, every=every)
     db.session.commit()
     rebuild.vacuum_scores()
-    click.echo(f"\nOmberegnet {count} boliger på {time.perf_counter() - started:.1f} s.")
+    click.echo(
+        f"\nOmberegnet {count} boliger på {time.perf_counter() - started:.1f} s; de andre var "
+        "allerede beregnet med gjeldende definisjoner og fakta."
+    )
     if plans:
         refresh_plans.callback()
         return

@@ -20,6 +20,20 @@ _ASSESSMENTS = UnitAssessment.__table__  # bulk writes go past the ORM
 _REBUILT = ("unit_scores", "unit_match_scores", "unit_barriers", "unit_assessments")
 
 
+_TODAYS_FACTS = (
+    Unit.building_id,
+    Unit.floor,
+    Unit.area,
+    Building.has_lift,
+    Building.building_type,
+    Building.storeys,
+)
+
+
+def _facts_today(row) -> dict:
+    return facts_from(row.floor, row.has_lift, row.building_type, row.storeys, row.area)
+
+
 def _stored_inputs(unit_ids: list[int]):
     """Per unit: the pinned checklist, the stored inputs and today's facts (one query)."""
     return db.session.execute(
@@ -31,12 +45,7 @@ def _stored_inputs(unit_ids: list[int]):
             UnitAssessment.profiles_version,
             UnitAssessment.measures_version,
             UnitAssessment.model_version,
-            Unit.building_id,
-            Unit.floor,
-            Unit.area,
-            Building.has_lift,
-            Building.building_type,
-            Building.storeys,
+            *_TODAYS_FACTS,
             Unit.status,
             Unit.bedrooms,
             Building.district,
@@ -45,6 +54,42 @@ def _stored_inputs(unit_ids: list[int]):
         .join(Building, Building.id == Unit.building_id)
         .where(UnitAssessment.unit_id.in_(unit_ids))
     ).all()
+
+
+def _outdated(unit_ids: list[int], newest: tuple, overrides) -> list[int]:
+    """The units whose stored scores are not what the newest definitions and model give with
+    today's facts and feasibility. Only units scored under the newest definitions and model
+    have their stored facts read (parsing the stored inputs costs more than scoring)."""
+    stamped = db.session.execute(
+        select(
+            UnitAssessment.unit_id,
+            UnitAssessment.profiles_version,
+            UnitAssessment.measures_version,
+            UnitAssessment.model_version,
+        ).where(UnitAssessment.unit_id.in_(unit_ids))
+    ).all()
+    outdated = [row.unit_id for row in stamped if tuple(row[1:]) != newest]
+    current = [row.unit_id for row in stamped if tuple(row[1:]) == newest]
+    if not current:
+        return outdated
+    inputs = UnitAssessment.inputs
+    stored = db.session.execute(
+        select(
+            UnitAssessment.unit_id,
+            inputs["facts"].label("stored_facts"),
+            inputs["feasibility"].label("stored_feasibility"),
+            *_TODAYS_FACTS,
+        )
+        .join(Unit, Unit.id == UnitAssessment.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .where(UnitAssessment.unit_id.in_(current))
+    ).all()
+    return outdated + [
+        row.unit_id
+        for row in stored
+        if row.stored_facts != _facts_today(row)
+        or row.stored_feasibility != overrides.effective(row.unit_id, row.building_id)
+    ]
 
 
 def _chunks(unit_ids: list[int], size: int):
@@ -61,14 +106,17 @@ def outdated_model_count() -> int:
     )
 
 
-def rebuild_all(batch_size: int = 1000, progress=None) -> int:
-    """Rescore every current assessment under the newest profiles and measures, with today's
-    unit facts and feasibility overrides (bulk, from the stored inputs).
+def rebuild_all(batch_size: int = 1000, progress=None, *, every: bool = False) -> int:
+    """Rescore the current assessments whose stored scores are outdated: scored under older
+    profiles, measures or scoring model, or with unit facts or feasibility overrides that have
+    changed since (bulk, from the stored inputs). `every`: rescore all of them (after a fix in
+    the scoring code that kept the model version). Returns how many were rescored.
 
-    A unit's barriers depend only on its answers and facts, so they are rewritten only where
-    the facts changed. The planner's inputs depend on the definitions too: where either
-    changed they are marked stale, for `refresh_plan_inputs` (about 2 ms per unit, so a
-    separate step: `flask scores refresh-plans`).
+    Only what changed is written: score and matching rows where they differ; a unit's
+    barriers, which depend only on its answers and facts, where the facts changed; and the
+    assessment's stamp (time, definitions and model), which also marks its planner input
+    stale, for `refresh_plan_inputs` (about 2 ms per unit, so a separate step: `flask scores
+    refresh-plans`).
     """
     catalogue = checklists.catalogue()
     overrides = load_index()
@@ -79,13 +127,14 @@ def rebuild_all(batch_size: int = 1000, progress=None) -> int:
         "profiles_version": catalogue.profiles.version,
         "measures_version": catalogue.measures.version,
     }
-    newest = tuple(versions.values())
-    done = 0
+    newest = (*versions.values(), MODEL_VERSION)
+    done = rescored = 0
     for chunk in _chunks(unit_ids, batch_size):
-        score_rows, match_rows, barrier_rows, moved, stale = [], [], [], [], []
-        for row in _stored_inputs(chunk):
+        outdated = chunk if every else _outdated(chunk, newest, overrides)
+        score_rows, match_rows, barrier_rows, moved = [], [], [], []
+        for row in _stored_inputs(outdated) if outdated else ():
             inputs = row.inputs
-            facts = facts_from(row.floor, row.has_lift, row.building_type, row.storeys, row.area)
+            facts = _facts_today(row)
             feasibility = overrides.effective(row.unit_id, row.building_id)
             # A new scoring model may apply items differently: the barriers are rewritten too.
             changed = (
@@ -111,25 +160,24 @@ def rebuild_all(batch_size: int = 1000, progress=None) -> int:
                     }
                 )
                 barrier_rows.extend(rows.barrier_rows(row.unit_id, result))
-            if changed or (row.profiles_version, row.measures_version) != newest:
-                stale.append(row.unit_id)
-        rows.replace_scores(chunk, score_rows, match_rows)
-        moved_ids = [m["id"] for m in moved]
-        rows.replace(UnitBarrier.__table__, moved_ids, barrier_rows, rows.BARRIER_COLUMNS)
-        _update(moved, "inputs")
-        in_ = _ASSESSMENTS.c.unit_id.in_
-        db.session.execute(
-            update(_ASSESSMENTS)
-            .where(in_(chunk))
-            .values(scored_at=utcnow(), model_version=MODEL_VERSION, **versions)
-        )
-        if stale:
-            db.session.execute(update(_ASSESSMENTS).where(in_(stale)).values(plan_input=None))
+        if outdated:
+            rows.write_scores(outdated, score_rows, match_rows)
+            moved_ids = [m["id"] for m in moved]
+            rows.replace(UnitBarrier.__table__, moved_ids, barrier_rows, rows.BARRIER_COLUMNS)
+            _update(moved, "inputs")
+            db.session.execute(
+                update(_ASSESSMENTS)
+                .where(_ASSESSMENTS.c.unit_id.in_(outdated))
+                .values(
+                    scored_at=utcnow(), model_version=MODEL_VERSION, plan_input=None, **versions
+                )
+            )
         done += len(chunk)
+        rescored += len(outdated)
         if progress:
             progress(done, len(unit_ids))
     db.session.expire_all()  # the rows were written past the ORM
-    return done
+    return rescored
 
 
 def _update(updates: list[dict], column: str) -> None:

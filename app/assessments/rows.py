@@ -1,10 +1,11 @@
 """The derived rows of an assessment, which the filters, matching and statistics read:
 `unit_scores` (one per unit and key), `unit_match_scores` (one per unit) and
-`unit_barriers` (every failed item). Replaced as a whole per unit, in bulk."""
+`unit_barriers` (every failed item). Written in bulk: barriers replaced as a whole per unit,
+scores and matching rows only where they changed."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from app.assessments.models import (
     CLASS_RANK,
@@ -13,7 +14,7 @@ from app.assessments.models import (
     UnitScore,
     unit_match_scores,
 )
-from app.bulk import insert_rows
+from app.bulk import insert_rows, select_rows, update_rows
 from app.extensions import db
 from app.scoring import Result
 from app.units.models import Building, Unit
@@ -93,14 +94,35 @@ def replace(table, unit_ids: list[int], rows: list[tuple], columns: tuple[str, .
         insert_rows(table, columns, rows)
 
 
-def replace_scores(unit_ids: list[int], score_rows: list[tuple], match_rows: list[tuple]):
-    replace(UnitScore.__table__, unit_ids, score_rows, SCORE_COLUMNS)
-    replace(unit_match_scores, unit_ids, match_rows, MATCH_COLUMNS)
+def write_scores(unit_ids: list[int], score_rows: list[tuple], match_rows: list[tuple]) -> None:
+    """Make the units' stored score and matching rows these (SCORE_COLUMNS, MATCH_COLUMNS),
+    writing only the rows that differ: a new definition moves a few keys of each unit, and
+    rewriting every row cost most of a rebuild."""
+    scores = UnitScore.__table__
+    stored = set(select_rows(scores, SCORE_COLUMNS, "unit_id", unit_ids))
+    fresh = set(score_rows) - stored
+    stale = {row[:2] for row in stored.difference(score_rows)}
+    changed = [row for row in fresh if row[:2] in stale]
+    gone = stale.difference(row[:2] for row in changed)  # keys no longer scored
+    if gone:
+        db.session.execute(
+            delete(scores).where(
+                scores.c.unit_id == bindparam("u"), scores.c.key == bindparam("k")
+            ),
+            [{"u": unit_id, "k": key} for unit_id, key in gone],
+        )
+    insert_rows(scores, SCORE_COLUMNS, [row for row in fresh if row[:2] not in stale])
+    update_rows(scores, SCORE_COLUMNS[:2], SCORE_COLUMNS[2:], changed)
+    matching = unit_match_scores
+    kept = {row[0]: row for row in select_rows(matching, MATCH_COLUMNS, "unit_id", unit_ids)}
+    insert_rows(matching, MATCH_COLUMNS, [row for row in match_rows if row[0] not in kept])
+    changed = [row for row in match_rows if kept.get(row[0], row) != row]
+    update_rows(matching, MATCH_COLUMNS[:1], MATCH_COLUMNS[1:], changed)
 
 
 def replace_unit(unit, result: Result) -> None:
     """All derived rows of one unit, from its (explained) result."""
     register = (unit.status, unit.bedrooms, unit.building.district)
     unit_id = unit.id
-    replace_scores([unit_id], score_rows(unit_id, result), [match_row(unit_id, register, result)])
+    write_scores([unit_id], score_rows(unit_id, result), [match_row(unit_id, register, result)])
     replace(UnitBarrier.__table__, [unit_id], barrier_rows(unit_id, result), BARRIER_COLUMNS)

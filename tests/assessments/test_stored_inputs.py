@@ -100,10 +100,43 @@ def test_rebuild_without_changes_keeps_scores_and_planner_inputs(make_user, as_r
     unit = assessed_unit(make_user("inspector"), STEP_FREE_BARRIERS)
     before = _stored(unit.id)
     plan_input = db.session.get(UnitAssessment, unit.id).plan_input
-    assert rebuild_all() == 1
+    assert rebuild_all() == 0  # nothing outdated: nothing rescored
     db.session.commit()
     assert _stored(unit.id) == before
     assert db.session.get(UnitAssessment, unit.id).plan_input == plan_input
+    _assert_agree(as_role("allocation_officer"), unit.id)
+
+
+def test_rebuild_repairs_every_score_and_matching_row_that_differs(make_user, as_role):
+    """A rebuild of every unit writes only the rows that differ: changed, missing and extra
+    rows alike."""
+    unit = assessed_unit(make_user("inspector"), STEP_FREE_BARRIERS)
+    before = _stored(unit.id)
+    scores, matching = UnitScore.__table__, unit_match_scores
+    db.session.execute(
+        scores.update()
+        .where(scores.c.unit_id == unit.id, scores.c.key == "senior")
+        .values(class_rank=0, score=1.0)
+    )
+    db.session.execute(
+        scores.delete().where(scores.c.unit_id == unit.id, scores.c.key == "wheelchair_manual")
+    )
+    db.session.execute(
+        scores.insert().values(unit_id=unit.id, key="withdrawn", class_rank=3, score=5)
+    )
+    db.session.execute(
+        matching.update()
+        .where(matching.c.unit_id == unit.id)
+        .values(wheelchair_manual_rank=0, general_score=1.0, district="Et annet sted")
+    )
+    db.session.commit()
+    assert rebuild_all() == 0  # the inputs are current: the rows are left as they are
+    assert _stored(unit.id)["senior"] == ("unsuitable", 1.0)
+    assert rebuild_all(every=True) == 1
+    db.session.commit()
+    assert _stored(unit.id) == before
+    district = db.session.scalar(select(matching.c.district).where(matching.c.unit_id == unit.id))
+    assert district == unit.building.district
     _assert_agree(as_role("allocation_officer"), unit.id)
 
 
@@ -161,8 +194,11 @@ def test_scores_rebuild_command_reports_stale_planner_inputs_and_refreshes_them(
     assert refreshed.exit_code == 0, refreshed.output
     assert db.session.get(UnitAssessment, unit.id).plan_input is not None
     again = runner.invoke(scores_cli, ["rebuild"])  # nothing changed since: nothing stale
+    assert "Omberegnet 0 boliger" in again.output
     assert "utdatert" not in again.output
     assert db.session.get(UnitAssessment, unit.id).plan_input is not None
+    forced = runner.invoke(scores_cli, ["rebuild", "--all"])
+    assert "Omberegnet 1 boliger" in forced.output, forced.output
 
 
 def test_verdicts_follow_the_register_facts(make_user, as_role):
