@@ -21,7 +21,7 @@ def _progress(done, total):
 
 
 @scores_cli.command("rebuild")
-@click.option("--batch-size", default=1000, show_default=True)
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 10_000))
 @click.option(
     "--plans/--no-plans",
     default=False,
