@@ -2,34 +2,13 @@
 
 from flask import request
 from flask.views import MethodView
-from marshmallow import fields
 
-from app.api.smorest import Blueprint, Schema
+from app.api.smorest import Blueprint
 from app.checklists import serialize, services
 from app.checklists.loader import measures_for_item
+from app.checklists.schemas import ChecklistVersionSchema
 
 blp = Blueprint("checklists", __name__, url_prefix="/api/v1", description="Sjekklister")
-
-
-class ChecklistVersionSchema(Schema):
-    key = fields.String()
-    version = fields.Integer()
-    content_hash = fields.String()
-    published_at = fields.DateTime()
-    url = fields.Method("_url")
-    assessed_units = fields.Integer(
-        metadata={"description": "Units whose current assessment used this version"}
-    )
-
-    def _url(self, row):
-        return f"/api/v1/checklists/{row.key}/versions/{row.version}"
-
-
-class DefinitionSchema(Schema):
-    class Meta:
-        unknown = "include"
-
-    data = fields.Raw(metadata={"description": "The full definition, see the checklist docs"})
 
 
 @blp.route("/checklists")

@@ -4,19 +4,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.views import MethodView
-from marshmallow import fields
 from sqlalchemy import text
 
-from app.api.smorest import Blueprint, Schema
+from app.api.smorest import Blueprint
 from app.errors import ServiceUnavailable
 from app.extensions import db
+from app.health.schemas import HealthSchema
 
 blp = Blueprint("health", __name__, description="Drift")
-
-
-class HealthSchema(Schema):
-    status = fields.String()
-    revision = fields.String(allow_none=True)
 
 
 def migration_heads() -> set[str]:

@@ -2,11 +2,10 @@
 
 from flask import Response, g, jsonify
 from flask.views import MethodView
-from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
 from app.api.results import UpgradeOptionsSchema
-from app.api.smorest import Blueprint, Schema
+from app.api.smorest import Blueprint
 from app.assessments.feasibility import FeasibilityOverride
 from app.auth.roles import ADMIN, ALLOCATION_OFFICER, APPLICANT_READERS, FACILITY_MANAGER
 from app.checklists.services import catalogue
@@ -14,199 +13,27 @@ from app.extensions import db
 from app.planning import exports, services
 from app.planning.models import Scenario
 from app.planning.portfolio import no_cyclic_gc
+from app.planning.schemas import (
+    CompareSchema,
+    DoneSchema,
+    FormatSchema,
+    OverrideQuerySchema,
+    OverrideSchema,
+    PlanRequestSchema,
+    PlanSchema,
+    ScenarioCreateSchema,
+    ScenarioSchema,
+    UpgradeQuerySchema,
+)
 from app.units.services import get_unit
 
 blp = Blueprint("planning", __name__, url_prefix="/api/v1", description="Tiltaksplanlegging")
 
 PLANNERS = (ADMIN, FACILITY_MANAGER)
 READERS = (ADMIN, FACILITY_MANAGER, ALLOCATION_OFFICER)
-
-
-class UpgradeQuerySchema(Schema):
-    profile = fields.String(required=True, metadata={"description": "Limitation or profile key"})
-
-
-class PlannedSchema(Schema):
-    measure_id = fields.String(required=True)
-    unit_id = fields.Integer()
-    building_id = fields.Integer()
-
-
-class PlanRequestSchema(Schema):
-    budget = fields.Integer(required=True, validate=validate.Range(0, 10_000_000_000))
-    priorities = fields.Raw(
-        required=True,
-        metadata={"description": '"demand", or {key: weight} per limitation/profile'},
-    )
-    districts = fields.List(fields.String())
-    unit_ids = fields.List(fields.Integer())
-    already_planned = fields.List(fields.Nested(PlannedSchema), load_default=list)
-
-    @validates_schema
-    def _priorities(self, data, **_):
-        value = data.get("priorities")
-        if value == "demand":
-            return
-        if (
-            not isinstance(value, dict)
-            or not value
-            or not all(
-                isinstance(k, str)
-                and isinstance(w, int | float)
-                and not isinstance(w, bool)
-                and 0 <= w <= 100
-                for k, w in value.items()
-            )
-        ):
-            raise ValidationError('Bruk "demand" eller {nøkkel: vekt 0–100}.', "priorities")
-
-
-class FormatSchema(Schema):
-    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "xlsx"]))
-
-
-# The plan response. The service builds it JSON-ready; these schemas document it (a plan
-# over a national stock has tens of thousands of steps, too many to dump field by field).
-MONEY = validate.Range(min=0)  # NOK: beyond the 32-bit range of ids and counts
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE = {"type": "string", "format": "binary"}
-
-
-class CostSchema(Schema):
-    low = fields.Integer(validate=MONEY)
-    typical = fields.Integer(validate=MONEY)
-    high = fields.Integer(validate=MONEY)
-
-
-class TextSchema(Schema):
-    nb = fields.String()
-    en = fields.String()
-
-
-class MeasureCostSchema(CostSchema):
-    basis = fields.String()
-    year = fields.Integer(allow_none=True, metadata={"description": "Price level (NOK of)"})
-    currency = fields.String()
-
-
-class MeasureSchema(Schema):
-    id = fields.String()
-    name = fields.Nested(TextSchema)
-    removes = fields.List(fields.String(), metadata={"description": "Checklist items"})
-    cost = fields.Nested(MeasureCostSchema, metadata={"description": "One-off; per flight"})
-    annual_cost = fields.Nested(
-        MeasureCostSchema, allow_none=True, metadata={"description": "Recurring, per year"}
-    )
-    scope = fields.String(metadata={"description": '"unit", "building" or "flight"'})
-    feasible_by_default = fields.Boolean()
-    feasible_when = fields.Dict(
-        allow_none=True, metadata={"description": "Register facts the measure needs"}
-    )
-    limits = fields.Dict(
-        keys=fields.String(),
-        values=fields.Float(),
-        metadata={"description": "Item id -> the largest failing value the measure can fix"},
-    )
-    ns3451 = fields.String()
-
-
-class MeasureRefSchema(Schema):
-    id = fields.String(metadata={"description": "A key of the plan's `measures`"})
-    owner = fields.Integer(
-        metadata={"description": "The unit, or for a building measure the building"}
-    )
-
-
-class PlanStepSchema(Schema):
-    rank = fields.Integer()
-    unit_id = fields.Integer()
-    building_id = fields.Integer()
-    address = fields.String()
-    unit_number = fields.String()
-    district = fields.String()
-    measures = fields.List(
-        fields.Nested(MeasureRefSchema), metadata={"description": "Bought in this step"}
-    )
-    reused_measures = fields.List(
-        fields.Nested(MeasureRefSchema),
-        metadata={"description": "Also part of the upgrade, paid earlier or already planned"},
-    )
-    cost = fields.Nested(CostSchema, metadata={"description": "Paid in this step"})
-    cumulative_cost = fields.Integer(validate=MONEY, metadata={"description": "Typical"})
-    needs = fields.List(fields.String(), metadata={"description": "Made suitable by the step"})
-    value = fields.Float(metadata={"description": "Weight of the needs made suitable"})
-
-
-class NeedTotalSchema(Schema):
-    need = fields.String()
-    district = fields.String(allow_none=True, metadata={"description": "null: all districts"})
-    units = fields.Integer()
-    current = fields.Integer(metadata={"description": "Units suitable today"})
-    baseline = fields.Integer(metadata={"description": "With the already planned measures"})
-    after = fields.Integer(metadata={"description": "With the plan"})
-    spread_baseline = fields.Float()
-    spread_after = fields.Float(
-        metadata={"description": "Max minus min share of suitable units across districts"}
-    )
-
-
-class PlanTotalsSchema(Schema):
-    overall = fields.List(fields.Nested(NeedTotalSchema))
-    districts = fields.List(fields.Nested(NeedTotalSchema))
-
-
-class PlanSchema(Schema):
-    budget = fields.Integer(validate=MONEY)
-    spent = fields.Nested(CostSchema)
-    value = fields.Float()
-    upper_bound = fields.Float(metadata={"description": "No plan within the budget is worth more"})
-    method = fields.String()
-    measures = fields.Dict(
-        keys=fields.String(),
-        values=fields.Nested(MeasureSchema),
-        metadata={"description": "Every measure the steps name, once, by id"},
-    )
-    steps = fields.List(fields.Nested(PlanStepSchema))
-    totals = fields.Nested(PlanTotalsSchema)
-
-
-class ScenarioCreateSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(1, 200))
-    request = fields.Nested(PlanRequestSchema, required=True)
-
-
-class ScenarioSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    request = fields.Dict()
-    result = fields.Dict()
-    created_at = fields.DateTime()
-
-
-class CompareSchema(Schema):
-    a = fields.Integer(required=True)
-    b = fields.Integer(required=True)
-
-
-class DoneSchema(Schema):
-    unit_id = fields.Integer(required=True)
-    measure_id = fields.String(required=True)
-
-
-class OverrideSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    unit_id = fields.Integer(allow_none=True)
-    building_id = fields.Integer(allow_none=True)
-    measure_id = fields.String(required=True)
-    feasible = fields.Boolean(required=True)
-    reason = fields.String(required=True, validate=validate.Length(1, 2000))
-    set_at = fields.DateTime(dump_only=True)
-
-
-class OverrideQuerySchema(Schema):
-    unit_id = fields.Integer()
-    building_id = fields.Integer()
 
 
 @blp.route("/units/<int:unit_id>/upgrade-options")
