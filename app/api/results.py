@@ -13,6 +13,7 @@ from marshmallow import fields
 from app.api.smorest import Schema
 
 CLASSES = ["suitable", "adaptable", "unsuitable", "unknown"]
+SEVERITY = {"description": "1 (minor) .. 4 (blocking)"}
 
 
 class Open(Schema):
@@ -42,7 +43,7 @@ class BarrierSchema(Open):
     item_id = fields.String(required=True)
     question = fields.Nested(LabelSchema)
     answer = fields.Raw(allow_none=True, metadata={"description": "The answer's value"})
-    severity = fields.String(required=True)
+    severity = fields.Integer(required=True, metadata=SEVERITY)
     photo_ids = fields.List(fields.String())
     measures = fields.List(fields.Nested(MeasureOptionSchema), required=True)
 
@@ -121,7 +122,7 @@ class NeedFitSchema(Open):
 class RemainingBarrierSchema(Open):
     need = fields.String()
     item_id = fields.String()
-    severity = fields.String()
+    severity = fields.Integer(metadata=SEVERITY)
 
 
 class MatchSchema(Open):

@@ -11,6 +11,7 @@ from app.applicants.models import Applicant
 from app.applicants.schemas import (
     ApplicantQuerySchema,
     ApplicantSchema,
+    DemandSchema,
     MatchQuerySchema,
     OfferCreateSchema,
     OfferDecisionSchema,
@@ -128,6 +129,7 @@ class OfferById(MethodView):
 class Demand(MethodView):
     @blp.auth_required(ADMIN, ALLOCATION_OFFICER, FACILITY_MANAGER)
     @blp.response(200)
+    @blp.documents(DemandSchema)
     def get(self):
         """Waiting households per need and district against the suitable supply
         (aggregated; counts below 5 suppressed)."""

@@ -109,3 +109,24 @@ class OfferSchema(Schema):
     decided_by_id = fields.Integer(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
     version = fields.Integer()
+
+
+class DistrictDemandSchema(Schema):
+    waiting_households = fields.Integer(
+        allow_none=True, metadata={"description": "null: fewer than `suppressed_below`"}
+    )
+    suitable_units_vacant = fields.Integer()
+    suitable_units_total = fields.Integer()
+
+
+class DemandSchema(Schema):
+    """Documents the body `demand.demand` builds; does not serialise."""
+
+    suppressed_below = fields.Integer(
+        metadata={"description": "Waiting counts below this are published as null"}
+    )
+    needs = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Nested(DistrictDemandSchema)),
+        metadata={"description": "Per need (limitation or profile key), per district"},
+    )

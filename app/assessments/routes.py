@@ -5,6 +5,7 @@ from flask.views import MethodView
 from app.api.results import UnitAccessibilitySchema
 from app.api.smorest import Blueprint
 from app.assessments import explain, stats
+from app.assessments.schemas import PortfolioStatsSchema
 from app.units.services import get_unit
 
 blp = Blueprint("assessments", __name__, url_prefix="/api/v1", description="Tilgjengelighet")
@@ -25,6 +26,7 @@ class Accessibility(MethodView):
 class PortfolioStats(MethodView):
     @blp.auth_required()
     @blp.response(200)
+    @blp.documents(PortfolioStatsSchema)
     def get(self):
         """Units per class for every limitation and age group, per district, and the KOSTRA
         share of dwellings accessible to wheelchair users."""

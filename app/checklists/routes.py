@@ -6,7 +6,13 @@ from flask.views import MethodView
 from app.api.smorest import Blueprint
 from app.checklists import serialize, services
 from app.checklists.loader import measures_for_item
-from app.checklists.schemas import ChecklistVersionSchema
+from app.checklists.schemas import (
+    ChecklistSchema,
+    ChecklistVersionSchema,
+    LimitationSchema,
+    MeasureCatalogueSchema,
+    ProfileSetSchema,
+)
 
 blp = Blueprint("checklists", __name__, url_prefix="/api/v1", description="Sjekklister")
 
@@ -29,6 +35,7 @@ class Checklists(MethodView):
 class ChecklistVersion(MethodView):
     @blp.auth_required()
     @blp.response(200)
+    @blp.documents(ChecklistSchema)
     @blp.alt_response(304, description="Not modified (If-None-Match)")
     def get(self, key, version):
         """The full definition of one version: immutable, cacheable forever."""
@@ -50,6 +57,7 @@ class ChecklistVersion(MethodView):
 class Limitations(MethodView):
     @blp.auth_required()
     @blp.response(200)
+    @blp.documents(LimitationSchema(many=True))
     def get(self):
         """The limitation keys with labels and groups."""
         return [serialize.limitation_to_dict(x) for x in services.catalogue().limitations]
@@ -59,6 +67,7 @@ class Limitations(MethodView):
 class Profiles(MethodView):
     @blp.auth_required()
     @blp.response(200)
+    @blp.documents(ProfileSetSchema)
     def get(self):
         """The profiles (age groups) and thresholds in force."""
         return serialize.profile_set_to_dict(services.catalogue().profiles)
@@ -68,6 +77,7 @@ class Profiles(MethodView):
 class Measures(MethodView):
     @blp.auth_required()
     @blp.response(200)
+    @blp.documents(MeasureCatalogueSchema)
     def get(self):
         """The measures catalogue in force, with costs and NS 3451 codes."""
         measures = services.catalogue().measures

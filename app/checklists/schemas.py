@@ -1,10 +1,18 @@
-"""Schemas of the published catalogue: checklist versions, and the measures a plan names."""
+"""Schemas of the published catalogue: checklist versions and definitions, limitations,
+profiles and measures.
+
+The definition, limitation, profile and measure schemas document bodies that
+`app.checklists.serialize` builds (see `Blueprint.documents`); they do not serialise."""
 
 from marshmallow import fields, validate
 
 from app.api.smorest import Schema
 
-MONEY = validate.Range(min=0)  # NOK: beyond the 32-bit range of ids and counts
+# NOK: beyond the 32-bit range of ids and counts (a bound of its own keeps the schema from
+# adding that range), up to the largest integer every JSON reader holds exactly.
+MONEY = validate.Range(0, 2**53 - 1)
+SEVERITY = {"description": "Per limitation key: the severity, 1 (minor) .. 4 (blocking)"}
+CONDITION = {"description": "A condition in the checklist file's own shape, e.g. {item, eq}"}
 
 
 class ChecklistVersionSchema(Schema):
@@ -31,6 +39,102 @@ class DefinitionSchema(Schema):
 class TextSchema(Schema):
     nb = fields.String()
     en = fields.String()
+
+
+class ReferenceSchema(Schema):
+    source = fields.String(metadata={"description": 'E.g. "TEK17", "Husbanken"'})
+    clause = fields.String(metadata={"description": 'E.g. "§12-13"; "" without clauses'})
+    kind = fields.String(metadata={"enum": ["regulation", "guidance", "recommendation"]})
+    note = fields.String()
+
+
+class RequirementSchema(Schema):
+    min = fields.Float(allow_none=True)
+    max = fields.Float(allow_none=True)
+    recommended = fields.Float(allow_none=True)
+
+
+class BandSchema(Schema):
+    """A milder grading of a failed measurement: `at_least` (a `min` requirement) or
+    `at_most` (a `max` requirement), never both."""
+
+    at_least = fields.Float()
+    at_most = fields.Float()
+    severity = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata=SEVERITY)
+
+
+class ChoiceSchema(Schema):
+    key = fields.String()
+    label = fields.Nested(TextSchema)
+    passes = fields.Boolean()
+    severity = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), allow_none=True, metadata=SEVERITY
+    )
+
+
+class ItemSchema(Schema):
+    """One item with every rule needed to grade an answer on the device."""
+
+    id = fields.String()
+    section = fields.String()
+    type = fields.String(metadata={"enum": ["yes_no", "measurement", "count", "choice", "text"]})
+    question = fields.Nested(TextSchema)
+    help = fields.Nested(TextSchema)
+    reference = fields.Nested(ReferenceSchema)
+    severity = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata=SEVERITY)
+    not_applicable_allowed = fields.Boolean()
+    condition = fields.Dict(allow_none=True, metadata=CONDITION)
+    satisfied_by = fields.Dict(allow_none=True, metadata=CONDITION)
+    photo = fields.String(metadata={"enum": ["required_on_barrier", "optional"]})
+    unit = fields.String(allow_none=True, metadata={"description": 'E.g. "mm", "%", "lux"'})
+    bounds = fields.List(
+        fields.Float(), allow_none=True, metadata={"description": "[low, high]: a sane range"}
+    )
+    requirement = fields.Nested(RequirementSchema, allow_none=True)
+    bands = fields.List(fields.Nested(BandSchema), metadata={"description": "Mildest first"})
+    choices = fields.List(fields.Nested(ChoiceSchema))
+    register = fields.String(allow_none=True, metadata={"description": "The unit fact it reads"})
+    no_measure_reason = fields.String(allow_none=True)
+    measures = fields.List(fields.String(), metadata={"description": "Ids of the measures"})
+
+
+class SectionSchema(Schema):
+    id = fields.String()
+    title = fields.Nested(TextSchema)
+    location = fields.String(allow_none=True, metadata={"description": "null: mixed"})
+    items = fields.List(fields.Nested(ItemSchema))
+
+
+class ChecklistSchema(Schema):
+    """A checklist version's full definition, with the measures that remove each item."""
+
+    key = fields.String()
+    version = fields.Integer()
+    title = fields.Nested(TextSchema)
+    sections = fields.List(fields.Nested(SectionSchema))
+
+
+class LimitationSchema(Schema):
+    key = fields.String()
+    label = fields.Nested(TextSchema)
+    group = fields.String()
+
+
+class ProfileSchema(Schema):
+    key = fields.String()
+    label = fields.Nested(TextSchema)
+    weights = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        metadata={"description": "Limitation key -> weight 0..1; empty: general score only"},
+    )
+
+
+class ProfileSetSchema(Schema):
+    version = fields.Integer()
+    tolerance = fields.Integer()
+    min_coverage = fields.Float()
+    profiles = fields.List(fields.Nested(ProfileSchema))
 
 
 class CostSchema(Schema):
@@ -64,3 +168,8 @@ class MeasureSchema(Schema):
         metadata={"description": "Item id -> the largest failing value the measure can fix"},
     )
     ns3451 = fields.String()
+
+
+class MeasureCatalogueSchema(Schema):
+    version = fields.Integer()
+    measures = fields.List(fields.Nested(MeasureSchema))

@@ -9,6 +9,7 @@ from app.auth.roles import ADMIN, FACILITY_MANAGER, INSPECTOR
 from app.inspections import services
 from app.inspections.schemas import (
     AnswerBatchSchema,
+    ChangesSchema,
     InspectionCreateSchema,
     InspectionDetailSchema,
     InspectionQuerySchema,
@@ -107,6 +108,7 @@ class Answers(MethodView):
 class Changes(MethodView):
     @blp.auth_required()
     @blp.response(200)
+    @blp.documents(ChangesSchema)
     def get(self, inspection_id):
         """What differs from the unit's previous approved inspection."""
         return changes_since_previous(services.get_inspection(g.user, inspection_id))

@@ -160,3 +160,30 @@ class ReturnSchema(Schema):
     def _something(self, data, **_):
         if not (data.get("comment") or "").strip() and not data["item_comments"]:
             raise ValidationError("Skriv en kommentar til befareren.", "comment")
+
+
+class AnswerStateSchema(Schema):
+    value = fields.Raw(allow_none=True, metadata={"description": "The answer's value"})
+    not_applicable = fields.Boolean()
+
+
+class ChangeSchema(Schema):
+    item_id = fields.String()
+    previous = fields.Nested(
+        AnswerStateSchema, allow_none=True, metadata={"description": "null: not answered then"}
+    )
+    current = fields.Nested(
+        AnswerStateSchema, allow_none=True, metadata={"description": "null: not answered now"}
+    )
+    carried_over = fields.Boolean(
+        metadata={"description": "Copied from the previous inspection, not yet confirmed"}
+    )
+
+
+class ChangesSchema(Schema):
+    """Documents the body `starting.changes_since_previous` builds; does not serialise."""
+
+    previous_inspection_id = fields.UUID(
+        allow_none=True, metadata={"description": "null: the unit's first inspection"}
+    )
+    changes = fields.List(fields.Nested(ChangeSchema))

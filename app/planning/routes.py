@@ -15,6 +15,8 @@ from app.planning.models import Scenario
 from app.planning.portfolio import no_cyclic_gc
 from app.planning.schemas import (
     CompareSchema,
+    ComparisonSchema,
+    DoneResultSchema,
     DoneSchema,
     FormatSchema,
     OverrideQuerySchema,
@@ -108,6 +110,7 @@ class CompareScenarios(MethodView):
     @blp.auth_required(*READERS)
     @blp.arguments(CompareSchema, location="query")
     @blp.response(200)
+    @blp.documents(ComparisonSchema)
     def get(self, query):
         """Two scenarios side by side: spending, value and suitable units per need."""
         return services.compare(
@@ -120,6 +123,7 @@ class Done(MethodView):
     @blp.auth_required(*PLANNERS)
     @blp.arguments(DoneSchema)
     @blp.response(201)
+    @blp.documents(DoneResultSchema, 201, "Created")
     def post(self, body):
         """Mark a measure done on a unit: opens a follow-up re-inspection."""
         done = services.mark_done(g.user, get_unit(body["unit_id"]), body["measure_id"])

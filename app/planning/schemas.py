@@ -1,4 +1,7 @@
-"""Schemas of plan requests and plans, scenarios, done measures and feasibility overrides."""
+"""Schemas of plan requests and plans, scenarios, done measures and feasibility overrides.
+
+The plan, comparison and done schemas document bodies the services build JSON-ready (see
+`Blueprint.documents`); they do not serialise."""
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -134,6 +137,37 @@ class CompareSchema(Schema):
 class DoneSchema(Schema):
     unit_id = fields.Integer(required=True)
     measure_id = fields.String(required=True)
+
+
+class ScenarioSummarySchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    budget = fields.Integer(validate=MONEY)
+    spent = fields.Nested(CostSchema)
+    value = fields.Float()
+    steps = fields.Integer(metadata={"description": "How many steps the plan has"})
+    after = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "Per need: units suitable with the plan"},
+    )
+
+
+class ComparisonSchema(Schema):
+    a = fields.Nested(ScenarioSummarySchema)
+    b = fields.Nested(ScenarioSummarySchema)
+    difference = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "Per need: suitable units in b minus those in a"},
+    )
+
+
+class DoneResultSchema(Schema):
+    id = fields.Integer()
+    follow_up_inspection_id = fields.UUID(
+        metadata={"description": "The re-inspection that records the measure's effect"}
+    )
 
 
 class OverrideSchema(Schema):

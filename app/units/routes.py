@@ -103,6 +103,7 @@ class Units(MethodView):
 class Districts(MethodView):
     @units.auth_required()
     @units.response(200)
+    @units.documents({"type": "array", "items": {"type": "string"}})
     def get(self):
         """The municipality's districts (bydel/krets), in the configured order."""
         return list(current_app.config["DISTRICTS"])
