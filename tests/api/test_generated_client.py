@@ -7,8 +7,6 @@ Flow: create a building and a unit, an inspection, sync answers, upload a real p
 a household and read its matches; meanwhile a subscribed receiver on 127.0.0.1 gets the
 approval, signed, once per delivery id, within seconds."""
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import importlib
@@ -18,7 +16,7 @@ import uuid
 
 import pytest
 
-from tests.api.generated_client import PASSWORD, client_package, live_server  # noqa: F401
+from tests.api.generated_client import PASSWORD
 from tests.factories import jpeg_bytes
 from tests.webhooks.receiver import Receiver
 

@@ -1,4 +1,49 @@
-"""The browser tests' fixtures live in tests/e2e/live.py: each test module imports them, so
-the suite also runs with --noconftest. Shared here for any new module that forgets to."""
+"""The browser tests' fixtures: one live server and one Chromium per session, and a fresh
+phone-sized browser context per test."""
 
-from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.live import CHROMIUM, CHROMIUM_ARGS, PHONE, serve
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    yield from serve(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def live_browser():
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "Debian's Chromium (/usr/bin/chromium) is not installed; apt-get install chromium"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(live_browser, live_app):
+    """A fresh phone-sized browser context (own storage, service worker, IndexedDB)."""
+    context = live_browser.new_context(
+        viewport=PHONE, locale="nb-NO", timezone_id="Europe/Oslo", accept_downloads=True
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text) if m.type == "error" and "Failed to load" not in m.text else None
+        ),
+    )
+    yield page
+    context.close()
+    csp = [e for e in errors if "Content Security Policy" in e]
+    assert not csp, f"CSP violations: {csp}"

@@ -1,9 +1,6 @@
-"""End-to-end fixtures, imported by each test module so they also run with --noconftest:
-the real app served by werkzeug in a thread on a fresh SQLite file, and Debian's Chromium
-driven by Playwright. Named live_* so they never meet the unit-test `app` fixture.
-
-Each importing module gets its own copy of a session fixture, so the server and the browser
-are shared singletons (one Playwright per process) torn down by the copy that made them."""
+"""End-to-end helpers behind the fixtures in tests/e2e/conftest.py: the real app served by
+werkzeug in a thread on a fresh SQLite file, and the Chromium settings for Playwright.
+Named live_* so they never meet the unit-test `app` fixture."""
 
 from __future__ import annotations
 
@@ -11,8 +8,6 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pytest
 
 from tests.e2e.browser_helpers import PASSWORD
 
@@ -90,18 +85,8 @@ def _seed(app) -> dict:
     return {key: unit.id for key, unit in units.items()}
 
 
-_SHARED: dict = {}
-
-
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
-    if "live" in _SHARED:
-        yield _SHARED["live"]
-        return
-    yield from _start_app(tmp_path_factory)
-
-
-def _start_app(tmp_path_factory):
+def serve(tmp_path_factory):
+    """Seed a fresh database, serve the app in a thread, yield a Live; stop it afterwards."""
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
@@ -137,43 +122,3 @@ def _start_app(tmp_path_factory):
     thread.join(5)
     with app.app_context():
         db.engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def live_browser():
-    if not CHROMIUM.exists():
-        pytest.skip(
-            "Debian's Chromium (/usr/bin/chromium) is not installed; apt-get install chromium"
-        )
-    if "browser" in _SHARED:
-        yield _SHARED["browser"]
-        return
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        _SHARED["browser"] = browser
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def phone(live_browser, live_app):
-    """A fresh phone-sized browser context (own storage, service worker, IndexedDB)."""
-    context = live_browser.new_context(
-        viewport=PHONE, locale="nb-NO", timezone_id="Europe/Oslo", accept_downloads=True
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(m.text) if m.type == "error" and "Failed to load" not in m.text else None
-        ),
-    )
-    yield page
-    context.close()
-    csp = [e for e in errors if "Content Security Policy" in e]
-    assert not csp, f"CSP violations: {csp}"

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
-
 CASES = json.loads(
     (Path(__file__).resolve().parents[1] / "scoring" / "condition_cases.json").read_text("utf-8")
 )
@@ -17,7 +15,7 @@ CASES = json.loads(
 pytestmark = pytest.mark.browser
 
 
-def test_the_phone_agrees_with_the_server_on_every_case(phone, live_app):  # noqa: F811
+def test_the_phone_agrees_with_the_server_on_every_case(phone, live_app):
     phone.goto(f"{live_app.url}/healthz")  # same origin, without the whole app shell
     got = phone.evaluate(
         """async (cases) => {

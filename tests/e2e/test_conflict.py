@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser_helpers import assert_no_axe_violations, new_inspection, screenshot, sign_in
-from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +39,7 @@ def _server_value(live, inspection_id):
     )
 
 
-def test_conflict_shows_both_values_and_keeps_the_choice(phone, live_app):  # noqa: F811
+def test_conflict_shows_both_values_and_keeps_the_choice(phone, live_app):
     page = phone
     inspection_id = new_inspection(live_app, "conflict")
     sign_in(page, live_app, "inspector")
@@ -69,7 +68,7 @@ def test_conflict_shows_both_values_and_keeps_the_choice(phone, live_app):  # no
     assert _server_value(live_app, inspection_id) is True
 
 
-def test_conflict_resolved_with_the_server_value(phone, live_app):  # noqa: F811
+def test_conflict_resolved_with_the_server_value(phone, live_app):
     page = phone
     inspection_id = new_inspection(live_app, "conflict2")
     sign_in(page, live_app, "inspector")

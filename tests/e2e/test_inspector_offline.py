@@ -15,7 +15,6 @@ from tests.e2e.browser_helpers import (
     screenshot,
     sign_in,
 )
-from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +27,7 @@ def item(page, item_id):
     return page.locator(f'fieldset[data-item="{item_id}"]')
 
 
-def test_offline_inspection_arrives_once(phone, live_app, tmp_path):  # noqa: F811
+def test_offline_inspection_arrives_once(phone, live_app, tmp_path):
     page = phone
     inspection_id = new_inspection(live_app, "walk")
     sign_in(page, live_app, "inspector")

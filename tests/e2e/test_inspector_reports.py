@@ -8,12 +8,11 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.e2e.browser_helpers import assert_no_axe_violations, screenshot, sign_in
-from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_inspector_downloads_the_report_of_an_approved_inspection(phone, live_app, tmp_path):  # noqa: F811
+def test_the_inspector_downloads_the_report_of_an_approved_inspection(phone, live_app, tmp_path):
     page = phone
     sign_in(page, live_app, "inspector")
     reports = page.get_by_role("region", name="Godkjente befaringer")

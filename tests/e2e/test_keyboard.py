@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser_helpers import PASSWORD, new_inspection
-from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +36,7 @@ def _assert_focus_visible(page) -> None:
     assert style[0] != "none" or style[1] != "none" or style[2] != "none", style
 
 
-def test_inspector_flow_by_keyboard_only(phone, live_app):  # noqa: F811
+def test_inspector_flow_by_keyboard_only(phone, live_app):
     page = phone
     new_inspection(live_app, "keyboard")
     page.goto(live_app.url + "/")
@@ -72,7 +71,7 @@ def test_inspector_flow_by_keyboard_only(phone, live_app):  # noqa: F811
     expect(page.get_by_role("heading", level=2, name="Inngangsparti")).to_be_visible()
 
 
-def test_inspection_reflows_at_320_px(phone, live_app):  # noqa: F811
+def test_inspection_reflows_at_320_px(phone, live_app):
     """320 CSS px is a 1280 px window at 400 % zoom: no sideways scrolling (WCAG 1.4.10)."""
     page = phone
     new_inspection(live_app, "keyboard")

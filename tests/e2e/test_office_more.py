@@ -13,7 +13,6 @@ from tests.e2e.browser_helpers import (
     screenshot,
     sign_in,
 )
-from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +25,7 @@ def _ready(page, title, screen):
     screenshot(page, screen.lower().replace(" ", "-"))
 
 
-def test_demand_table_and_barrier_chart(phone, live_app):  # noqa: F811
+def test_demand_table_and_barrier_chart(phone, live_app):
     page = phone
     sign_in(page, live_app, "facility_manager")
     open_page(page, "Behov og tilbud")
@@ -49,7 +48,7 @@ def test_demand_table_and_barrier_chart(phone, live_app):  # noqa: F811
     _ready(page, re.compile("Oversikt"), "Oversikt med barrierer")
 
 
-def test_marking_a_measure_infeasible_changes_the_class(phone, live_app):  # noqa: F811
+def test_marking_a_measure_infeasible_changes_the_class(phone, live_app):
     page = phone
     sign_in(page, live_app, "facility_manager")
     page.goto(f"{live_app.url}/#/boliger/{live_app.units['ramp']}")
@@ -106,7 +105,7 @@ def _applicant_exists(live, applicant_id):
     return live.query(lambda db: db.session.get(Applicant, applicant_id) is not None)
 
 
-def test_household_edit_refuses_stale_data_and_delete_confirms(phone, live_app):  # noqa: F811
+def test_household_edit_refuses_stale_data_and_delete_confirms(phone, live_app):
     page = phone
     applicant_id = _applicant(live_app)
     sign_in(page, live_app, "allocation_officer")
@@ -140,7 +139,7 @@ def test_household_edit_refuses_stale_data_and_delete_confirms(phone, live_app):
     assert not _applicant_exists(live_app, applicant_id)
 
 
-def test_plans_saved_as_scenarios_and_compared(phone, live_app):  # noqa: F811
+def test_plans_saved_as_scenarios_and_compared(phone, live_app):
     page = phone
     sign_in(page, live_app, "facility_manager")
     open_page(page, "Planlegging")

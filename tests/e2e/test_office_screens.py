@@ -14,7 +14,6 @@ from tests.e2e.browser_helpers import (
     sign_in,
     wheelchair_demand,
 )
-from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 from tests.units.units_files import csv_bytes, unit_row
 
 pytestmark = pytest.mark.browser
@@ -28,7 +27,7 @@ def _check(page, name, title):
     screenshot(page, name)
 
 
-def test_officer_creates_household_and_sees_matches(phone, live_app):  # noqa: F811
+def test_officer_creates_household_and_sees_matches(phone, live_app):
     page = phone
     sign_in(page, live_app, "allocation_officer")
     _check(page, "tildeling-husstander", "Husstander")
@@ -60,7 +59,7 @@ def _planning_available(live):
     return any(r.rule == "/api/v1/planning/portfolio" for r in live.app.url_map.iter_rules())
 
 
-def test_manager_overview_and_plan_with_csv(phone, live_app, tmp_path):  # noqa: F811
+def test_manager_overview_and_plan_with_csv(phone, live_app, tmp_path):
     # The plan weighs needs by the waiting list: its own households, not another test's.
     wheelchair_demand(live_app)
     page = phone
@@ -93,7 +92,7 @@ def test_manager_overview_and_plan_with_csv(phone, live_app, tmp_path):  # noqa:
     assert "Trappeveien 5" in path.read_text(encoding="utf-8-sig")
 
 
-def test_admin_users_and_import_dry_run(phone, live_app, tmp_path):  # noqa: F811
+def test_admin_users_and_import_dry_run(phone, live_app, tmp_path):
     page = phone
     sign_in(page, live_app, "admin")
     open_page(page, "Brukere")

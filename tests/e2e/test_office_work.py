@@ -19,7 +19,7 @@ from tests.e2e.browser_helpers import (
     waiting_household,
     wheelchair_demand,
 )
-from tests.e2e.live import PHONE, live_app, live_browser, phone  # noqa: F401
+from tests.e2e.live import PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ DOOR = "entrance.door_clear_width_mm"
 
 
 @pytest.fixture(params=["desktop", "phone"])
-def screen(request, live_browser, live_app):  # noqa: F811
+def screen(request, live_browser, live_app):
     """A fresh browser context at desktop and at phone size."""
     viewport = DESKTOP if request.param == "desktop" else PHONE
     context = live_browser.new_context(
@@ -54,7 +54,7 @@ def _ready(page, title, name):
 
 
 @pytest.fixture(scope="module")
-def many_units(live_app):  # noqa: F811
+def many_units(live_app):
     """600 units in 30 buildings of one street (registered, never assessed)."""
     from app.units.importing import normalise_address
     from app.units.models import Building, Unit
@@ -110,7 +110,7 @@ def _unit(live, key, address, district, changes=None):
     return live.units[key]
 
 
-def test_officer_pages_through_600_units_and_filters_by_need(screen, live_app, many_units):  # noqa: F811
+def test_officer_pages_through_600_units_and_filters_by_need(screen, live_app, many_units):
     page = screen
     sign_in(page, live_app, "allocation_officer")
     open_page(page, "Boliger")
@@ -161,7 +161,7 @@ def test_officer_pages_through_600_units_and_filters_by_need(screen, live_app, m
     expect(table.locator("tbody tr").first.locator(".badge")).not_to_contain_text(re.compile("^✓"))
 
 
-def test_officer_sees_barriers_per_need_then_offers_and_records_a_yes(screen, live_app):  # noqa: F811
+def test_officer_sees_barriers_per_need_then_offers_and_records_a_yes(screen, live_app):
     page = screen
     unit_id = _unit(
         live_app, f"offer-{page.size}", f"Tilbudsveien {page.size}", "Berg", {DOOR: 700}
@@ -201,7 +201,7 @@ def test_officer_sees_barriers_per_need_then_offers_and_records_a_yes(screen, li
     assert live_app.query(statuses) == ("housed", "let")
 
 
-def test_unit_page_shows_the_spread_and_values_with_units(screen, live_app):  # noqa: F811
+def test_unit_page_shows_the_spread_and_values_with_units(screen, live_app):
     page = screen
     unit_id = _unit(live_app, "narrow-door", "Smaldørveien 1", "Sentrum", {DOOR: 650})
     sign_in(page, live_app, "facility_manager")
@@ -218,7 +218,7 @@ def test_unit_page_shows_the_spread_and_values_with_units(screen, live_app):  # 
     _ready(page, re.compile("Smaldørveien 1"), "bolig-per-behov")
 
 
-def test_item_comment_goes_back_to_the_inspector_at_that_item(phone, live_app, live_browser):  # noqa: F811
+def test_item_comment_goes_back_to_the_inspector_at_that_item(phone, live_app, live_browser):
     from tests.factories import make_unit
 
     live_app.units["comment"] = live_app.query(lambda db: make_unit(address="Kommentarveien 1").id)
@@ -260,7 +260,7 @@ def test_item_comment_goes_back_to_the_inspector_at_that_item(phone, live_app, l
         context.close()
 
 
-def test_admin_checklist_versions_and_users(screen, live_app):  # noqa: F811
+def test_admin_checklist_versions_and_users(screen, live_app):
     page = screen
     sign_in(page, live_app, "admin")
     open_page(page, "Sjekklister")
@@ -278,7 +278,7 @@ def test_admin_checklist_versions_and_users(screen, live_app):  # noqa: F811
     expect(card.get_by_label(re.compile("er aktiv"))).to_be_checked()
 
 
-def test_manager_downloads_the_plan_as_excel(phone, live_app, tmp_path):  # noqa: F811
+def test_manager_downloads_the_plan_as_excel(phone, live_app, tmp_path):
     from openpyxl import load_workbook
 
     # The plan weighs needs by the waiting list: its own households, not another test's.

@@ -19,7 +19,6 @@ from tests.e2e.browser_helpers import (
     screenshot,
     sign_in,
 )
-from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +45,7 @@ def open_inspection(page, live, unit_key, address, checklist_version=1):
     expect(page.locator("fieldset.item").first).to_be_visible()
 
 
-def test_items_are_compact_and_the_bar_walks_them(phone, live_app):  # noqa: F811
+def test_items_are_compact_and_the_bar_walks_them(phone, live_app):
     page = phone
     open_inspection(page, live_app, "compact", "Kompaktveien 3")
     heights = page.evaluate(
@@ -187,7 +186,7 @@ def _walk(page, live, unit_key, address, width, checklist_version=1) -> dict:
     ("width", "unit_key", "address"),
     [(390, "full", "Helrundveien 1"), (320, "full320", "Smalveien 2")],
 )
-def test_a_full_inspection_fits_in_few_screens(phone, live_app, width, unit_key, address):  # noqa: F811
+def test_a_full_inspection_fits_in_few_screens(phone, live_app, width, unit_key, address):
     figures = _walk(phone, live_app, unit_key, address, width)
     OUTPUT.mkdir(parents=True, exist_ok=True)
     (OUTPUT / f"phone-walk-{width}.json").write_text(json.dumps(figures))
@@ -197,7 +196,7 @@ def test_a_full_inspection_fits_in_few_screens(phone, live_app, width, unit_key,
     screenshot(phone, f"befarer-hel-befaring-{width}")
 
 
-def test_a_whole_version_2_inspection_on_the_phone(phone, live_app):  # noqa: F811
+def test_a_whole_version_2_inspection_on_the_phone(phone, live_app):
     """The current checklist (v2, 192 items) answered item by item on a 390 px phone and
     submitted; its figures are recorded beside v1's (docs/benchmarks.md)."""
     figures = _walk(phone, live_app, "full_v2", "Nyversjonsveien 1", 390, checklist_version=2)
@@ -233,7 +232,7 @@ def _prefill(live, inspection_id, skip):
     live.query(fill)
 
 
-def test_one_photo_on_two_barriers_counts_for_both_and_submits(phone, live_app, tmp_path):  # noqa: F811
+def test_one_photo_on_two_barriers_counts_for_both_and_submits(phone, live_app, tmp_path):
     page = phone
     inspection_id = new_inspection(live_app, "shared")
     _prefill(live_app, inspection_id, skip={ROUTE, SURFACE})
@@ -284,7 +283,7 @@ def _drafts(live, unit_key):
     return live.query(count)
 
 
-def test_starting_on_a_unit_with_an_open_draft_opens_it(phone, live_app):  # noqa: F811
+def test_starting_on_a_unit_with_an_open_draft_opens_it(phone, live_app):
     page = phone
     sign_in(page, live_app, "inspector")
     expect(page.get_by_role("heading", name="Mine befaringer")).to_be_visible()

@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.e2e.browser_helpers import assert_accessible_light_and_dark, screenshot, sign_in
-from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +35,7 @@ def _inspections(live, unit_key):
     return live.query(read)
 
 
-def test_offline_reinspection_from_cold_arrives_once(phone, live_app):  # noqa: F811
+def test_offline_reinspection_from_cold_arrives_once(phone, live_app):
     page = phone
     sign_in(page, live_app, "inspector")
     start = page.get_by_role("button", name=re.compile("Start befaring: Gjensynsveien 6"))

@@ -16,14 +16,14 @@ from tests.e2e.browser_helpers import (
     sign_in,
     submitted_inspection,
 )
-from tests.e2e.live import PHONE, live_app, live_browser, phone  # noqa: F401
+from tests.e2e.live import PHONE
 
 pytestmark = pytest.mark.browser
 
 PHOTO_ITEM = "access.step_free_route"
 
 
-def test_manager_approves_a_submitted_inspection(phone, live_app):  # noqa: F811
+def test_manager_approves_a_submitted_inspection(phone, live_app):
     page = phone
     inspection_id = submitted_inspection(live_app, "review", PHOTO_ITEM)
     sign_in(page, live_app, "facility_manager")
@@ -59,11 +59,7 @@ def test_manager_approves_a_submitted_inspection(phone, live_app):  # noqa: F811
     assert inspection_status(live_app, inspection_id) == ("approved", None)
 
 
-def test_returned_inspection_shows_the_comment_to_the_inspector(
-    phone,  # noqa: F811
-    live_app,  # noqa: F811
-    live_browser,  # noqa: F811
-):
+def test_returned_inspection_shows_the_comment_to_the_inspector(phone, live_app, live_browser):
     page = phone
     inspection_id = submitted_inspection(live_app, "returned", PHOTO_ITEM)
     sign_in(page, live_app, "facility_manager")
@@ -93,7 +89,7 @@ def test_returned_inspection_shows_the_comment_to_the_inspector(
         context.close()
 
 
-def test_submit_lists_what_is_missing_with_links(phone, live_app):  # noqa: F811
+def test_submit_lists_what_is_missing_with_links(phone, live_app):
     page = phone
     new_inspection(live_app, "missing")
     carried = new_inspection(live_app, "good2")  # starts from the approved answers

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.live import live_app  # noqa: F401
-
 STATIC = Path(__file__).resolve().parents[2] / "app" / "pwa" / "static"
 BUDGET = 150 * 1024
 
@@ -22,7 +20,7 @@ def get(client, url):
     return response
 
 
-def test_javascript_and_css_fit_the_gzip_budget(live_app):  # noqa: F811
+def test_javascript_and_css_fit_the_gzip_budget(live_app):
     client = live_app.app.test_client()
     assets = [p for p in STATIC.rglob("*") if p.suffix in (".js", ".css")]
     assert len(assets) >= 10
@@ -37,7 +35,7 @@ def test_javascript_and_css_fit_the_gzip_budget(live_app):  # noqa: F811
     assert total <= BUDGET, f"{total} bytes gzipped > {BUDGET}"
 
 
-def test_shell_is_norwegian_and_has_no_inline_script_or_style(live_app):  # noqa: F811
+def test_shell_is_norwegian_and_has_no_inline_script_or_style(live_app):
     response = live_app.app.test_client().get("/")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -48,7 +46,7 @@ def test_shell_is_norwegian_and_has_no_inline_script_or_style(live_app):  # noqa
     assert 'rel="manifest"' in html and "Hopp til hovedinnhold" in html
 
 
-def test_manifest_makes_the_app_installable(live_app):  # noqa: F811
+def test_manifest_makes_the_app_installable(live_app):
     client = live_app.app.test_client()
     response = client.get("/manifest.webmanifest")
     manifest = json.loads(response.get_data(as_text=True))
@@ -62,7 +60,7 @@ def test_manifest_makes_the_app_installable(live_app):  # noqa: F811
         assert get(client, icon["src"]).status_code == 200
 
 
-def test_service_worker_precaches_every_asset_and_never_the_api(live_app):  # noqa: F811
+def test_service_worker_precaches_every_asset_and_never_the_api(live_app):
     client = live_app.app.test_client()
     response = client.get("/sw.js")
     body = response.get_data(as_text=True)
@@ -79,5 +77,5 @@ def test_service_worker_precaches_every_asset_and_never_the_api(live_app):  # no
 
 
 @pytest.mark.parametrize("path", ["/", "/sw.js", "/manifest.webmanifest", "/pwa/js/app.js"])
-def test_public_pwa_routes_need_no_sign_in(live_app, path):  # noqa: F811
+def test_public_pwa_routes_need_no_sign_in(live_app, path):
     assert get(live_app.app.test_client(), path).status_code == 200

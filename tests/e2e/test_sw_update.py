@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests.e2e.browser_helpers import new_inspection, sign_in
-from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +20,7 @@ SYNC = "**/api/v1/inspections/*/answers"
 
 
 @pytest.fixture
-def new_version(live_app):  # noqa: F811
+def new_version(live_app):
     """Serve the app under another version from now on (as after a deploy); restore after."""
     from app.pwa import routes
 
@@ -31,7 +30,7 @@ def new_version(live_app):  # noqa: F811
     routes._fingerprint.clear()
 
 
-def test_queue_survives_a_service_worker_update(phone, live_app, new_version):  # noqa: F811
+def test_queue_survives_a_service_worker_update(phone, live_app, new_version):
     page = phone
     old_version, deploy = new_version
     inspection_id = new_inspection(live_app, "update")

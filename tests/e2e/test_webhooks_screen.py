@@ -7,12 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser_helpers import assert_no_axe_violations, screenshot, sign_in
-from tests.e2e.live import live_app, live_browser, phone  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 
-def test_admin_subscribes_and_sees_the_delivery_log(phone, live_app):  # noqa: F811
+def test_admin_subscribes_and_sees_the_delivery_log(phone, live_app):
     page = phone
     sign_in(page, live_app, "admin")
     page.goto(f"{live_app.url}/#/webhooker")

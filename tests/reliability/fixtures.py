@@ -1,9 +1,5 @@
-"""Fixtures for the reliability tests, importable so the folder also runs with --noconftest.
-
-Each test module imports `app` from here: a session app on a database of its own (a SQLite
-file, or a fresh PostgreSQL database beside TEST_DATABASE_URL), so these tests never disturb
-the shared test database. The per-test rollback, `make_user` and `as_role` are the shared ones.
-"""
+"""Helpers for the reliability tests: a database of their own (a SQLite file, or a fresh
+PostgreSQL database beside TEST_DATABASE_URL) and an app migrated onto it."""
 
 from __future__ import annotations
 
@@ -13,7 +9,6 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
@@ -22,7 +17,6 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.checklists import services as checklists
 from app.extensions import db
-from tests.conftest import _isolated, as_role, make_user  # noqa: F401  (re-exported fixtures)
 
 PG_BASE = os.environ.get("TEST_DATABASE_URL")
 
@@ -65,13 +59,3 @@ def build_app(url: str, instance: Path, **overrides) -> Flask:
         checklists.publish(Path(app.config["CHECKLISTS_PATH"]))
         db.session.commit()
     return app
-
-
-@pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("reliability")
-    with scratch_database(tmp) as url:
-        app = build_app(url, tmp)
-        yield app
-        with app.app_context():
-            db.engine.dispose()

@@ -6,8 +6,6 @@ not theirs; validation errors are fine too, the bodies here are empty). A route 
 the table fails the test, so a new route cannot ship without a decision on who may call it.
 """
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import re
@@ -16,9 +14,6 @@ import pytest
 
 from app.auth.roles import ROLES
 from tests.helpers import assert_problem
-
-# Fixtures are imported by name (the folder runs with --noconftest) and requested as arguments.
-from tests.reliability.fixtures import _isolated, app, as_role, make_user  # noqa: F401
 from tests.reliability.world import build_world
 
 ALL = frozenset(ROLES)

@@ -5,8 +5,6 @@ Bounded for CI by FUZZ_EXAMPLES (default 6 per operation and role); a longer run
     FUZZ_EXAMPLES=200 pytest tests/reliability/test_fuzz.py
 """
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import os
@@ -25,9 +23,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.auth.roles import ROLES
-
-# Fixtures are imported by name (the folder runs with --noconftest) and requested as arguments.
-from tests.reliability.fixtures import _isolated, app, as_role, make_user  # noqa: F401
 from tests.reliability.world import build_world
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))

@@ -1,16 +1,11 @@
 """Regression tests for what the API fuzzing (test_fuzz.py) found; each was a real bug."""
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import json
 
 from tests.factories import make_unit
 from tests.helpers import assert_problem
-
-# Fixtures are imported by name (the folder runs with --noconftest) and requested as arguments.
-from tests.reliability.fixtures import _isolated, app, as_role, make_user  # noqa: F401
 
 HUGE = 10**23
 
