@@ -11,6 +11,13 @@ from app.photos.schemas import PhotoCaptionSchema, PhotoSchema, PhotoUploadSchem
 blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Bilder")
 
 
+def _jpeg(description: str):
+    """Document a success body that is a JPEG file (smorest leaves the content of a
+    schema-less response out of the document, so clients would not know what they get)."""
+    content = {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}
+    return blp.doc(responses={"200": {"description": description, "content": content}})
+
+
 @blp.route("/inspections/<uuid:inspection_id>/photos")
 class Photos(MethodView):
     @blp.auth_required(ADMIN, INSPECTOR)
@@ -49,6 +56,7 @@ def _serve(photo, key):
 class PhotoById(MethodView):
     @blp.auth_required()
     @blp.response(200, content_type="image/jpeg")
+    @_jpeg("The display image")
     def get(self, photo_id):
         """The display image (long side at most 2048 px, no metadata)."""
         photo = services.get_photo(g.user, photo_id)
@@ -72,6 +80,7 @@ class PhotoById(MethodView):
 class Thumbnail(MethodView):
     @blp.auth_required()
     @blp.response(200, content_type="image/jpeg")
+    @_jpeg("The thumbnail")
     def get(self, photo_id):
         """The thumbnail (at most 400 px)."""
         photo = services.get_photo(g.user, photo_id)

@@ -70,6 +70,7 @@ def client_package(live_server, tmp_path_factory):
         "content_type_overrides:\n"
         "  application/pdf: application/octet-stream\n"
         "  application/zip: application/octet-stream\n"
+        "  image/jpeg: application/octet-stream\n"
     )
     arguments = ["--path", document, "--meta", "none", "--output-path", folder / PACKAGE]
     result = subprocess.run(
