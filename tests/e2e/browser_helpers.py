@@ -41,7 +41,7 @@ def new_inspection(live, unit_key: str, checklist_version: int | None = 1) -> st
     from app.inspections import services
 
     def make(db):
-        inspector = db.session.query(User).filter_by(role="inspector").one()
+        inspector = db.session.query(User).filter_by(email=live.emails["inspector"]).one()
         draft = services.open_draft_of(live.units[unit_key], inspector.id)
         if draft is not None:
             return str(draft.id)
@@ -84,7 +84,7 @@ def submitted_inspection(live, unit_key: str, photo_item: str) -> str:
     from tests.factories import passing_answers
 
     def make(db):
-        inspector = db.session.query(User).filter_by(role="inspector").one()
+        inspector = db.session.query(User).filter_by(email=live.emails["inspector"]).one()
         data = {"id": uuid.uuid4(), "unit_id": live.units[unit_key], "checklist_version": 1}
         inspection, _ = services.create_inspection(inspector, data)
         services.upsert_answers(inspector, inspection, passing_answers())

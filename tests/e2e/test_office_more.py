@@ -40,11 +40,15 @@ def test_demand_table_and_barrier_chart(phone, live_app):
     expect(page.get_by_role("heading", name="Hyppigste barrierer")).to_be_visible()
     chart = page.locator(".barriers-chart")
     expect(chart.locator("svg.bar")).not_to_have_count(0)
-    expect(chart.locator(".bars")).to_contain_text("2 boliger")
+    expect(chart.locator(".bars")).to_contain_text(re.compile(r"\d+ boliger"))
     chart.get_by_text("Vis som tabell").click()
     rows = chart.get_by_role("table").locator("tbody tr")
-    expect(rows.first).to_contain_text(re.compile("trinnfri gangvei"))
-    expect(rows.first.locator("td")).to_have_text("2")
+    # Other tests add units with barriers of their own: the seeded step-free barriers (steps,
+    # ramp) are among the counts, and the most frequent barrier comes first.
+    step_free = rows.filter(has_text=re.compile("trinnfri gangvei")).first.locator("td")
+    assert int(step_free.inner_text()) >= 2
+    counts = [int(count) for count in rows.locator("td").all_inner_texts()]
+    assert counts == sorted(counts, reverse=True), counts
     _ready(page, re.compile("Oversikt"), "Oversikt med barrierer")
 
 

@@ -102,7 +102,7 @@ def _unit(live, key, address, district, changes=None):
     if key not in live.units:
 
         def make(db):
-            inspector = db.session.query(User).filter_by(role="inspector").one()
+            inspector = db.session.query(User).filter_by(email=live.emails["inspector"]).one()
             unit = assessed_unit(inspector, changes, address=address, district=district)
             return unit.id
 
