@@ -142,3 +142,11 @@ def as_role(app, client, make_user):
         return Caller(client, user, secret)
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Name the shuffle's seed at the end too: -q hides pytest-randomly's header line, and
+    `--randomly-seed=N` replays a failing order."""
+    seed = config.getoption("randomly_seed", None)
+    if seed is not None:
+        terminalreporter.write_line(f"Using --randomly-seed={seed}")
