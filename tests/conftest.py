@@ -1,7 +1,8 @@
 """Test fixtures: one app per session with the schema built by the migrations, and each
 test isolated in a transaction that is rolled back (requests commit to a savepoint).
 
-The database comes from TEST_DATABASE_URL (PostgreSQL in CI); SQLite in a temp dir otherwise.
+The database comes from TEST_DATABASE_URL (PostgreSQL in CI; one per process when pytest-xdist
+runs the suite in several); SQLite in a temp dir otherwise.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.auth import passwords, services
 from app.auth.models import User
 from app.checklists import services as checklists
 from app.extensions import db
+from tests.databases import session_database
 
 PASSWORD = "riktig-hemmelig-passord"
 _HASH = passwords.hash_password(PASSWORD)
@@ -36,23 +38,23 @@ class _BoundSession(Session):
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("instance")
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.db'}"
-    os.environ["APP_ENV"] = "testing"
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "PHOTO_STORAGE_PATH": str(tmp / "photos"),
-            "SERVER_NAME": "localhost",
-        }
-    )
-    with app.app_context():
-        downgrade(revision="base")  # a reused PostgreSQL database starts clean
-        upgrade()
-        checklists.publish(Path(app.config["CHECKLISTS_PATH"]))
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    with session_database(tmp) as url:
+        os.environ["APP_ENV"] = "testing"
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "PHOTO_STORAGE_PATH": str(tmp / "photos"),
+                "SERVER_NAME": "localhost",
+            }
+        )
+        with app.app_context():
+            downgrade(revision="base")  # a reused PostgreSQL database starts clean
+            upgrade()
+            checklists.publish(Path(app.config["CHECKLISTS_PATH"]))
+            db.session.commit()
+        yield app
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -1,34 +1,21 @@
 """Migrations build the whole schema, match the models, and go down to base and up again."""
 
-import os
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 
 from app import create_app
 from app.extensions import db
+from tests.databases import scratch_database
 
 
 @pytest.fixture
 def scratch_url(tmp_path):
     """A database of its own, so the shared test database is not disturbed."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    name = f"uu_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}"'))
-    admin.dispose()
+    with scratch_database(tmp_path, prefix="uu_migrations") as url:
+        yield url
 
 
 def test_upgrade_matches_models_and_downgrade_to_base(scratch_url, tmp_path):

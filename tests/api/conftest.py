@@ -26,7 +26,8 @@ def live_server(tmp_path_factory):
 
     from app.auth.services import create_user
     from app.extensions import db
-    from tests.reliability.fixtures import build_app, scratch_database
+    from tests.databases import scratch_database
+    from tests.reliability.fixtures import build_app
 
     tmp = tmp_path_factory.mktemp("contract")
     with scratch_database(tmp, prefix="uu_contract") as url:

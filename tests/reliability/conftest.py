@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from tests.reliability.fixtures import build_app, scratch_database
+from tests.databases import scratch_database
+from tests.reliability.fixtures import build_app
 
 
 @pytest.fixture(scope="session")

@@ -17,8 +17,9 @@ from sqlalchemy import select
 from app.auth import services as auth
 from app.backup import services as backup
 from app.extensions import db
+from tests.databases import on_postgresql, scratch_database
 from tests.factories import jpeg_bytes, make_unit, passing_answers
-from tests.reliability.fixtures import build_app, on_postgresql, scratch_database
+from tests.reliability.fixtures import build_app
 
 needs_pg_tools = pytest.mark.skipif(
     on_postgresql() and not shutil.which("pg_dump"),

@@ -20,8 +20,9 @@ from app.auth import services as auth
 from app.extensions import db
 from app.inspections.models import Inspection
 from app.units.models import Building, Unit
+from tests.databases import scratch_database
 from tests.factories import make_unit, passing_answers
-from tests.reliability.fixtures import build_app, scratch_database
+from tests.reliability.fixtures import build_app
 from tests.reliability.races import devices
 
 REGISTER = (

@@ -25,8 +25,9 @@ from app.extensions import db
 from app.inspections.models import Answer
 from app.photos.models import Photo
 from app.photos.services import sweep_orphans
+from tests.databases import PG_BASE, on_postgresql, scratch_database
 from tests.factories import jpeg_bytes, make_unit, passing_answers
-from tests.reliability.fixtures import PG_BASE, build_app, on_postgresql, scratch_database
+from tests.reliability.fixtures import build_app
 from tests.reliability.servers import Gunicorn, TcpProxy, free_port
 
 PROBLEM = "application/problem+json"

@@ -10,7 +10,8 @@ import pytest
 
 from app.auth import services as auth
 from app.extensions import db
-from tests.reliability.fixtures import build_app, on_postgresql, scratch_database
+from tests.databases import on_postgresql, scratch_database
+from tests.reliability.fixtures import build_app
 
 FREE = 3
 BURST = 12

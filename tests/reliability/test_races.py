@@ -21,8 +21,9 @@ from app.extensions import db
 from app.inspections.models import Answer, AnswerChange, Inspection
 from app.inspections.services import missing_items
 from app.photos.services import photo_items
+from tests.databases import on_postgresql, scratch_database
 from tests.factories import jpeg_bytes, make_unit, passing_answers
-from tests.reliability.fixtures import build_app, on_postgresql, scratch_database
+from tests.reliability.fixtures import build_app
 from tests.reliability.races import Call, Server, devices, losers_are_problems, statuses
 from tests.reliability.servers import Gunicorn
 

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.webhooks import services as webhooks
 from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
-from tests.reliability.fixtures import build_app, scratch_database
+from tests.databases import scratch_database
+from tests.reliability.fixtures import build_app
 from tests.reliability.servers import Gunicorn
 from tests.webhooks.receiver import Receiver
 
