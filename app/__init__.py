@@ -112,8 +112,8 @@ def register_api(app: Flask) -> None:
     from app.auth.users import blp as users_blp
     from app.checklists.routes import blp as checklists_blp
     from app.health.routes import blp as health_blp
+    from app.inspections.photos.routes import blp as photos_blp
     from app.inspections.routes import blp as inspections_blp
-    from app.photos.routes import blp as photos_blp
     from app.planning.routes import blp as planning_blp
     from app.reports.routes import blp as reports_blp
     from app.scoring.routes import blp as scoring_blp
@@ -140,8 +140,10 @@ def register_api(app: Flask) -> None:
         webhooks_blp,
     ):
         api.register_blueprint(blueprint)
+    from app.assessments import subscriptions
     from app.webhooks import dispatch
 
+    subscriptions.connect()
     dispatch.init_app(app)
 
 
@@ -162,7 +164,7 @@ def register_cli(app: Flask) -> None:
     from app.backup.cli import backup_cli
     from app.checklists.cli import checklists_cli
     from app.demo.cli import demo_cli
-    from app.photos.cli import photos_cli
+    from app.inspections.photos.cli import photos_cli
     from app.units.cli import units_cli
     from app.webhooks.cli import webhooks_cli
 

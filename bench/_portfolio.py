@@ -25,13 +25,14 @@ from sqlalchemy import func, select
 
 from app.assessments.models import UnitAssessment, UnitBarrier
 from app.assessments.rebuild import rebuild_all, refresh_plan_inputs, vacuum_scores
-from app.assessments.services import facts_from, inputs_of
 from app.checklists import services as checklists
 from app.checklists.model import Checklist, Item
 from app.demo.inspections import TYPICAL_BARRIERS, passing_value
 from app.extensions import db
 from app.inspections.models import Inspection
 from app.scoring import Answer
+from app.scoring.inputs import inputs_of
+from app.units.facts import facts_from
 
 BUILDING_SECTIONS = ("access.", "entrance.", "stairs.", "neighbourhood.")
 UNIT_STAIRS = ("stairs.stairs_on_route", "stairs.internal_stairs_present")

@@ -46,12 +46,12 @@ from sqlalchemy import delete, func, select, update
 
 from app.assessments.models import UnitAssessment, UnitBarrier, UnitScore
 from app.assessments.rebuild import rebuild_all, vacuum_scores
-from app.assessments.services import answers_from
 from app.checklists import services as checklists
 from app.extensions import db
 from app.inspections.models import Answer, AnswerChange, Inspection
 from app.scoring import Answer as ScoringAnswer
 from app.scoring import prepare, score
+from app.scoring.inputs import answers_from
 from app.units.models import Building, Unit
 
 

@@ -52,7 +52,7 @@ from app.auth import services as auth  # noqa: E402
 from app.checklists import services as checklists  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.inspections.models import Answer  # noqa: E402
-from app.photos.models import Photo  # noqa: E402
+from app.inspections.photos.models import Photo  # noqa: E402
 from tests.reliability.fixtures import build_app  # noqa: E402
 from tests.reliability.servers import Gunicorn  # noqa: E402
 

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageOps  # noqa: E402
 
-from app.photos.processing import process_photo  # noqa: E402
-from app.photos.storage import FilesystemStorage, store_photo  # noqa: E402
+from app.inspections.photos.processing import process_photo  # noqa: E402
+from app.inspections.photos.storage import FilesystemStorage, store_photo  # noqa: E402
 
 DISPLAY, THUMB, QUALITY = 2048, 400, 85
 LANCZOS = Image.Resampling.LANCZOS

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.checklists.loader import load_catalogue  # noqa: E402
 from app.demo.inspections import TYPICAL_BARRIERS, passing_value  # noqa: E402
-from app.photos.processing import process_photo  # noqa: E402
+from app.inspections.photos.processing import process_photo  # noqa: E402
 from app.reports import content  # noqa: E402
 from app.reports.render import render_pdf  # noqa: E402
 from app.scoring import Answer, prepare, result_to_dict, score  # noqa: E402

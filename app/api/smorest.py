@@ -22,7 +22,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.http import http_date
 from werkzeug.routing import IntegerConverter
 
-from app.api import problems
+from app.api import etag, problems
 from app.api.input import CheckedParser, check_request
 from app.auth.roles import ROLES
 from app.errors import Forbidden
@@ -113,6 +113,11 @@ class Api(flask_smorest.Api):
             "content": {"application/json": {"schema": PaginationMetadataSchema}},
         }
         self.spec.components.header("PAGINATION", header, lazy=True)
+
+    def _register_etag_headers(self):
+        """The ETag header as app.api.etag describes it (its If-Match and If-None-Match
+        parameters are written into each operation)."""
+        self.spec.components.header("ETAG", etag.ETAG_HEADER, lazy=True)
 
     def _register_responses(self):
         """Register a problem+json response component per status code, as smorest does.
@@ -215,6 +220,8 @@ class Blueprint(flask_smorest.Blueprint):
     """Blueprint whose views must declare who may call them."""
 
     ARGUMENTS_PARSER = Parser()
+    # ETags are app.api.etag's (a row's version or a content hash), not flask-smorest's.
+    _prepare_etag_doc = staticmethod(etag.document)
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
         **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
         "multipart": "multipart/form-data",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.applicants.models import OPEN, Applicant, Offer
-from app.assessments import rows
+from app.assessments import derived
 from app.audit import services as audit
 from app.errors import Conflict, NotFound
 from app.extensions import db
@@ -41,7 +41,7 @@ def _set_applicant(applicant: Applicant, status: str) -> None:
 def _set_unit(unit: Unit, status: str) -> None:
     _set_status(unit, status)
     db.session.flush()
-    rows.sync_register([unit.id])  # matching reads the status from its own rows
+    derived.sync_register([unit.id])  # matching reads the status from its own rows
 
 
 def _record(action: str, offer: Offer, applicant: Applicant, **details) -> None:

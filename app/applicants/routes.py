@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
+from app.api import etag
 from app.api.etag import check_if_match, etag_of
 from app.api.results import MatchesSchema
 from app.api.smorest import Blueprint, Page, current_user
@@ -48,31 +49,30 @@ class Applicants(MethodView):
     @blp.auth_required(*OFFICERS)
     @blp.arguments(ApplicantSchema)
     @blp.response(201, ApplicantSchema)
+    @etag.versioned("applicant")
     def post(self, data):
         """Register a household by its needs (no names, no identity numbers)."""
-        applicant = services.create(data)
-        return applicant, 201, {"ETag": etag_of("applicant", applicant)}
+        return services.create(data)
 
 
 @blp.route("/applicants/<int:applicant_id>")
 class ApplicantById(MethodView):
     @blp.auth_required(*OFFICERS)
     @blp.response(200, ApplicantSchema)
+    @etag.versioned("applicant")
     def get(self, applicant_id):
         """Read a household (audited)."""
-        applicant = services.get(applicant_id)
-        return applicant, 200, {"ETag": etag_of("applicant", applicant)}
+        return services.get(applicant_id)
 
     @blp.auth_required(*OFFICERS)
     @blp.arguments(ApplicantSchema(partial=True))
     @blp.response(200, ApplicantSchema)
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @etag.versioned("applicant")
     def patch(self, data, applicant_id):
         """Update a household; If-Match refuses stale edits."""
         applicant = services.get(applicant_id, action="applicant.read_for_update", lock=True)
         check_if_match(etag_of("applicant", applicant))
-        applicant = services.update(applicant, data)
-        return applicant, 200, {"ETag": etag_of("applicant", applicant)}
+        return services.update(applicant, data)
 
     @blp.auth_required(*OFFICERS)
     @blp.response(204)

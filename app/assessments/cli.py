@@ -6,8 +6,8 @@ import click
 from flask.cli import with_appcontext
 
 from app.assessments import rebuild
+from app.assessments.rebuild import ON_THE_FLY
 from app.extensions import db
-from app.planning.services import ON_THE_FLY
 
 
 @click.group("scores", help="Vurderinger.")

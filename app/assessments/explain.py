@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.assessments import services
-from app.photos.services import photo_ids_by_item
+from app.inspections.photos.services import photo_ids_by_item
 from app.scoring import Result, result_to_dict
 from app.units.models import Unit
 

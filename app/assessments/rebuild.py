@@ -6,14 +6,16 @@ from __future__ import annotations
 from sqlalchemy import bindparam, func, select, text, update
 
 from app import db_statistics
-from app.assessments import rows
-from app.assessments.feasibility import load_index
+from app.assessments import derived
 from app.assessments.models import UnitAssessment, UnitBarrier
-from app.assessments.services import answers_from, facts_from, plan_input, prepared_for
+from app.assessments.services import plan_input
 from app.checklists import services as checklists
 from app.extensions import db
 from app.scoring import MODEL_VERSION, score
+from app.scoring.inputs import answers_from, prepared_for
 from app.timeutil import utcnow
+from app.units.facts import facts_from
+from app.units.feasibility import load_index
 from app.units.models import Building, Unit
 
 _ASSESSMENTS = UnitAssessment.__table__  # bulk writes go past the ORM
@@ -28,6 +30,10 @@ _TODAYS_FACTS = (
     Building.building_type,
     Building.storeys,
 )
+
+# Stale plan inputs a request computes itself (about 2 ms each); more are left to
+# `flask scores refresh-plans`.
+ON_THE_FLY = 1000
 
 
 def _facts_today(row) -> dict:
@@ -149,9 +155,9 @@ def rebuild_all(batch_size: int = 1000, progress=None, *, every: bool = False) -
                 feasibility=feasibility,
                 explain=changed,
             )
-            score_rows.extend(rows.score_rows(row.unit_id, result))
+            score_rows.extend(derived.score_rows(row.unit_id, result))
             register = (row.status, row.bedrooms, row.district)
-            match_rows.append(rows.match_row(row.unit_id, register, result))
+            match_rows.append(derived.match_row(row.unit_id, register, result))
             if changed:
                 moved.append(
                     {
@@ -159,11 +165,11 @@ def rebuild_all(batch_size: int = 1000, progress=None, *, every: bool = False) -
                         "new": {**inputs, "facts": facts, "feasibility": feasibility},
                     }
                 )
-                barrier_rows.extend(rows.barrier_rows(row.unit_id, result))
+                barrier_rows.extend(derived.barrier_rows(row.unit_id, result))
         if outdated:
-            rows.write_scores(outdated, score_rows, match_rows)
+            derived.write_scores(outdated, score_rows, match_rows)
             moved_ids = [m["id"] for m in moved]
-            rows.replace(UnitBarrier.__table__, moved_ids, barrier_rows, rows.BARRIER_COLUMNS)
+            derived.replace(UnitBarrier.__table__, moved_ids, barrier_rows, derived.BARRIER_COLUMNS)
             _update(moved, "inputs")
             db.session.execute(
                 update(_ASSESSMENTS)

@@ -2,63 +2,27 @@
 
 An assessment stores its scoring inputs (answers, facts, feasibility) and the definition
 versions; the explained result is recomputed from them when read. The filterable numbers live
-in the derived rows (`rows.py`); bulk rescoring is in `rebuild.py`.
+in the derived rows (`derived.py`); bulk rescoring is in `rebuild.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-
 from sqlalchemy import select
 
-from app.assessments import rows
-from app.assessments.feasibility import overrides_for
+from app.assessments import derived
 from app.assessments.models import CLASS_ORDER, UnitAssessment
 from app.checklists import services as checklists
 from app.checklists.model import Catalogue
 from app.extensions import db
-from app.inspections.models import Answer, Inspection
+from app.inspections.models import Inspection
 from app.planning import unit_candidate, upgrade_options
-from app.scoring import Answer as ScoringAnswer
-from app.scoring import Result, prepare, score
+from app.scoring import Result, score
+from app.scoring.inputs import answers_from, answers_of, inputs_of, prepared_for
 from app.timeutil import utcnow
-from app.units.facts import facts_from, facts_of
+from app.units.facts import facts_of
+from app.units.feasibility import overrides_for
 from app.webhooks import events
 from app.webhooks import services as webhooks
-
-__all__ = ["facts_from", "facts_of"]  # re-exported: callers read the facts with the scores
-
-_NOT_APPLICABLE = ScoringAnswer(None, True)
-_YES = ScoringAnswer(True)  # most answers: one shared record instead of a hundred new ones
-
-
-def answers_of(rows: Iterable[Answer]) -> dict[str, ScoringAnswer]:
-    """Stored answers as the scoring core takes them; unconfirmed carried-over ones count."""
-    return {
-        a.item_id: _NOT_APPLICABLE if a.not_applicable else ScoringAnswer(a.value) for a in rows
-    }
-
-
-def inputs_of(answers: Mapping[str, ScoringAnswer], facts: dict, feasibility: dict) -> dict:
-    """What an assessment is scored from, as stored JSON (see `answers_from`)."""
-    return {
-        "answers": {k: a.value for k, a in answers.items() if not a.not_applicable},
-        "not_applicable": sorted(k for k, a in answers.items() if a.not_applicable),
-        "facts": facts,
-        "feasibility": feasibility,
-    }
-
-
-def answers_from(inputs: dict) -> dict[str, ScoringAnswer]:
-    answers = {k: _YES if v is True else ScoringAnswer(v) for k, v in inputs["answers"].items()}
-    answers.update(dict.fromkeys(inputs["not_applicable"], _NOT_APPLICABLE))
-    return answers
-
-
-def prepared_for(catalogue: Catalogue, pinned):
-    """The impact table of the checklist version an inspection or assessment pinned."""
-    checklist = catalogue.checklists[(pinned.checklist_key, pinned.checklist_version)]
-    return prepare(checklist, catalogue.profiles, catalogue.measures, catalogue.limitations)
 
 
 def plan_input(prepared, answers, facts, feasibility) -> dict:
@@ -69,20 +33,6 @@ def plan_input(prepared, answers, facts, feasibility) -> dict:
         "suitable": sorted(candidate.suitable),
         "options": [[list(o.measures), list(o.needs)] for o in candidate.options],
     }
-
-
-def score_inspection(
-    inspection: Inspection, *, explain: bool = True, catalogue: Catalogue | None = None
-) -> Result:
-    catalogue = catalogue or checklists.catalogue()
-    prepared = prepared_for(catalogue, inspection)
-    return score(
-        prepared,
-        answers_of(inspection.answers),
-        facts_of(inspection.unit),
-        feasibility=overrides_for(inspection.unit),
-        explain=explain,
-    )
 
 
 def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None) -> UnitAssessment:
@@ -106,9 +56,9 @@ def store_assessment(inspection: Inspection, catalogue: Catalogue | None = None)
     assessment.plan_input = plan_input(prepared, answers, facts, feasibility)
     assessment.scored_at = utcnow()
     db.session.add(assessment)
-    before = rows.class_ranks(inspection.unit_id)
-    rows.replace_unit(inspection.unit, result)
-    _tell_suitability_changes(inspection.unit_id, before, rows.score_rows(0, result))
+    before = derived.class_ranks(inspection.unit_id)
+    derived.replace_unit(inspection.unit, result)
+    _tell_suitability_changes(inspection.unit_id, before, derived.score_rows(0, result))
     db.session.flush()
     return assessment
 

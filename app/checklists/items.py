@@ -10,15 +10,14 @@ import re
 from collections.abc import Collection
 from typing import Any, get_args
 
+from app.checklists.answer_types import ANSWER_TYPES, OPERATORS, TYPE_FIELDS
 from app.checklists.model import (
     BUILDING_TYPES,
     FACTS,
     GENERAL,
-    AnswerType,
     Band,
     Choice,
     Condition,
-    ConditionOp,
     Item,
     PhotoPolicy,
     Reference,
@@ -30,23 +29,23 @@ from app.checklists.model import (
 from app.checklists.problems import Collector
 from app.checklists.yamlsrc import Reader, is_number, line_of
 
-ANSWER_TYPES: tuple[str, ...] = get_args(AnswerType)
 PHOTO_POLICIES: tuple[str, ...] = get_args(PhotoPolicy)
 REFERENCE_KINDS: tuple[str, ...] = get_args(ReferenceKind)
-OPS: tuple[str, ...] = get_args(ConditionOp)
+OPS: tuple[str, ...] = tuple(OPERATORS)
 ITEM_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 ITEM_KEYS = (
     "id", "type", "question", "help", "reference", "severity", "not_applicable_allowed",
     "condition", "photo", "unit", "bounds", "requirement", "bands", "choices", "register",
     "no_measure_reason", "satisfied_by",
 )  # fmt: skip
-# Fields that only some answer types may carry.
-TYPE_FIELDS = {
-    "yes_no": set(),
-    "measurement": {"unit", "bounds", "requirement", "bands"},
-    "count": {"unit", "bounds", "requirement", "bands"},
-    "choice": {"choices"},
-    "text": set(),
+# What a missing field of `AnswerType.needs` is called in a message.
+NEEDED = {
+    "unit": "enhet (unit)",
+    "requirement": "krav (requirement) med min eller max",
+    "bounds": "fornuftig måleområde (bounds)",
+    "bands": "gradering (bands)",
+    "choices": "valg (choices)",
+    "severity": "alvorlighetsgrad (severity)",
 }
 REGISTER_TYPES = {"floor": "count", "has_lift": "yes_no", "storeys": "count"}
 _EMPTY = Text("", "")
@@ -118,9 +117,9 @@ def parse_condition(
     if not isinstance(target, str) or not target:
         c.add(line, item_id, f"betingelsen mangler navnet på {kind}")
         return None
-    if op == "in":
+    if OPERATORS[op].takes == "list":
         if not isinstance(value, list) or not value:
-            c.add(line, item_id, "«in» krever en ikke-tom liste")
+            c.add(line, item_id, f"«{op}» krever en ikke-tom liste")
             return None
         value = tuple(value)
     if kind == "fact" and not _fact_value_ok(c, target, op, value, item_id, line):
@@ -329,7 +328,8 @@ def parse_item(
         r.problem("id", f"id «{item_id}» må begynne med seksjonens id «{section_id}.»")
     answer_type = r.str("type")
     if answer_type is not None and answer_type not in ANSWER_TYPES:
-        r.problem("type", f"ukjent svartype «{answer_type}»; kjente: {', '.join(ANSWER_TYPES)}")
+        known = ", ".join(ANSWER_TYPES)
+        r.problem("type", f"ukjent svartype «{answer_type}»; kjente: {known}")
         answer_type = None
     question, help_text = r.text("question"), r.text("help")
     reference = _parse_reference(r)
@@ -382,22 +382,18 @@ def parse_item(
 
 
 def _check_type_rules(r: Reader, item: Item) -> None:
-    for key in ("unit", "bounds", "requirement", "bands", "choices"):
-        if r.has(key) and key not in TYPE_FIELDS[item.type]:
+    """The rules of the item's answer type (answer_types.ANSWER_TYPES)."""
+    kind = ANSWER_TYPES[item.type]
+    for key in TYPE_FIELDS:
+        if r.has(key) and key not in kind.allows:
             r.problem(key, f"feltet «{key}» hører ikke til svartypen {item.type}")
-    if item.type == "measurement":
-        if item.unit is None:
-            r.problem(None, "målepunktet mangler enhet (unit)")
-        if item.requirement is None:
-            r.problem(None, "målepunktet mangler krav (requirement) med min eller max")
-        if item.bounds is None:
-            r.problem(None, "målepunktet mangler fornuftig måleområde (bounds)")
-    if item.type in ("measurement", "count") and item.severity and item.requirement is None:
+    for key in kind.needs:
+        if not getattr(item, key):
+            r.problem(None, f"{kind.noun}et mangler {NEEDED[key]}")
+    if kind.judged_by == "requirement" and item.severity and item.requirement is None:
         r.problem("severity", "et punkt med alvorlighetsgrad må ha et krav (requirement)")
-    if item.type == "text" and item.severity:
-        r.problem("severity", "tekstpunkter vurderer ingen funksjonsnedsettelse")
-    if item.type == "measurement" and not item.severity:
-        r.problem(None, "målepunktet mangler alvorlighetsgrad (severity)")
+    if kind.judged_by is None and item.severity:
+        r.problem("severity", f"{kind.noun}er vurderer ingen funksjonsnedsettelse")
     if item.bounds and item.requirement:
         low, high = item.bounds
         for value in (item.requirement.min, item.requirement.max, *(b.limit for b in item.bands)):

@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any, get_args
 
+from app.checklists.answer_types import ANSWER_TYPES
 from app.checklists.items import parse_condition
 from app.checklists.model import (
     Checklist,
@@ -100,7 +101,7 @@ def _limits(mr: Reader, removes: list, items: Mapping[str, Item]) -> dict[str, f
             mr.c.add(line, mr.item_id, f"grensen for «{item_id}» må være et tall")
         elif item is None:
             result[item_id] = value  # an item of a file that failed: reported there
-        elif item.type not in ("measurement", "count") or item.requirement is None:
+        elif ANSWER_TYPES[item.type].judged_by != "requirement" or item.requirement is None:
             mr.c.add(line, mr.item_id, f"grense krever et måle- eller tellepunkt, ikke «{item_id}»")
         elif (item.requirement.min is None) == (item.requirement.max is None):
             mr.c.add(line, mr.item_id, f"«{item_id}» må ha et krav med nøyaktig én av min og max")

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-AnswerType = Literal["yes_no", "measurement", "count", "choice", "text"]
+# A key of answer_types.ANSWER_TYPES: the one table of answer types and their rules.
+AnswerType = str
 PhotoPolicy = Literal["required_on_barrier", "optional"]
 ReferenceKind = Literal["regulation", "guidance", "recommendation"]
 ConditionKind = Literal["item", "fact", "all", "any", "not"]
-ConditionOp = Literal["eq", "ne", "gt", "ge", "lt", "le", "in"]
+# A key of answer_types.OPERATORS.
+ConditionOp = str
 MeasureScope = Literal["unit", "building", "flight"]
 
 # Facts about a unit that come from the register, usable in conditions and register answers.

@@ -1,14 +1,13 @@
 """Published checklists, limitations, profiles and measures (read-only, cacheable)."""
 
-from flask import request
 from flask.views import MethodView
 
+from app.api import etag
 from app.api.smorest import Blueprint
 from app.checklists import serialize, services
 from app.checklists.loader import measures_for_item
 from app.checklists.schemas import (
     ChecklistSchema,
-    ChecklistVersionSchema,
     LimitationSchema,
     MeasureCatalogueSchema,
     ProfileSetSchema,
@@ -17,18 +16,8 @@ from app.checklists.schemas import (
 blp = Blueprint("checklists", __name__, url_prefix="/api/v1", description="Sjekklister")
 
 
-@blp.route("/checklists")
-class Checklists(MethodView):
-    @blp.auth_required()
-    @blp.response(200, ChecklistVersionSchema(many=True))
-    def get(self):
-        """Published checklist versions, with how many units are assessed on each."""
-        from app.assessments.stats import units_per_checklist  # it imports this module
-
-        counts, rows = units_per_checklist(), services.checklist_versions()
-        for row in rows:
-            row.assessed_units = counts.get((row.key, row.version), 0)
-        return rows
+# GET /checklists, the published versions with how many units are assessed on each, is in
+# app/assessments/routes.py.
 
 
 @blp.route("/checklists/<key>/versions/<int:version>")
@@ -36,21 +25,13 @@ class ChecklistVersion(MethodView):
     @blp.auth_required()
     @blp.response(200)
     @blp.documents(ChecklistSchema)
-    @blp.alt_response(304, description="Not modified (If-None-Match)")
+    @etag.conditional(cache_control="public, max-age=31536000, immutable")
     def get(self, key, version):
         """The full definition of one version: immutable, cacheable forever."""
-        row = services.checklist_definition(key, version)
-        etag = f'"{row.content_hash}"'
-        headers = {
-            "ETag": etag,
-            "Cache-Control": "public, max-age=31536000, immutable",
-        }
-        if etag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
-            return "", 304, headers
+        etag.tag(f'"{services.checklist_definition(key, version).content_hash}"')
         catalogue = services.catalogue()
         checklist = catalogue.checklists[(key, version)]
-        body = serialize.checklist_to_dict(checklist, measures_for_item(catalogue))
-        return body, 200, headers
+        return serialize.checklist_to_dict(checklist, measures_for_item(catalogue))
 
 
 @blp.route("/limitations")

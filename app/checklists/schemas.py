@@ -7,6 +7,14 @@ The definition, limitation, profile and measure schemas document bodies that
 from marshmallow import fields, validate
 
 from app.api.smorest import Schema
+from app.checklists.answer_types import (
+    ANSWER_TYPES,
+    JUDGED_BY,
+    NEEDABLE,
+    OPERATORS,
+    TYPE_FIELDS,
+    VALUE_KINDS,
+)
 
 # NOK: beyond the 32-bit range of ids and counts (a bound of its own keeps the schema from
 # adding that range), up to the largest integer every JSON reader holds exactly.
@@ -77,7 +85,9 @@ class ItemSchema(Schema):
 
     id = fields.String()
     section = fields.String()
-    type = fields.String(metadata={"enum": ["yes_no", "measurement", "count", "choice", "text"]})
+    type = fields.String(
+        metadata={"enum": list(ANSWER_TYPES), "description": "A key of `answer_types`"}
+    )
     question = fields.Nested(TextSchema)
     help = fields.Nested(TextSchema)
     reference = fields.Nested(ReferenceSchema)
@@ -105,13 +115,71 @@ class SectionSchema(Schema):
     items = fields.List(fields.Nested(ItemSchema))
 
 
+class AnswerTypeSchema(Schema):
+    """What the answers of one type are and how they are judged (see answer_types.py)."""
+
+    value = fields.String(metadata={"enum": list(VALUE_KINDS), "description": "What a value is"})
+    judged_by = fields.String(
+        allow_none=True,
+        metadata={
+            "enum": [*JUDGED_BY, None],
+            "description": '"yes": true passes; "choice": the choice\'s `passes`; '
+            '"requirement": min/max and bands; null: never judged, rates nothing',
+        },
+    )
+    allows = fields.List(
+        fields.String(metadata={"enum": list(TYPE_FIELDS)}),
+        metadata={"description": "The optional item fields its items may carry"},
+    )
+    needs = fields.List(
+        fields.String(metadata={"enum": list(NEEDABLE)}),
+        metadata={"description": "What every item of the type must have"},
+    )
+    operators = fields.List(
+        fields.String(metadata={"enum": list(OPERATORS)}),
+        metadata={"description": "The operators a condition may compare its answers with"},
+    )
+    required = fields.Boolean(metadata={"description": "A submission needs it answered"})
+    noun = fields.String(metadata={"description": "Its Norwegian name, e.g. «målepunkt»"})
+    inputmode = fields.String(
+        allow_none=True, metadata={"description": "The keyboard for a typed value"}
+    )
+    input_label = fields.String(
+        allow_none=True, metadata={"description": "The label of a typed value (Norwegian)"}
+    )
+
+
+class OperatorSchema(Schema):
+    """A condition operator: `{item|fact: x, <name>: value}`."""
+
+    takes = fields.String(
+        metadata={"enum": ["value", "list"], "description": "list: holds for one of them"}
+    )
+    orders = fields.Boolean(metadata={"description": "Compares numbers only (gt, ge, lt, le)"})
+    holds = fields.List(
+        fields.Integer(),
+        metadata={"description": "The outcomes it holds for: -1 less, 0 equal, 1 greater"},
+    )
+
+
 class ChecklistSchema(Schema):
-    """A checklist version's full definition, with the measures that remove each item."""
+    """A checklist version's full definition, with the measures that remove each item, and
+    the table of answer types and condition operators the device judges answers by."""
 
     key = fields.String()
     version = fields.Integer()
     title = fields.Nested(TextSchema)
     sections = fields.List(fields.Nested(SectionSchema))
+    answer_types = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(AnswerTypeSchema),
+        metadata={"description": "Every answer type by name (an item's `type`)"},
+    )
+    operators = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(OperatorSchema),
+        metadata={"description": "Every condition operator by name"},
+    )
 
 
 class LimitationSchema(Schema):

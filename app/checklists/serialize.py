@@ -1,7 +1,8 @@
 """JSON-friendly dicts of the catalogue for the API.
 
 An offline client gets everything it needs to show pass/fail the moment a value is typed:
-requirement, bands, bounds, unit, condition, severities, choices and the measures per item.
+requirement, bands, bounds, unit, condition, severities, choices and the measures per item,
+and the table of answer types and condition operators those rules are read with.
 Conditions and bands keep the file's own shape ({item: ..., eq: ...}, {at_least: ...}).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from app.checklists import answer_types
 from app.checklists.model import (
     Checklist,
     Condition,
@@ -81,7 +83,8 @@ def item_to_dict(item: Item, measures: Sequence[Measure] = ()) -> dict[str, Any]
 def checklist_to_dict(
     checklist: Checklist, measures_by_item: Mapping[str, Sequence[Measure]]
 ) -> dict[str, Any]:
-    """The full checklist definition, with the ids of the measures that remove each item."""
+    """The full checklist definition, with the ids of the measures that remove each item and
+    the table of answer types and operators (the device judges answers by it, offline too)."""
     return {
         "key": checklist.key,
         "version": checklist.version,
@@ -97,6 +100,7 @@ def checklist_to_dict(
             }
             for section in checklist.sections
         ],
+        **answer_types.shipped(),
     }
 
 

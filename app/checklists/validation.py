@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
+from app.checklists.answer_types import ANSWER_TYPES, OPERATORS
 from app.checklists.model import Checklist, Condition, Item, Limitation, Measure
 from app.checklists.problems import Collector
 
@@ -15,22 +16,33 @@ BLOCKING = 4
 Lines = Mapping[str, Mapping[str, int | None]]
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# Per value kind (answer_types.VALUE_KINDS): whether a condition value can equal an answer,
+# and what such values are called in a message.
+_COMPARABLE = {
+    "boolean": (lambda _item, v: isinstance(v, bool), "true/false"),
+    "number": (lambda _item, v: _is_number(v), "tall"),
+    "integer": (lambda _item, v: _is_number(v), "tall"),
+    "choice": (lambda item, v: v in {ch.key for ch in item.choices}, "valgene"),
+    "text": (lambda _item, v: isinstance(v, str), "tekst"),
+}
+
+
 def _value_fits(target: Item, op: str, value: Any) -> str | None:
     """Why `value` cannot be compared with answers of `target`, or None when it can."""
-    values = value if op == "in" else (value,)
-    if target.type == "yes_no":
-        if op not in ("eq", "ne") or not all(isinstance(v, bool) for v in values):
-            return "ja/nei-punkter kan bare sammenlignes med eq/ne og true/false"
-    elif target.type in ("measurement", "count"):
-        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-            return "måle- og tellepunkter må sammenlignes med tall"
-    elif target.type == "choice":
-        keys = {choice.key for choice in target.choices}
-        if op not in ("eq", "ne", "in") or not all(v in keys for v in values):
-            return f"flervalgspunkt kan bare sammenlignes med valgene {sorted(keys)}"
-    elif op not in ("eq", "ne") or not all(isinstance(v, str) for v in values):
-        return "tekstpunkter kan bare sammenlignes med eq/ne og tekst"
-    return None
+    kind = ANSWER_TYPES[target.type]
+    values = value if OPERATORS[op].takes == "list" else (value,)
+    fits, called = _COMPARABLE[kind.value]
+    if op in kind.operators and all(fits(target, v) for v in values):
+        return None
+    if kind.value == "choice":
+        called = f"valgene {sorted(ch.key for ch in target.choices)}"
+    if set(kind.operators) == set(OPERATORS):
+        return f"{kind.noun}er må sammenlignes med {called}"
+    return f"{kind.noun}er kan bare sammenlignes med {'/'.join(kind.operators)} og {called}"
 
 
 def _walk(condition: Condition) -> Iterable[Condition]:

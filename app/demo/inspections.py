@@ -16,8 +16,8 @@ from app.checklists import services as checklists
 from app.checklists.model import Checklist, Item
 from app.extensions import db
 from app.inspections.models import Answer, Inspection
-from app.photos.processing import process_photo
-from app.photos.services import save_processed
+from app.inspections.photos.processing import process_photo
+from app.inspections.photos.services import save_processed
 from app.timeutil import utcnow
 from app.units.models import Unit
 

@@ -1,12 +1,16 @@
 """Inspections: create (idempotent), read, sync answers, submit, approve or return."""
 
+from operator import itemgetter
+
 from flask import g
 from flask.views import MethodView
 
+from app.api import etag
 from app.api.etag import check_if_match, etag_of
 from app.api.smorest import Blueprint, Page
 from app.auth.roles import ADMIN, FACILITY_MANAGER, INSPECTOR
 from app.inspections import services
+from app.inspections.photos.services import photo_items, photos_for_detail
 from app.inspections.schemas import (
     AnswerBatchSchema,
     ChangesSchema,
@@ -26,7 +30,6 @@ from app.inspections.starting import (
     previous_of,
     starting_points,
 )
-from app.photos.services import photo_items, photos_for_detail
 
 blp = Blueprint("inspections", __name__, url_prefix="/api/v1/inspections", description="Befaringer")
 
@@ -39,10 +42,6 @@ def _detail(inspection):
     previous = previous_of(inspection)
     inspection.previous_answers = previous_answers(previous)
     return inspection
-
-
-def _headers(inspection):
-    return {"ETag": etag_of("inspection", inspection)}
 
 
 @blp.route("")
@@ -60,10 +59,11 @@ class Inspections(MethodView):
     @blp.response(201, InspectionDetailSchema)
     @blp.alt_response(200, schema=InspectionDetailSchema, description="Already created (same id)")
     @blp.alt_response(409, response="CONFLICT")
+    @etag.versioned("inspection")
     def post(self, data):
         """Create an inspection; repeating the same client UUID returns the existing one."""
         inspection, created = services.create_inspection(g.user, data)
-        return _detail(inspection), 201 if created else 200, _headers(inspection)
+        return _detail(inspection), 201 if created else 200
 
 
 @blp.route("/starting-points")
@@ -80,10 +80,10 @@ class StartingPoints(MethodView):
 class InspectionById(MethodView):
     @blp.auth_required()
     @blp.response(200, InspectionDetailSchema)
+    @etag.versioned("inspection")
     def get(self, inspection_id):
         """Read an inspection with its answers and photos."""
-        inspection = services.get_inspection(g.user, inspection_id)
-        return _detail(inspection), 200, _headers(inspection)
+        return _detail(services.get_inspection(g.user, inspection_id))
 
 
 @blp.route("/<uuid:inspection_id>/answers")
@@ -91,8 +91,8 @@ class Answers(MethodView):
     @blp.auth_required(ADMIN, INSPECTOR)
     @blp.arguments(AnswerBatchSchema)
     @blp.response(200, SyncResultSchema)
-    @blp.alt_response(412, response="PRECONDITION_FAILED")
     @blp.alt_response(409, response="CONFLICT")
+    @etag.versioned("inspection", row=itemgetter("inspection"))
     def put(self, body, inspection_id):
         """Upsert a batch of answers (offline sync); If-Match refuses a stale batch with 412."""
         inspection = services.get_inspection(g.user, inspection_id, write=True, lock=True)
@@ -101,7 +101,7 @@ class Answers(MethodView):
             lambda: InspectionDetailSchema().dump(_detail(inspection)),
         )
         outcomes = services.upsert_answers(g.user, inspection, body["answers"])
-        return {"inspection": _detail(inspection), "outcomes": outcomes}, 200, _headers(inspection)
+        return {"inspection": _detail(inspection), "outcomes": outcomes}
 
 
 @blp.route("/<uuid:inspection_id>/changes")
@@ -129,22 +129,24 @@ class Submit(MethodView):
     @blp.auth_required(ADMIN, INSPECTOR)
     @blp.response(200, InspectionDetailSchema)
     @blp.alt_response(422, response="UNPROCESSABLE_CONTENT")
+    @etag.versioned("inspection")
     def post(self, inspection_id):
         """Submit for review; 422 lists what is missing, by section."""
         inspection = services.get_inspection(g.user, inspection_id, write=True, lock=True)
         services.submit(g.user, inspection, photo_items(inspection))
-        return _detail(inspection), 200, _headers(inspection)
+        return _detail(inspection)
 
 
 @blp.route("/<uuid:inspection_id>/approve")
 class Approve(MethodView):
     @blp.auth_required(*MANAGERS)
     @blp.response(200, InspectionDetailSchema)
+    @etag.versioned("inspection")
     def post(self, inspection_id):
         """Approve: the inspection becomes the unit's current assessment."""
         inspection = services.get_inspection(g.user, inspection_id, lock=True)
         services.approve(g.user, inspection)
-        return _detail(inspection), 200, _headers(inspection)
+        return _detail(inspection)
 
 
 @blp.route("/<uuid:inspection_id>/return")
@@ -152,9 +154,10 @@ class Return(MethodView):
     @blp.auth_required(*MANAGERS)
     @blp.arguments(ReturnSchema)
     @blp.response(200, InspectionDetailSchema)
+    @etag.versioned("inspection")
     def post(self, body, inspection_id):
         """Return a submitted inspection to its inspector as a draft, with a comment on the
         whole and/or per item (422 names unknown items)."""
         inspection = services.get_inspection(g.user, inspection_id, lock=True)
         services.return_to_draft(g.user, inspection, body.get("comment"), body["item_comments"])
-        return _detail(inspection), 200, _headers(inspection)
+        return _detail(inspection)

@@ -18,27 +18,24 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import insert, select
 
-from app.assessments.services import (
-    answers_of,
-    facts_of,
-    prepared_for,
-    score_inspection,
-    store_assessment,
-)
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import ADMIN, INSPECTOR
 from app.checklists import services as checklists
-from app.checklists.model import Checklist
+from app.checklists.model import Catalogue, Checklist
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
+from app.inspections import signals
 from app.inspections.carryover import carry_over
 from app.inspections.comments import replace_comments
 from app.inspections.models import Answer, AnswerChange, Inspection
 from app.locking import get_locked
-from app.scoring import validate_answer
+from app.scoring import Result, score, validate_answer
 from app.scoring.conditions import UNSETTLED, item_states
+from app.scoring.inputs import answers_of, prepared_for
 from app.timeutil import as_utc, utcnow
+from app.units.facts import facts_of
+from app.units.feasibility import overrides_for
 from app.units.models import Unit
 from app.webhooks import events
 from app.webhooks import services as webhooks
@@ -48,6 +45,20 @@ def checklist_of(inspection: Inspection) -> Checklist:
     return checklists.catalogue().checklists[
         (inspection.checklist_key, inspection.checklist_version)
     ]
+
+
+def score_inspection(
+    inspection: Inspection, *, explain: bool = True, catalogue: Catalogue | None = None
+) -> Result:
+    """The inspection's verdicts as its answers stand, on its unit's facts and overrides."""
+    catalogue = catalogue or checklists.catalogue()
+    return score(
+        prepared_for(catalogue, inspection),
+        answers_of(inspection.answers),
+        facts_of(inspection.unit),
+        feasibility=overrides_for(inspection.unit),
+        explain=explain,
+    )
 
 
 def answer_state(answer: Answer) -> dict:
@@ -363,7 +374,7 @@ def approve(actor: User, inspection: Inspection) -> Inspection:
     inspection.status = "approved"
     inspection.approved_at = utcnow()
     inspection.approved_by_id = actor.id
-    store_assessment(inspection)
+    signals.approved.send(inspection)  # the unit's assessment is stored (app.assessments)
     audit.record("inspection.approved", "inspection", inspection.id)
     webhooks.emit(
         events.ASSESSMENT_APPROVED,

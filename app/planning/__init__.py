@@ -2,7 +2,9 @@
 
 from app.planning.candidates import suitable_supply, unit_candidate
 from app.planning.demand import demand_weights
-from app.planning.model import (
+from app.planning.options import cheapest_upgrade, upgrade_options
+from app.planning.portfolio import plan_portfolio
+from app.planning.records import (
     BlockedItem,
     CostRange,
     MeasureKey,
@@ -15,8 +17,6 @@ from app.planning.model import (
     UpgradeOption,
     measure_key,
 )
-from app.planning.options import cheapest_upgrade, upgrade_options
-from app.planning.portfolio import plan_portfolio
 
 __all__ = [
     "BlockedItem",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from app.planning.model import (
+from app.planning.records import (
     BuildingId,
     Option,
     UnitCandidate,

@@ -1,4 +1,4 @@
-"""One lazy greedy run of the portfolio planner over a flattened `Problem`.
+"""One lazy greedy run of the portfolio planner over a flattened `IndexedCandidates`.
 
 The run takes the action with the highest (value of its pairs not yet suitable) / (cost of
 its keys not yet bought), skips what does not fit the remaining budget, and after each
@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 
-from app.planning.problem import Problem, bits_of
+from app.planning.indexed import IndexedCandidates, bits_of
 
 TAKEN, WORTHLESS = 1, 2  # an action's state in a run besides 0: open
 
@@ -23,7 +23,7 @@ class Base:
 
     __slots__ = ("bought", "covered", "owned")
 
-    def __init__(self, pr: Problem):
+    def __init__(self, pr: IndexedCandidates):
         self.bought = bytearray(len(pr.bkey_cost))  # building keys
         self.owned = [0] * len(pr.units)  # per unit: its bought unit-measure bits
         self.covered = [0] * len(pr.units)  # per unit: need bits suitable beyond today
@@ -45,7 +45,7 @@ class Run:
         "value",
     )
 
-    def __init__(self, pr: Problem, base: Base, budget: float):
+    def __init__(self, pr: IndexedCandidates, base: Base, budget: float):
         self.bought = bytearray(base.bought)
         self.owned = base.owned.copy()
         self.covered = base.covered.copy()
@@ -59,7 +59,7 @@ class Run:
         # keys it bought, value), in order.
         self.steps: list[tuple[int, int, int, list[int], float]] = []
 
-    def current(self, pr: Problem, a: int) -> float:
+    def current(self, pr: IndexedCandidates, a: int) -> float:
         """The value of `a` now: the weights of its pairs not yet suitable."""
         if not self.stale[a]:
             return self.value[a]
@@ -76,7 +76,7 @@ class Run:
         return v
 
 
-def cover(pr: Problem, covered: list[int], a: int) -> None:
+def cover(pr: IndexedCandidates, covered: list[int], a: int) -> None:
     """Make the pairs of `a` suitable."""
     if a < pr.n_unit_actions:
         covered[pr.act_unit[a]] |= pr.act_needs[a].mask
@@ -86,7 +86,12 @@ def cover(pr: Problem, covered: list[int], a: int) -> None:
 
 
 def greedy(
-    pr: Problem, base: Base, budget: float, order: list[int], neg: list[float], seed: int | None
+    pr: IndexedCandidates,
+    base: Base,
+    budget: float,
+    order: list[int],
+    neg: list[float],
+    seed: int | None,
 ) -> Run:
     """One lazy greedy run over `order` (actions by initial ratio, best first) from `seed`.
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from app.checklists.model import Measure
 from app.errors import Unprocessable
-from app.planning.model import (
+from app.planning.records import (
     BlockedItem,
     CostRange,
     Unreachable,

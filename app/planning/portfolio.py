@@ -35,8 +35,8 @@ from itertools import compress
 from app.checklists.model import MeasureCatalogue
 from app.errors import Unprocessable
 from app.planning.greedy import Base, Run, cover, greedy
-from app.planning.model import CostRange, MeasureKey, Plan, PlanStep, UnitCandidate
-from app.planning.problem import Problem, Weights, bits_of, build_problem
+from app.planning.indexed import IndexedCandidates, Weights, bits_of, index_candidates
+from app.planning.records import CostRange, MeasureKey, Plan, PlanStep, UnitCandidate
 from app.planning.totals import need_totals
 
 METHOD = (
@@ -66,7 +66,7 @@ def _check(budget: float, weights: Weights) -> None:
 _OPEN = bytes.maketrans(b"\0\1\2", b"\1\0\0")  # an action's state to 1 when it is open
 
 
-def _upper_bound(pr: Problem, run: Run, base: Base, budget: float) -> float:
+def _upper_bound(pr: IndexedCandidates, run: Run, base: Base, budget: float) -> float:
     """A proven upper bound on the best value of any plan within `budget`.
 
     For the optimal action set T: value(T) <= value(S) + sum over a in T of gain_a(S) (the
@@ -148,7 +148,7 @@ def _fill(items: list[tuple[float, float]], room: float, total: float) -> tuple[
     return total, room
 
 
-def _steps(pr: Problem, run: Run) -> tuple[tuple[PlanStep, ...], CostRange]:
+def _steps(pr: IndexedCandidates, run: Run) -> tuple[tuple[PlanStep, ...], CostRange]:
     """The run's steps as records, with the costs paid (of the measures bought in them)."""
     steps = []
     low = typical = high = 0
@@ -192,7 +192,7 @@ def _steps(pr: Problem, run: Run) -> tuple[tuple[PlanStep, ...], CostRange]:
     return tuple(steps), CostRange(low, typical, high)
 
 
-def _planned_base(pr: Problem, already_planned: Collection[MeasureKey]) -> Base:
+def _planned_base(pr: IndexedCandidates, already_planned: Collection[MeasureKey]) -> Base:
     """Mark the already planned keys bought and make suitable what they fully buy.
 
     The build's values and costs assumed nothing planned: they are summed again.
@@ -241,7 +241,7 @@ def _planned_base(pr: Problem, already_planned: Collection[MeasureKey]) -> Base:
     return base
 
 
-def _open_cost(pr: Problem, base: Base, a: int) -> int:
+def _open_cost(pr: IndexedCandidates, base: Base, a: int) -> int:
     """The typical cost of the keys of `a` that are not bought."""
     if a < pr.n_unit_actions:
         bkeys, umasks = pr.act_bkeys[a], {pr.act_unit[a]: pr.act_combo[a].umask}
@@ -302,7 +302,7 @@ def _plan(
     unit_ids: Collection[object] | None,
 ) -> Plan:
     catalogue = {m.id: m for m in measures.measures}
-    pr = build_problem(candidates, weights, catalogue, districts, unit_ids)
+    pr = index_candidates(candidates, weights, catalogue, districts, unit_ids)
     base = _planned_base(pr, already_planned)
     act_value, act_cost, inf = pr.act_value, pr.act_cost, math.inf
     neg = [-(v / c) if c else -inf for v, c in zip(act_value, act_cost, strict=True)]

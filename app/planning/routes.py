@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from app.api.results import UpgradeOptionsSchema
 from app.api.smorest import Blueprint
-from app.assessments.feasibility import FeasibilityOverride
 from app.auth.roles import ADMIN, ALLOCATION_OFFICER, APPLICANT_READERS, FACILITY_MANAGER
 from app.checklists.services import catalogue
 from app.extensions import db
@@ -27,6 +26,7 @@ from app.planning.schemas import (
     ScenarioSchema,
     UpgradeQuerySchema,
 )
+from app.units.feasibility import FeasibilityOverride
 from app.units.services import get_unit
 
 blp = Blueprint("planning", __name__, url_prefix="/api/v1", description="Tiltaksplanlegging")

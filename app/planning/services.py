@@ -13,14 +13,16 @@ import uuid
 from sqlalchemy import Text, cast, select
 
 from app.applicants.demand import waiting_counts
-from app.assessments.feasibility import FeasibilityOverride
 from app.assessments.models import UnitAssessment
+from app.assessments.rebuild import ON_THE_FLY, refresh_plan_inputs, stale_plan_inputs
+from app.assessments.services import rescore_units
 from app.audit import services as audit
 from app.checklists import services as checklists
 from app.checklists.serialize import measure_to_dict
 from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
 from app.inspections.models import Inspection
+from app.inspections.services import create_inspection
 from app.planning import (
     MeasureKey,
     Option,
@@ -33,6 +35,9 @@ from app.planning import (
 )
 from app.planning.models import DoneMeasure, Scenario
 from app.planning.portfolio import no_cyclic_gc
+from app.scoring.inputs import answers_from, prepared_for
+from app.units.facts import facts_of
+from app.units.feasibility import FeasibilityOverride, overrides_for
 from app.units.models import Building, Unit
 
 # -- per unit ----------------------------------------------------------------------------
@@ -40,9 +45,6 @@ from app.units.models import Building, Unit
 
 def unit_upgrade_options(unit: Unit, key: str) -> dict:
     """The cheapest feasible measures that make the unit suitable for `key` (exact search)."""
-    from app.assessments.feasibility import overrides_for
-    from app.assessments.services import answers_from, facts_of, prepared_for
-
     assessment = db.session.get(UnitAssessment, unit.id)
     if assessment is None:
         raise Conflict("Boligen er ikke vurdert ennå; befar den først.")
@@ -168,14 +170,9 @@ def _planned_keys(entries: list[dict]) -> list[MeasureKey]:
     return keys
 
 
-ON_THE_FLY = 1000  # stale plan inputs computed within a request (about 2 ms each)
-
-
 def _ensure_plan_inputs() -> None:
     """After `flask scores rebuild` the planner inputs are stale until refreshed: a few are
     computed here, many are refused with the command that computes them."""
-    from app.assessments.rebuild import refresh_plan_inputs, stale_plan_inputs
-
     stale = stale_plan_inputs()
     if stale > ON_THE_FLY:
         raise Conflict(
@@ -308,8 +305,6 @@ def compare(a: Scenario, b: Scenario) -> dict:
 
 def mark_done(actor, unit: Unit, measure_id: str) -> DoneMeasure:
     """Record a measure as carried out and open a follow-up re-inspection of the unit."""
-    from app.inspections.services import create_inspection
-
     if measure_id not in {m.id for m in checklists.catalogue().measures.measures}:
         raise Unprocessable(
             "Ugyldige data.", errors={"measure_id": [f"Ukjent tiltak: {measure_id}"]}
@@ -339,8 +334,6 @@ def mark_done(actor, unit: Unit, measure_id: str) -> DoneMeasure:
 
 def set_override(actor, data: dict) -> FeasibilityOverride:
     """Create or replace an override, then rescore the affected units at once."""
-    from app.assessments.services import rescore_units
-
     if data["measure_id"] not in {m.id for m in checklists.catalogue().measures.measures}:
         raise Unprocessable(
             "Ugyldige data.", errors={"measure_id": [f"Ukjent tiltak: {data['measure_id']}"]}
@@ -372,8 +365,6 @@ def set_override(actor, data: dict) -> FeasibilityOverride:
 
 
 def delete_override(override_id: int) -> None:
-    from app.assessments.services import rescore_units
-
     row = db.session.get(FeasibilityOverride, override_id)
     if row is None:
         raise NotFound("Overstyringen finnes ikke.")

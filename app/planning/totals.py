@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from itertools import compress
 from operator import attrgetter
 
-from app.planning.model import NeedTotal, UnitCandidate
+from app.planning.records import NeedTotal, UnitCandidate
 
 
 def _spread(counts: Counter[tuple[str, str]], need: str, units: Mapping[str, int]) -> float:

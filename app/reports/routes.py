@@ -4,6 +4,7 @@ all unit reports of a district as one ZIP."""
 from flask import g, make_response, request, send_file
 from flask.views import MethodView
 
+from app.api import etag
 from app.api.smorest import Blueprint
 from app.auth.roles import ADMIN, FACILITY_MANAGER
 from app.reports import district, services
@@ -36,16 +37,12 @@ def _headers_only(mimetype: str, filename: str):
 def _send(report: services.Report):
     """304 when the client has this version and headers only for HEAD (nothing rendered
     either way), else the PDF."""
-    if report.etag.strip('"') in request.if_none_match:
-        response = make_response("", 304)
-    elif request.method == "HEAD":
-        response = _headers_only("application/pdf", report.filename)
-    else:
-        response = make_response(services.render(report))
-        response.mimetype = "application/pdf"
-        response.headers["Content-Disposition"] = f'attachment; filename="{report.filename}"'
-    response.headers["ETag"] = report.etag
-    response.headers["Cache-Control"] = "private, no-cache"
+    etag.tag(report.etag)
+    if request.method == "HEAD":
+        return _headers_only("application/pdf", report.filename)
+    response = make_response(services.render(report))
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{report.filename}"'
     return response
 
 
@@ -54,8 +51,8 @@ class UnitReport(MethodView):
     @blp.auth_required()
     @blp.response(200, content_type="application/pdf")
     @_file("application/pdf", "The unit report (PDF/A-2b, PDF/UA-1)")
-    @blp.alt_response(304, description="Not modified (If-None-Match)")
     @blp.alt_response(409, response="CONFLICT")
+    @etag.conditional(cache_control="private, no-cache")
     def get(self, unit_id):
         """The unit's current accessibility as an archivable, accessible PDF (PDF/A-2b,
         PDF/UA-1, Norwegian); 409 while the unit has no approved inspection."""
@@ -67,8 +64,8 @@ class InspectionReport(MethodView):
     @blp.auth_required()
     @blp.response(200, content_type="application/pdf")
     @_file("application/pdf", "The inspection report (PDF/A-2b, PDF/UA-1)")
-    @blp.alt_response(304, description="Not modified (If-None-Match)")
     @blp.alt_response(409, response="CONFLICT")
+    @etag.conditional(cache_control="private, no-cache")
     def get(self, inspection_id):
         """A submitted or approved inspection as an archivable, accessible PDF; 409 for a
         draft. Inspectors reach only their own inspections."""

@@ -23,8 +23,8 @@ from app.errors import Conflict
 from app.extensions import db
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
+from app.inspections.photos.services import photos_of, storage
 from app.inspections.starting import changes_since_previous
-from app.photos.services import photos_of, storage
 from app.reports import content
 from app.reports.render import fingerprint, render_pdf
 from app.timeutil import utcnow
@@ -76,7 +76,7 @@ def inspection_report(actor: User, inspection_id: uuid.UUID) -> Report:
         scored_at = assessment.scored_at
     else:
         catalogue = checklists.catalogue()
-        result = assessments.score_inspection(inspection, catalogue=catalogue)
+        result = inspections.score_inspection(inspection, catalogue=catalogue)
         body = explain.explained(result, inspection.id)
         body["checklist"] = {
             "key": inspection.checklist_key,

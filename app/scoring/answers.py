@@ -8,9 +8,11 @@ scoring engine trusts, or raises `Unprocessable` naming every bad answer in Norw
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from app.checklists.answer_types import ANSWER_TYPES
 from app.checklists.model import Checklist, Item
 from app.errors import Unprocessable
 
@@ -58,40 +60,64 @@ def _check_bounds(item: Item, value: float) -> None:
         raise _Invalid({"value": [_bounds_message(item)]})
 
 
-def _parse_value(item: Item, value: Any) -> AnswerValue:
-    """Check one value against the item's answer type and bounds; return the typed value."""
-    if item.type == "yes_no":
-        if not isinstance(value, bool):
-            raise _Invalid({"value": ["Svaret må være ja (true) eller nei (false)"]})
-        return value
-    if item.type == "measurement":
-        if not _is_number(value) or not math.isfinite(value):
-            raise _Invalid({"value": ["Verdien må være et tall"]})
-        _check_bounds(item, value)
-        return value
-    if item.type == "count":
-        if _is_number(value) and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        # A count is of things (never below 0) unless its bounds say otherwise: a floor below
-        # street level is 0 or less.
-        negative_allowed = item.bounds is not None and item.bounds[0] < 0
-        if not _is_number(value) or not isinstance(value, int):
-            problem = "et heltall" if negative_allowed else "et heltall som ikke er negativt"
-            raise _Invalid({"value": [f"Verdien må være {problem}"]})
-        if value < 0 and not negative_allowed:
-            raise _Invalid({"value": ["Verdien må være et heltall som ikke er negativt"]})
-        _check_bounds(item, value)
-        return value
-    if item.type == "choice":
-        keys = [choice.key for choice in item.choices]
-        if not isinstance(value, str) or value not in keys:
-            raise _Invalid({"value": [f"Ugyldig valg, gyldige valg er: {', '.join(keys)}"]})
-        return value
+def _boolean(item: Item, value: Any) -> AnswerValue:
+    if not isinstance(value, bool):
+        raise _Invalid({"value": ["Svaret må være ja (true) eller nei (false)"]})
+    return value
+
+
+def _number(item: Item, value: Any) -> AnswerValue:
+    if not _is_number(value) or not math.isfinite(value):
+        raise _Invalid({"value": ["Verdien må være et tall"]})
+    _check_bounds(item, value)
+    return value
+
+
+def _integer(item: Item, value: Any) -> AnswerValue:
+    if _is_number(value) and isinstance(value, float) and value.is_integer():
+        value = int(value)
+    # A count is of things (never below 0) unless its bounds say otherwise: a floor below
+    # street level is 0 or less.
+    negative_allowed = item.bounds is not None and item.bounds[0] < 0
+    if not _is_number(value) or not isinstance(value, int):
+        problem = "et heltall" if negative_allowed else "et heltall som ikke er negativt"
+        raise _Invalid({"value": [f"Verdien må være {problem}"]})
+    if value < 0 and not negative_allowed:
+        raise _Invalid({"value": ["Verdien må være et heltall som ikke er negativt"]})
+    _check_bounds(item, value)
+    return value
+
+
+def _choice(item: Item, value: Any) -> AnswerValue:
+    keys = [choice.key for choice in item.choices]
+    if not isinstance(value, str) or value not in keys:
+        raise _Invalid({"value": [f"Ugyldig valg, gyldige valg er: {', '.join(keys)}"]})
+    return value
+
+
+def _text(item: Item, value: Any) -> AnswerValue:
     if not isinstance(value, str):
         raise _Invalid({"value": ["Verdien må være tekst"]})
     if len(value) > MAX_TEXT_LENGTH:
         raise _Invalid({"value": [f"Teksten kan ha høyst {MAX_TEXT_LENGTH} tegn"]})
     return value
+
+
+# Per value kind (answer_types.VALUE_KINDS): check a value and return it typed.
+_BY_KIND: dict[str, Callable[[Item, Any], AnswerValue]] = {
+    "boolean": _boolean,
+    "number": _number,
+    "integer": _integer,
+    "choice": _choice,
+    "text": _text,
+}
+# Per answer type, resolved once: the table says what kind of value each type takes.
+_PARSERS = {name: _BY_KIND[kind.value] for name, kind in ANSWER_TYPES.items()}
+
+
+def _parse_value(item: Item, value: Any) -> AnswerValue:
+    """Check one value against the item's answer type and bounds; return the typed value."""
+    return _PARSERS[item.type](item, value)
 
 
 def _parse(item: Item, raw: dict[str, Any]) -> Answer:

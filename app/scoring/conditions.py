@@ -17,8 +17,9 @@ another way), so a missing fact never makes it a barrier.
 
 `item_states` walks the items that carry a condition or `satisfied_by` in dependency order and
 says, per item, which of the special states it is in; every other item simply applies. The
-phone runs the same rules (app/pwa/static/js/checklist.js) on the same table of cases
-(tests/scoring/condition_cases.json).
+operators are those of the table in app/checklists/answer_types.py; the phone evaluates them
+from the copy of that table its checklist carries (app/pwa/static/js/checklist.js), on the same
+table of cases (tests/scoring/condition_cases.json).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, NamedTuple
 
+from app.checklists.answer_types import OPERATORS
 from app.checklists.model import Condition
 
 
@@ -51,28 +53,35 @@ UNSETTLED: Final = _Outcome("UNSETTLED")  # satisfied_by undecided for a missing
 States = dict[str, _Outcome]
 Outcome = bool | None | _Outcome
 
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq,
-    "ne": operator.ne,
-    "gt": operator.gt,
-    "ge": operator.ge,
-    "lt": operator.lt,
-    "le": operator.le,
+# Python's comparison for the outcomes an operator holds for (answer_types.Operator.holds).
+_BY_HOLDS: dict[tuple[int, ...], Callable[[Any, Any], bool]] = {
+    (0,): operator.eq,
+    (-1, 1): operator.ne,
+    (1,): operator.gt,
+    (0, 1): operator.ge,
+    (-1,): operator.lt,
+    (-1, 0): operator.le,
 }
+# Read from the table once: the operators that compare with one value, by name; those that
+# take a list (a value holds when it equals one of its members); those that only tell equal
+# from unequal.
+_OPS = {name: _BY_HOLDS[o.holds] for name, o in OPERATORS.items() if o.takes == "value"}
+_LISTS = frozenset(name for name, o in OPERATORS.items() if o.takes == "list")
+_EQUALITY = frozenset(name for name, o in OPERATORS.items() if not o.orders)
 
 
 def compare(actual: Any, op: str, expected: Any) -> bool | None:
     """One comparison; None when the value is missing or of a type the operator cannot take."""
     if actual is None:
         return None
-    if op == "in":
+    if op in _LISTS:
         if not isinstance(expected, list | tuple):
             return None
         return any(compare(actual, "eq", choice) for choice in expected)
-    if op in ("eq", "ne"):
+    if op in _EQUALITY:
         # bool is an int in Python: keep True from equalling 1 in a condition.
         if isinstance(actual, bool) != isinstance(expected, bool):
-            return op == "ne"
+            return 0 not in OPERATORS[op].holds  # unequal: ne holds, eq does not
         return _OPS[op](actual, expected)
     if isinstance(actual, bool) or isinstance(expected, bool):
         return None
@@ -87,7 +96,7 @@ def comparison(op: str, expected: Any) -> Callable[[Any], bool | None]:
 
     Conditions are compiled once per checklist version and evaluated for every inspection,
     so the operator's dispatch is done here. Results are those of `compare`."""
-    if op == "in":
+    if op in _LISTS:
         if not isinstance(expected, list | tuple):
             return lambda _actual: None
         choices = tuple(expected)
@@ -101,16 +110,16 @@ def comparison(op: str, expected: Any) -> Callable[[Any], bool | None]:
                 else any(compare(actual, "eq", choice) for choice in choices)
             )
         return lambda actual: any(compare(actual, "eq", choice) for choice in choices)
-    if op in ("eq", "ne") and isinstance(expected, bool):
+    if op in _EQUALITY and isinstance(expected, bool):
         # Only a bool can equal a bool here (True is not 1): equality is identity.
-        if op == "eq":
+        if 0 in OPERATORS[op].holds:
             return lambda actual: actual is expected
         return lambda actual: actual is not expected
     fn = _OPS.get(op)
     if fn is None:
         return lambda actual: compare(actual, op, expected)
-    if op in ("eq", "ne"):
-        differ = op == "ne"  # a bool never equals a value that is not a bool
+    if op in _EQUALITY:
+        differ = 0 not in OPERATORS[op].holds  # a bool never equals a value that is not a bool
         return lambda actual: differ if isinstance(actual, bool) else fn(actual, expected)
     if isinstance(expected, bool):
         return lambda _actual: None

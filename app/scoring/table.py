@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
+from app.checklists.answer_types import ANSWER_TYPES
 from app.checklists.model import (
     GENERAL,
     LIMITATION_KEYS,
@@ -70,7 +71,7 @@ class PreparedItem:
     max_severity: int
     full: tuple[int, ...]  # full severities aligned with rated
     full_grade: Grade  # a failure at full severity (of full)
-    judge: Judge | None  # None for yes_no: the engine inlines "true passes"
+    judge: Judge | None  # None when judged "yes" (yes_no): the engine inlines "true passes"
     condition: Condition | None
     register: str | None
     measures: tuple[Measure, ...]
@@ -214,10 +215,11 @@ def _make_judge(
         # A grading that rates nothing is not a barrier for anyone.
         return _grade(rated, severities) if any(severities) else None
 
-    if item.type == "yes_no":
+    judged_by = ANSWER_TYPES[item.type].judged_by
+    if judged_by == "yes":
         return lambda value: None if value is True else full
 
-    if item.type == "choice":
+    if judged_by == "choice":
         graded = {
             c.key: None
             if c.passes
@@ -227,7 +229,7 @@ def _make_judge(
         return lambda value: graded.get(value, full)
 
     requirement = item.requirement
-    if item.type not in ("measurement", "count") or requirement is None:
+    if judged_by != "requirement" or requirement is None:
         return none
 
     low, high = requirement.min, requirement.max
@@ -352,7 +354,7 @@ def _normalised(item: Item, items: dict[str, Item]) -> Item:
     ):
         return item
     target = items.get(c.target)
-    if target is None or target.type != "yes_no" or not target.severity:
+    if target is None or ANSWER_TYPES[target.type].judged_by != "yes" or not target.severity:
         return item
     return replace(item, condition=None, satisfied_by=Condition("item", c.target, "eq", True))
 
@@ -438,9 +440,10 @@ def _build(
         simple_measures = all(
             m.feasible_when is None and item.id not in m.limits for m in item_measures
         )
+        by_yes = ANSWER_TYPES[item.type].judged_by == "yes"  # true passes, false fails in full
         static = (
             {s: Barrier(item.id, item.question, False, s, options, item=item) for s in set(full)}
-            if item.type == "yes_no" and simple_measures
+            if by_yes and simple_measures
             else None
         )
         prepared_items.append(
@@ -453,7 +456,7 @@ def _build(
                 max_severity=max(sev for _, sev in rated),
                 full=full,
                 full_grade=full_grade,
-                judge=None if item.type == "yes_no" else _make_judge(item, rated, keys, full_grade),
+                judge=None if by_yes else _make_judge(item, rated, keys, full_grade),
                 condition=item.condition,
                 register=item.register,
                 measures=item_measures,

@@ -8,14 +8,13 @@ from dataclasses import asdict
 from sqlalchemy import select, text
 
 from app import db_statistics
-from app.assessments import rows
-from app.assessments.services import rescore_changed_facts
 from app.audit import services as audit
 from app.errors import Unprocessable
 from app.extensions import db
 from app.units.facts import BUILDING_FACTS, UNIT_FACTS
 from app.units.importing import BuildingRow, ParseResult, UnitRow, normalise_address, parse_file
 from app.units.models import Building, Unit
+from app.units.signals import register_changed
 
 BUILDING_FIELDS = (
     "external_id", "name", "address", "postal_code", "place", "district", "latitude",
@@ -148,12 +147,11 @@ def import_units(data: bytes, filename: str, districts: list[str], *, dry_run: b
     db.session.flush()
     if moved:
         changed.update(db.session.scalars(select(Unit.id).where(Unit.building_id.in_(moved))))
-    rows.sync_register(sorted(changed))
     if refacted_buildings:
         refacted.update(
             db.session.scalars(select(Unit.id).where(Unit.building_id.in_(refacted_buildings)))
         )
-    rescore_changed_facts(sorted(refacted))  # the verdicts follow changed register facts
+    register_changed.send(units=sorted(changed), facts=sorted(refacted))
     if counts["create"] or counts["buildings_create"]:
         db_statistics.analyze("buildings", "units")  # committed with the import
     audit.record(

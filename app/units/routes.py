@@ -1,9 +1,10 @@
 """Buildings and units: list, create, read, update; and the register import."""
 
-from flask import current_app, request
+from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import or_, select
 
+from app.api import etag
 from app.api.etag import check_if_match, etag_of
 from app.api.smorest import Blueprint, Page
 from app.auth.roles import ADMIN, FACILITY_MANAGER
@@ -15,7 +16,6 @@ from app.units.schemas import (
     ImportArgsSchema,
     ImportFileSchema,
     ImportReportSchema,
-    UnitQuerySchema,
     UnitSchema,
 )
 
@@ -44,59 +44,42 @@ class Buildings(MethodView):
     @buildings.auth_required(*WRITERS)
     @buildings.arguments(BuildingSchema)
     @buildings.response(201, BuildingSchema)
+    @etag.versioned("building")
     def post(self, data):
         """Create a building."""
-        building = services.save_building(data)
-        return building, 201, {"ETag": etag_of("building", building)}
+        return services.save_building(data)
 
 
 @buildings.route("/<int:building_id>")
 class BuildingById(MethodView):
     @buildings.auth_required()
     @buildings.response(200, BuildingSchema)
+    @etag.versioned("building")
     def get(self, building_id):
         """Read a building."""
-        building = services.get_building(building_id)
-        return building, 200, {"ETag": etag_of("building", building)}
+        return services.get_building(building_id)
 
     @buildings.auth_required(*WRITERS)
     @buildings.arguments(BuildingSchema(partial=True))
     @buildings.response(200, BuildingSchema)
-    @buildings.alt_response(412, response="PRECONDITION_FAILED")
+    @etag.versioned("building")
     def patch(self, data, building_id):
         """Update a building; send If-Match with its ETag to refuse stale edits (412)."""
         building = services.get_building(building_id, lock=True)
         check_if_match(etag_of("building", building), lambda: BuildingSchema().dump(building))
-        building = services.save_building(data, building)
-        return building, 200, {"ETag": etag_of("building", building)}
+        return services.save_building(data, building)
 
 
-class ScoredPage(Page):
-    """A page of units; with suitable_for, each carries its class and score for those keys."""
-
-    @property
-    def items(self):
-        keys = [k for k in request.args.get("suitable_for", "").split(",") if k]
-        return services.attach_scores(super().items, keys) if keys else super().items
-
-
+# GET /units, the register listed with its verdicts, is in app/assessments/routes.py.
 @units.route("")
 class Units(MethodView):
-    @units.auth_required()
-    @units.arguments(UnitQuerySchema, location="query")
-    @units.response(200, UnitSchema(many=True))
-    @units.paginate(ScoredPage)
-    def get(self, query):
-        """List units with filters, sorting and pagination."""
-        return services.unit_query(query)
-
     @units.auth_required(*WRITERS)
     @units.arguments(UnitSchema)
     @units.response(201, UnitSchema)
+    @etag.versioned("unit")
     def post(self, data):
         """Create a unit."""
-        unit = services.save_unit(data)
-        return unit, 201, {"ETag": etag_of("unit", unit)}
+        return services.save_unit(data)
 
 
 @units.route("/districts")
@@ -113,21 +96,20 @@ class Districts(MethodView):
 class UnitById(MethodView):
     @units.auth_required()
     @units.response(200, UnitSchema)
+    @etag.versioned("unit")
     def get(self, unit_id):
         """Read a unit."""
-        unit = services.get_unit(unit_id)
-        return unit, 200, {"ETag": etag_of("unit", unit)}
+        return services.get_unit(unit_id)
 
     @units.auth_required(*WRITERS)
     @units.arguments(UnitSchema(partial=True))
     @units.response(200, UnitSchema)
-    @units.alt_response(412, response="PRECONDITION_FAILED")
+    @etag.versioned("unit")
     def patch(self, data, unit_id):
         """Update a unit; send If-Match with its ETag to refuse stale edits (412)."""
         unit = services.get_unit(unit_id, lock=True)
         check_if_match(etag_of("unit", unit), lambda: UnitSchema().dump(unit))
-        unit = services.save_unit(data, unit)
-        return unit, 200, {"ETag": etag_of("unit", unit)}
+        return services.save_unit(data, unit)
 
 
 @units.route("/import")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from app.units.importing.model import normalise_address
+from app.units.importing.records import normalise_address
 from app.units.numbering import InvalidUnitNumber, parse_unit_number
 
 TERM_LENGTH = 40

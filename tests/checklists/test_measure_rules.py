@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.checklists.loader import CatalogueError, build_catalogue, load_catalogue
-from app.checklists.measures import measure_applies
+from app.scoring.measures import measure_applies
 from tests.checklists.checklist_builders import checklist, items, measures, sources, yes_no
 
 SHIPPED = load_catalogue(Path(__file__).resolve().parents[2] / "checklists")

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.checklists.loader import load_catalogue
-from app.checklists.measures import measure_applies
 from app.checklists.model import BUILDING_TYPES, Item
 from app.scoring import Answer, prepare, score
+from app.scoring.measures import measure_applies
 from app.scoring.results import CLASS_RANK
 
 CATALOGUE = load_catalogue(Path(__file__).resolve().parents[2] / "checklists")

@@ -80,7 +80,7 @@ def submitted_inspection(live, unit_key: str, photo_item: str) -> str:
     """An inspection answered in full, with one photo, submitted for review (server side)."""
     from app.auth.models import User
     from app.inspections import services
-    from app.photos.services import photo_items, upload
+    from app.inspections.photos.services import photo_items, upload
     from tests.factories import passing_answers
 
     def make(db):

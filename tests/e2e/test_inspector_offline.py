@@ -106,7 +106,7 @@ def _server_answers(live, inspection_id):
 
 
 def _server_photos(live, inspection_id):
-    from app.photos.models import Photo
+    from app.inspections.photos.models import Photo
 
     def read(db):
         rows = db.session.scalars(

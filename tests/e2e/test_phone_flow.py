@@ -206,7 +206,7 @@ def test_a_whole_version_2_inspection_on_the_phone(phone, live_app):
 
 
 def _server_photos(live, inspection_id):
-    from app.photos.models import Photo
+    from app.inspections.photos.models import Photo
 
     def read(db):
         rows = db.session.scalars(

@@ -20,7 +20,7 @@ def _inspections(live, unit_key):
     """(id, status, what a submit would still refuse) of the unit's open inspections."""
     from app.inspections import services
     from app.inspections.models import Inspection
-    from app.photos.services import photo_items
+    from app.inspections.photos.services import photo_items
 
     def read(db):
         rows = db.session.scalars(

@@ -23,8 +23,8 @@ from app.auth import services as auth
 from app.auth.models import ApiToken
 from app.extensions import db
 from app.inspections.models import Answer
-from app.photos.models import Photo
-from app.photos.services import sweep_orphans
+from app.inspections.photos.models import Photo
+from app.inspections.photos.services import sweep_orphans
 from tests.databases import PG_BASE, on_postgresql, scratch_database
 from tests.factories import jpeg_bytes, make_unit, passing_answers
 from tests.reliability.fixtures import build_app

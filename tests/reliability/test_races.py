@@ -19,8 +19,8 @@ from app.auth.models import ApiToken
 from app.auth.tokens import digest
 from app.extensions import db
 from app.inspections.models import Answer, AnswerChange, Inspection
+from app.inspections.photos.services import photo_items
 from app.inspections.services import missing_items
-from app.photos.services import photo_items
 from tests.databases import on_postgresql, scratch_database
 from tests.factories import jpeg_bytes, make_unit, passing_answers
 from tests.reliability.fixtures import build_app

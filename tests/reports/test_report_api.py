@@ -13,7 +13,7 @@ from app.audit.models import AuditEvent
 from app.extensions import db
 from tests.factories import make_unit, passing_answers, with_values
 from tests.helpers import assert_problem
-from tests.photos.photo_files import encode, jpeg_bytes, quadrants, two_halves
+from tests.inspections.photos.photo_files import encode, jpeg_bytes, quadrants, two_halves
 from tests.reports import pdf_checks
 
 DOOR = "entrance.door_clear_width_mm"
@@ -214,8 +214,8 @@ def test_refusals_are_problem_json(app, approved, inspector, manager, as_role, c
 
 
 def test_a_photo_file_lost_from_storage_is_named_not_a_500(approved, manager):
-    from app.photos.models import Photo
-    from app.photos.services import storage
+    from app.inspections.photos.models import Photo
+    from app.inspections.photos.services import storage
 
     unit, inspection_id = approved
     photo = db.session.scalars(

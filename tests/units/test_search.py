@@ -6,8 +6,8 @@ import io
 import pytest
 from sqlalchemy import event, func, select
 
+from app.assessments import listing
 from app.extensions import db
-from app.units import services
 from app.units.models import AddressTerm
 from app.units.search_terms import parse_query, starting_with, terms_of
 from tests.factories import make_unit
@@ -87,7 +87,7 @@ def test_search_pages_run_on_across_the_ranked_part(as_role, monkeypatch, walk_f
     """Pages are read from two parts (address starts with the word, then the rest); paged
     through in any page size they give the one ranked list, every unit once, whether the
     page walks the address index (many matches) or sorts what the term index finds."""
-    monkeypatch.setattr(services, "WALK_FROM", walk_from)
+    monkeypatch.setattr(listing, "WALK_FROM", walk_from)
     officer = as_role("allocation_officer")
     for address in ("Nedre Storgata 3", "Storgata 9", "Øvre Storgata 1", "Storgata 2"):
         for floor in (1, 2):

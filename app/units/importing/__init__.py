@@ -4,7 +4,8 @@
 No database and no Flask here: the upsert and the endpoint build on these results.
 """
 
-from app.units.importing.model import (
+from app.units.importing.reading import MAX_ROWS, Table, read_table
+from app.units.importing.records import (
     DEFAULT_OWNERSHIP,
     DEFAULT_STATUS,
     BuildingRow,
@@ -16,7 +17,6 @@ from app.units.importing.model import (
     building_key,
     normalise_address,
 )
-from app.units.importing.reading import MAX_ROWS, Table, read_table
 from app.units.importing.rows import parse_rows
 
 

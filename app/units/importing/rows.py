@@ -15,7 +15,8 @@ from typing import Any
 
 from app.units.importing import values
 from app.units.importing.columns import REQUIRED, HeaderMatch, label, match_header
-from app.units.importing.model import (
+from app.units.importing.reading import RawRow, Table
+from app.units.importing.records import (
     DEFAULT_OWNERSHIP,
     DEFAULT_STATUS,
     BuildingKey,
@@ -26,7 +27,6 @@ from app.units.importing.model import (
     building_key,
     normalise_address,
 )
-from app.units.importing.reading import RawRow, Table
 from app.units.numbering import InvalidUnitNumber, UnitNumber, parse_unit_number
 
 MIN_YEAR_BUILT = 1600

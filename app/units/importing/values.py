@@ -11,7 +11,7 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from app.units.importing.model import Ownership, UnitStatus
+from app.units.importing.records import Ownership, UnitStatus
 
 _SPACES = str.maketrans("", "", " \u00a0\u202f\t")
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)

@@ -21,7 +21,7 @@ export function setCsrf(token) {
 }
 
 /** fetch /api/v1 + path; returns {data, response}. Throws ApiError or OfflineError. */
-export async function request(path, { method = "GET", json, body, headers = {} } = {}) {
+export async function request(path, { method = "GET", json, body, headers = {}, cache = "default" } = {}) {
   const sent = { Accept: "application/json, application/problem+json", ...headers };
   if (json !== undefined) {
     sent["Content-Type"] = "application/json";
@@ -30,7 +30,7 @@ export async function request(path, { method = "GET", json, body, headers = {} }
   if (!["GET", "HEAD"].includes(method) && csrfToken) sent["X-CSRF-Token"] = csrfToken;
   let response;
   try {
-    response = await fetch(`/api/v1${path}`, { method, headers: sent, body, credentials: "same-origin" });
+    response = await fetch(`/api/v1${path}`, { method, headers: sent, body, cache, credentials: "same-origin" });
   } catch {
     throw new OfflineError();
   }

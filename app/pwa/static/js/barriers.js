@@ -3,6 +3,7 @@
 // measures cheapest first. The accessibility result carries these fields; where an older
 // result lacks them they come from the checklist item itself.
 
+import { answerType } from "./checklist.js";
 import { h } from "./dom.js";
 import { kr, nb, num } from "./format.js";
 
@@ -26,7 +27,7 @@ export function requirementText(b, item) {
   const unit = b.unit ?? item?.unit ?? "";
   if (req?.min !== null && req?.min !== undefined) return `krav ≥ ${num(req.min)} ${unit}`.trim();
   if (req?.max !== null && req?.max !== undefined) return `krav ≤ ${num(req.max)} ${unit}`.trim();
-  if (item?.type === "yes_no") return "krav: Ja";
+  if (answerType(item).judged_by === "yes") return "krav: Ja";
   return "";
 }
 

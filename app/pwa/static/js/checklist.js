@@ -1,7 +1,37 @@
 // Checklist logic the inspector needs at once, offline: does an answer meet the item's
 // requirement, and does an item apply given the other answers (its condition)?
+//
+// What an answer type's values are and how they are judged, and what each condition operator
+// does, come from the table every checklist definition carries (answer_types, operators: the
+// server's app/checklists/answer_types.py). The phone has no list of its own: it reads the
+// properties of that table, never the names of types or operators.
 
+import { api } from "./api.js";
 import { num } from "./format.js";
+
+const types = {};
+const operators = {};
+
+/** Take the table of answer types and operators a checklist definition carries (the same
+ * for every version the server serves); returns the definition. */
+export function useTable(definition) {
+  Object.assign(types, definition?.answer_types);
+  Object.assign(operators, definition?.operators);
+  return definition;
+}
+
+/** A checklist version's definition from the server, its table taken (useTable). The body is
+ * cached as immutable, yet the table comes with the server: a body without it (cached by an
+ * older app) is fetched again past the browser's cache. */
+export async function fetchDefinition(key, version) {
+  const path = `/checklists/${key}/versions/${version}`;
+  const definition = await api(path);
+  return useTable(definition.answer_types ? definition : await api(path, { cache: "reload" }));
+}
+
+/** The answer type of an item: {value, judged_by, inputmode, input_label, required, ...};
+ * {} while no definition carrying the table has been read. */
+export const answerType = (item) => types[item?.type] || {};
 
 /** {pass: true|false|null, text} for an answer to an item; null pass when nothing to judge. */
 export function judge(item, answer) {
@@ -9,15 +39,16 @@ export function judge(item, answer) {
   if (answer.not_applicable) return { pass: null, text: "Ikke relevant" };
   const value = answer.value;
   if (value === null || value === undefined || value === "") return { pass: null, text: "" };
-  if (item.type === "yes_no") {
+  const judgedBy = answerType(item).judged_by;
+  if (judgedBy === "yes") {
     return value ? { pass: true, text: "Oppfyller kravet" } : { pass: false, text: "Avvik" };
   }
-  if (item.type === "choice") {
+  if (judgedBy === "choice") {
     const choice = (item.choices || []).find((c) => c.key === value);
     if (!choice || choice.passes === null || choice.passes === undefined) return { pass: null, text: "" };
     return choice.passes ? { pass: true, text: "Oppfyller kravet" } : { pass: false, text: "Avvik" };
   }
-  if ((item.type === "measurement" || item.type === "count") && item.requirement) {
+  if (judgedBy === "requirement" && item.requirement) {
     const { min, max, recommended } = item.requirement;
     const unit = item.unit ? ` ${item.unit}` : "";
     if (min !== null && min !== undefined && value < min) {
@@ -55,19 +86,24 @@ export function requirementText(item) {
 // (a referenced item is unanswered: the item applies) or MISSING (a register fact is missing).
 const NA = "not_applicable";
 const MISSING = "missing_fact";
-const OPS = ["eq", "ne", "gt", "ge", "lt", "le", "in"];
 
-function compare(actual, op, expected) {
-  if (op === "in") return Array.isArray(expected) && expected.some((e) => compare(actual, "eq", e) === true);
-  if (op === "eq" || op === "ne") {
+/** Whether operator `spec` holds for one expected value: by the outcome of the comparison
+ * (-1 less, 0 equal, 1 greater) it lists in `holds`; null when it orders and either is no number. */
+function holds(spec, actual, expected) {
+  if (!spec.orders) {
+    // A bool never equals a number (true is not 1).
     const same = typeof actual === "boolean" === (typeof expected === "boolean") && actual === expected;
-    return op === "eq" ? same : !same;
+    return spec.holds.includes(same ? 0 : 1);
   }
   if (typeof actual !== "number" || typeof expected !== "number") return null;
-  if (op === "gt") return actual > expected;
-  if (op === "ge") return actual >= expected;
-  if (op === "lt") return actual < expected;
-  return actual <= expected;
+  return spec.holds.includes(actual < expected ? -1 : actual > expected ? 1 : 0);
+}
+
+function compare(actual, op, expected) {
+  const spec = operators[op];
+  if (!spec) return null;
+  if (spec.takes === "list") return Array.isArray(expected) && expected.some((e) => holds(spec, actual, e) === true);
+  return holds(spec, actual, expected);
 }
 
 function outcome(condition, ctx) {
@@ -80,7 +116,7 @@ function outcome(condition, ctx) {
     const result = outcome(condition.not, ctx);
     return typeof result === "boolean" ? !result : result;
   }
-  const op = OPS.find((o) => o in condition);
+  const op = Object.keys(operators).find((o) => o in condition);
   let value;
   if ("fact" in condition) {
     value = ctx.facts[condition.fact];
@@ -101,13 +137,14 @@ function outcome(condition, ctx) {
   return compare(value, op, condition[op]);
 }
 
-/** {item: X, eq: false} on a rated yes/no X means "satisfied when X passes" (docs/scoring.md). */
+/** {item: X, eq: false} on a rated X judged by yes (yes/no) means "satisfied when X passes"
+ * (docs/scoring.md). */
 function normalised(item, byId) {
   const c = item.condition;
   if (!c || item.satisfied_by || !("item" in c)) return [c, item.satisfied_by];
   const target = byId[c.item];
   const flips = c.eq === false || c.ne === true;
-  if (flips && target && target.type === "yes_no" && Object.keys(target.severity || {}).length) {
+  if (flips && answerType(target).judged_by === "yes" && Object.keys(target.severity || {}).length) {
     return [null, { item: c.item, eq: true }];
   }
   return [c, item.satisfied_by];

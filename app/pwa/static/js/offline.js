@@ -2,15 +2,33 @@
 // inspector's units with their last approved answers, and starting an inspection on the device.
 
 import { ApiError, OfflineError, api, request } from "./api.js";
+import { fetchDefinition, useTable } from "./checklist.js";
 import * as db from "./db.js";
 
 async function ensureChecklist(key, version) {
   const ref = `${key}@${version}`;
-  if (!(await db.get("checklists", ref))) {
-    const definition = await api(`/checklists/${key}/versions/${version}`);
-    await db.put("checklists", { ref, definition });
+  // One stored by an older app lacks the table of answer types and operators: fetch it anew.
+  if (!(await db.get("checklists", ref))?.definition.answer_types) {
+    await db.put("checklists", { ref, definition: await fetchDefinition(key, version) });
   }
   return ref;
+}
+
+/** A downloaded checklist version's definition, its table taken (useTable). One stored by an
+ * older app, without the table, is fetched anew when there is a network; offline it is returned
+ * as it is (the caller asks for the network). */
+export async function storedChecklist(ref) {
+  const record = await db.get("checklists", ref);
+  if (record && !record.definition.answer_types) {
+    const at = ref.lastIndexOf("@");
+    try {
+      await ensureChecklist(ref.slice(0, at), Number(ref.slice(at + 1)));
+      return (await db.get("checklists", ref)).definition;
+    } catch (error) {
+      if (!(error instanceof OfflineError) && !(error instanceof ApiError)) throw error;
+    }
+  }
+  return useTable(record?.definition);
 }
 
 /** Fetch everything an inspection needs offline: itself, its unit and its checklist version. */

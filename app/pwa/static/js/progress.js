@@ -1,7 +1,7 @@
 // Where an inspection stands, item by item, counted the way a submit counts: an item is done
 // when it is answered, not merely carried over, and a barrier that needs a photo has one.
 
-import { isAnswered, itemStates, judge } from "./checklist.js";
+import { answerType, isAnswered, itemStates, judge } from "./checklist.js";
 
 export const REASONS = {
   unanswered: "ikke besvart",
@@ -14,10 +14,11 @@ export function needsPhoto(item, answer) {
   return item.photo === "required_on_barrier" && judge(item, answer).pass === false;
 }
 
-/** "done", "unanswered", "carried_over" or "photo_required"; null for optional (text) items.
+/** "done", "unanswered", "carried_over" or "photo_required"; null for optional items (of a type
+ * a submission does not need answered: free text).
  * `serverMissing` is what the server last said a submit would refuse for this item. */
 export function itemStatus(item, answer, photoCount, serverMissing) {
-  if (item.type === "text") return null;
+  if (!answerType(item).required) return null;
   if (!isAnswered(answer)) return "unanswered";
   if (answer.carried_over) return "carried_over";
   const serverSays = serverMissing === "photo_required" && answer.state === "sent";

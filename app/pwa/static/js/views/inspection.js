@@ -5,6 +5,7 @@
 import * as db from "../db.js";
 import { announce, append, button, clear, fill, h } from "../dom.js";
 import { nb } from "../format.js";
+import { storedChecklist } from "../offline.js";
 import { overview, shown as asked } from "../progress.js";
 import { deletePhoto, events, requestSync, setCaption } from "../sync.js";
 import { answerSyncText, renderItem, stateText } from "./item.js";
@@ -21,7 +22,13 @@ export async function render(main, [id, sectionParam], { navigate }) {
       h("p", {}, "Gå til ", h("a", { href: "#/befaringer", text: "Mine befaringer" }), " og last den ned først."));
     return;
   }
-  const { definition } = await db.get("checklists", record.ref);
+  const definition = await storedChecklist(record.ref);
+  if (!definition?.answer_types) {
+    // Stored by an older version of the app, and no network to bring it up to date.
+    main.append(h("h1", { text: "Sjekklisten må lastes ned på nytt" }),
+      h("p", { text: "Sjekklisten på enheten er fra en eldre versjon av appen. Åpne befaringen igjen når du er på nett." }));
+    return;
+  }
   const sections = definition.sections;
   const index = Math.min(Number(sectionParam || 0), sections.length - 1);
   const section = sections[index];

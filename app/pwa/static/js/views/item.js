@@ -2,7 +2,7 @@
 // relevant, or a measurement with its unit as a suffix), the verdict against the requirement,
 // and on demand ("Mer") the help, a note and the photos. Saves as the inspector types.
 
-import { judge, requirementText } from "../checklist.js";
+import { answerType, judge, requirementText } from "../checklist.js";
 import { h } from "../dom.js";
 import { nb, num, parseMeasurement, typed } from "../format.js";
 import { photoPanel } from "./photos.js";
@@ -14,8 +14,9 @@ export function valueText(item, answer) {
   if (answer.not_applicable) return "Ikke relevant";
   const v = answer.value;
   if (v === null || v === undefined || v === "") return "ikke besvart";
-  if (item?.type === "yes_no") return v ? "Ja" : "Nei";
-  if (item?.type === "choice") return nb(item.choices.find((c) => c.key === v)?.label) || String(v);
+  const kind = answerType(item);
+  if (kind.value === "boolean") return v ? "Ja" : "Nei";
+  if (kind.value === "choice") return nb(item.choices.find((c) => c.key === v)?.label) || String(v);
   if (typeof v === "number") return `${num(v)}${item?.unit ? ` ${item.unit}` : ""}`;
   return String(v);
 }
@@ -57,13 +58,15 @@ function parseCount(text, belowZero) {
 }
 
 function numberRow(item, answer, ctx, naAllowed) {
+  const kind = answerType(item);
+  const whole = kind.value === "integer";
   const belowZero = Boolean(item.bounds && item.bounds[0] < 0);
   const error = h("p", { class: "field-error", id: `err-${item.id}` });
   const input = h("input", {
     type: "text",
     id: `q-${item.id}`,
     // A floor below street level is negative: phones' number pads have no minus sign.
-    inputmode: item.type !== "count" ? "decimal" : belowZero ? "text" : "numeric",
+    inputmode: kind.inputmode === "numeric" && belowZero ? "text" : kind.inputmode,
     autocomplete: "off",
     enterkeyhint: "next",
     value: answer && !answer.not_applicable ? typed(answer.value) : "",
@@ -73,7 +76,7 @@ function numberRow(item, answer, ctx, naAllowed) {
   const parse = () => {
     const text = input.value.trim();
     if (!text) return { empty: true };
-    const result = item.type === "count" ? parseCount(text, belowZero) : parseMeasurement(text, item.unit);
+    const result = whole ? parseCount(text, belowZero) : parseMeasurement(text, item.unit);
     if (result.error) return result;
     const [low, high] = item.bounds || [null, null];
     if ((low !== null && result.value < low) || (high !== null && result.value > high)) {
@@ -105,7 +108,7 @@ function numberRow(item, answer, ctx, naAllowed) {
     if (event.key === "Enter") commit(false);
   });
   const unitLabel = item.unit ? ` (${item.unit})` : "";
-  const label = h("label", { class: "visually-hidden", for: input.id, text: item.type === "count" ? "Antall" : `Målt verdi${unitLabel}` });
+  const label = h("label", { class: "visually-hidden", for: input.id, text: `${kind.input_label}${unitLabel}` });
   const box = h("span", { class: "measure" }, input, item.unit ? h("span", { class: "suffix", "aria-hidden": "true", text: item.unit }) : null);
   const na = naAllowed
     ? h("label", { class: "choice na" },
@@ -144,16 +147,18 @@ export function renderItem(item, ctx) {
   const na = item.not_applicable_allowed ? [["__na", "Ikke relevant"]] : [];
   let control;
   let after = null;
-  if (item.type === "yes_no") {
+  // The control follows what the type's values are (the table the checklist carries).
+  const kind = answerType(item);
+  if (kind.value === "boolean") {
     control = [choiceGroup(item, [[true, "Ja"], [false, "Nei"], ...na], answer, ctx)];
-  } else if (item.type === "choice") {
+  } else if (kind.value === "choice") {
     control = [choiceGroup(item, [...item.choices.map((c) => [c.key, nb(c.label)]), ...na], answer, ctx)];
-  } else if (item.type === "measurement" || item.type === "count") {
+  } else if (kind.value === "number" || kind.value === "integer") {
     ({ parts: control, after } = numberRow(item, answer, ctx, na.length > 0));
   } else {
     const area = h("textarea", { id: `q-${item.id}`, rows: "2", disabled: !ctx.draft, value: answer?.value || "",
       onchange: () => ctx.save(item, { value: area.value }) });
-    control = [h("label", { class: "visually-hidden", for: area.id, text: "Svar" }), area];
+    control = [h("label", { class: "visually-hidden", for: area.id, text: kind.input_label || "Svar" }), area];
   }
   if (ctx.stateOf?.(item.id) === "missing_fact") {
     control = [h("p", { class: "alert alert-info",

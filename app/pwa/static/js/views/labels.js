@@ -2,6 +2,7 @@
 // page load, and name every key in Norwegian (the general score is "Alle beboere").
 
 import { api } from "../api.js";
+import { fetchDefinition } from "../checklist.js";
 import { GENERAL_LABEL, nb } from "../format.js";
 
 let cached = null;
@@ -31,7 +32,7 @@ export async function districts() {
 export async function checklistItems(key, version) {
   const ref = `${key}@${version}`;
   if (!definitions.has(ref)) {
-    const definition = await api(`/checklists/${key}/versions/${version}`);
+    const definition = await fetchDefinition(key, version);
     const items = new Map();
     for (const section of definition.sections) for (const item of section.items) items.set(item.id, { ...item, sectionTitle: section.title });
     definitions.set(ref, { definition, items });

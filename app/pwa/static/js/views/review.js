@@ -4,7 +4,7 @@
 // inspector with the returned inspection.
 
 import { api, list } from "../api.js";
-import { judge, requirementText } from "../checklist.js";
+import { fetchDefinition, judge, requirementText } from "../checklist.js";
 import { announce, append, errorBox, field, h, tableBox } from "../dom.js";
 import { INSPECTION_STATUS, dateTime, nb, num } from "../format.js";
 import { choice, keepState, pager, whole } from "../listing.js";
@@ -47,7 +47,7 @@ function photoList(photos, label) {
 
 export async function renderDetail(main, [id], { navigate }) {
   const [inspection, changes] = await Promise.all([api(`/inspections/${id}`), api(`/inspections/${id}/changes`)]);
-  const definition = await api(`/checklists/${inspection.checklist_key}/versions/${inspection.checklist_version}`);
+  const definition = await fetchDefinition(inspection.checklist_key, inspection.checklist_version);
   const answers = Object.fromEntries(inspection.answers.map((a) => [a.item_id, a]));
   const photos = {};
   for (const p of inspection.photos || []) (photos[p.item_id || ""] ||= []).push(p);

@@ -6,6 +6,7 @@ import { api } from "../api.js";
 import { errorBox, field, h, tableBox } from "../dom.js";
 import { dateTime, nb, num } from "../format.js";
 import { requirementText, sourceText } from "../barriers.js";
+import { fetchDefinition } from "../checklist.js";
 import { needNames } from "./labels.js";
 
 export async function render(main) {
@@ -27,7 +28,7 @@ export async function render(main) {
           event.preventDefault();
           try {
             const [x, y] = [versions[Number(a.value)], versions[Number(b.value)]];
-            const [left, right, names] = await Promise.all([api(x.url.replace("/api/v1", "")), api(y.url.replace("/api/v1", "")), needNames()]);
+            const [left, right, names] = await Promise.all([fetchDefinition(x.key, x.version), fetchDefinition(y.key, y.version), needNames()]);
             out.replaceChildren(differences(label(x), left, label(y), right, names));
           } catch (error) {
             out.replaceChildren(errorBox(error));

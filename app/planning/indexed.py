@@ -19,7 +19,7 @@ from operator import attrgetter
 from typing import Any
 
 from app.checklists.model import Measure
-from app.planning.model import UnitCandidate
+from app.planning.records import UnitCandidate
 
 Weights = Mapping[str, float] | Mapping[tuple[str, str], float]
 # A bundle's pairs in one unit: unit, need mask, and the bits and weights of those that weigh
@@ -100,7 +100,7 @@ class Combo:
         self.umask, self.head = umask, head
 
 
-class Problem:
+class IndexedCandidates:
     """The candidates flattened to integer-indexed lists (the greedy loop's working set)."""
 
     __slots__ = (
@@ -169,15 +169,15 @@ class Problem:
         return v
 
 
-def build_problem(
+def index_candidates(
     candidates: Iterable[UnitCandidate],
     weights: Weights,
     catalogue: Mapping[str, Measure],
     districts: Collection[str] | None,
     unit_ids: Collection[object] | None,
-) -> Problem:
+) -> IndexedCandidates:
     """Flatten the candidates that pass the filters; weights are looked up once per need."""
-    pr = Problem(list(catalogue.values()))
+    pr = IndexedCandidates(list(catalogue.values()))
     index = {m.id: j for j, m in enumerate(pr.measures)}
     units, unit_first, overlap = pr.units, pr.unit_first, pr.unit_overlap
     act_needs, act_combo, act_bkeys = pr.act_needs, pr.act_combo, pr.act_bkeys
@@ -324,7 +324,7 @@ def bits_of(mask: int) -> list[int]:
     return bits
 
 
-def _add_bundles(pr: Problem) -> None:
+def _add_bundles(pr: IndexedCandidates) -> None:
     """Add one bundle action per building key shared by several unit actions.
 
     Alone, each unit's action carries the whole cost of a building measure, so a lift that

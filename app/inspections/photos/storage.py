@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, BinaryIO, Protocol
 from app.errors import NotFound, ServiceUnavailable
 
 if TYPE_CHECKING:
-    from app.photos.processing import ProcessedPhoto
+    from app.inspections.photos.processing import ProcessedPhoto
 
 # Keys are made here from a UUID, never taken from a client, and checked again on every access.
 _KEY = re.compile(r"[0-9a-f]{32}-[a-z0-9]{1,16}\.[a-z0-9]{2,5}")

@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from app.photos import services
+from app.inspections.photos import services
 
 
 @click.group("photos", help="Bilder.")

@@ -8,9 +8,9 @@ import io
 import pytest
 from PIL import Image, ImageOps
 
-from app.photos.processing import ProcessedPhoto, process_photo
-from app.photos.sniff import HEIC, JPEG, PNG, WEBP
-from tests.photos.photo_files import (
+from app.inspections.photos.processing import ProcessedPhoto, process_photo
+from app.inspections.photos.sniff import HEIC, JPEG, PNG, WEBP
+from tests.inspections.photos.photo_files import (
     BLUE,
     GPS_LATITUDE,
     GREEN,

@@ -19,9 +19,9 @@ from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
 from app.inspections import services as inspections
 from app.inspections.models import Inspection
-from app.photos.models import Photo
-from app.photos.processing import process_photo
-from app.photos.storage import FilesystemStorage, PhotoStorage, store_photo, sweep
+from app.inspections.photos.models import Photo
+from app.inspections.photos.processing import process_photo
+from app.inspections.photos.storage import FilesystemStorage, PhotoStorage, store_photo, sweep
 
 
 def storage() -> PhotoStorage:

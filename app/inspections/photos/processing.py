@@ -19,8 +19,8 @@ import pillow_heif
 from PIL import Image, ImageFile
 
 from app.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
-from app.photos.colour import to_srgb
-from app.photos.sniff import HEIC, HEIF, JPEG, PNG, SNIFF_BYTES, WEBP, sniff
+from app.inspections.photos.colour import to_srgb
+from app.inspections.photos.sniff import HEIC, HEIF, JPEG, PNG, SNIFF_BYTES, WEBP, sniff
 
 pillow_heif.register_heif_opener()
 

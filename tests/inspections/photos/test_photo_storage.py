@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from app.errors import NotFound
-from app.photos import storage as storage_module
-from app.photos.processing import process_photo
-from app.photos.storage import (
+from app.inspections.photos import storage as storage_module
+from app.inspections.photos.processing import process_photo
+from app.inspections.photos.storage import (
     FilesystemStorage,
     StorageFull,
     delete_photo_files,
@@ -23,7 +23,7 @@ from app.photos.storage import (
     sweep,
     validate_key,
 )
-from tests.photos.photo_files import jpeg_bytes, quadrants
+from tests.inspections.photos.photo_files import jpeg_bytes, quadrants
 
 PHOTO_ID = uuid.UUID("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
 KEY = make_key(PHOTO_ID, "display", "jpg")

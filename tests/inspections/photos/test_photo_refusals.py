@@ -8,14 +8,14 @@ import pytest
 from PIL import Image, ImageFile
 
 from app.errors import DomainError, PayloadTooLarge, Unprocessable, UnsupportedMediaType
-from app.photos.processing import (
+from app.inspections.photos.processing import (
     MSG_CORRUPT,
     MSG_EMPTY,
     MSG_UNSUPPORTED,
     process_photo,
     read_limited,
 )
-from tests.photos.photo_files import (
+from tests.inspections.photos.photo_files import (
     camera_exif,
     encode,
     ftyp,

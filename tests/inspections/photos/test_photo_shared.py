@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.photos.models import Photo
+from app.inspections.photos.models import Photo
 from tests.factories import jpeg_bytes, make_unit, passing_answers, upload_photo, with_values
 from tests.helpers import assert_problem
 

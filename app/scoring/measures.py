@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.checklists.model import Item, Measure
+from app.scoring.table import measure_feasible, measure_reaches
 
 
 def measure_applies(
@@ -26,8 +27,6 @@ def measure_applies(
 ) -> bool:
     """True when `measure` removes the barrier `item` answered `value` in a unit with `facts`
     (and the planner's per-unit feasibility overrides, measure id -> bool)."""
-    from app.scoring.table import measure_feasible, measure_reaches
-
     return (
         item.id in measure.removes
         and measure_reaches(measure, item, value)

@@ -3,10 +3,11 @@
 from flask import g, send_file
 from flask.views import MethodView
 
+from app.api import etag
 from app.api.smorest import Blueprint
 from app.auth.roles import ADMIN, INSPECTOR
-from app.photos import services
-from app.photos.schemas import PhotoCaptionSchema, PhotoSchema, PhotoUploadSchema
+from app.inspections.photos import services
+from app.inspections.photos.schemas import PhotoCaptionSchema, PhotoSchema, PhotoUploadSchema
 
 blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Bilder")
 
@@ -42,14 +43,17 @@ class Photos(MethodView):
         return services.photo_to_dict(photo), 201 if created else 200
 
 
+# Photos of people's homes: no copy left in the browser's cache after sign-out (the service
+# worker caches only the app shell; thumbnails are small to fetch again).
+NOT_STORED = "private, no-store"
+
+
 def _serve(photo, key):
-    etag = f"{photo.sha256[:32]}-{'t' if key == photo.thumbnail_key else 'd'}"
+    """The file, or 304 before it is opened when the client has it (its ETag from the
+    content hash)."""
+    etag.tag(f'"{photo.sha256[:32]}-{"t" if key == photo.thumbnail_key else "d"}"')
     stream = services.storage().open(key)
-    response = send_file(stream, mimetype="image/jpeg", etag=etag, conditional=True)
-    # Photos of people's homes: no copy left in the browser's cache after sign-out (the
-    # service worker caches only the app shell; thumbnails are small to fetch again).
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_file(stream, mimetype="image/jpeg", etag=False, conditional=True)
 
 
 @blp.route("/photos/<uuid:photo_id>")
@@ -57,6 +61,7 @@ class PhotoById(MethodView):
     @blp.auth_required()
     @blp.response(200, content_type="image/jpeg")
     @_jpeg("The display image")
+    @etag.conditional(cache_control=NOT_STORED)
     def get(self, photo_id):
         """The display image (long side at most 2048 px, no metadata)."""
         photo = services.get_photo(g.user, photo_id)
@@ -81,6 +86,7 @@ class Thumbnail(MethodView):
     @blp.auth_required()
     @blp.response(200, content_type="image/jpeg")
     @_jpeg("The thumbnail")
+    @etag.conditional(cache_control=NOT_STORED)
     def get(self, photo_id):
         """The thumbnail (at most 400 px)."""
         photo = services.get_photo(g.user, photo_id)

@@ -9,10 +9,10 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.photos.models import Photo
+from app.inspections.photos.models import Photo
 from tests.factories import make_unit, upload_photo
 from tests.helpers import assert_problem
-from tests.photos.photo_files import (
+from tests.inspections.photos.photo_files import (
     camera_exif,
     heic_bytes,
     jpeg_bytes,
@@ -154,7 +154,7 @@ def test_photos_are_for_signed_in_users_who_may_see_the_inspection(
 
 
 def test_sweep_removes_orphans_only(app, inspector, inspection):
-    from app.photos import services
+    from app.inspections.photos import services
 
     upload_photo(inspector, inspection, ITEM, phone_photo())
     orphan = Path(app.config["PHOTO_STORAGE_PATH"]) / "ff" / "ff" / f"{'f' * 32}-display.jpg"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.photos.sniff import HEIC, HEIF, JPEG, PNG, WEBP, sniff
-from tests.photos.photo_files import ftyp
+from app.inspections.photos.sniff import HEIC, HEIF, JPEG, PNG, WEBP, sniff
+from tests.inspections.photos.photo_files import ftyp
 
 
 @pytest.mark.parametrize(
