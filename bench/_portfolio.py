@@ -26,11 +26,11 @@ from sqlalchemy import func, select
 from app.assessments.models import UnitAssessment, UnitBarrier
 from app.assessments.rebuild import rebuild_all, refresh_plan_inputs, vacuum_scores
 from app.checklists import services as checklists
-from app.checklists.model import Checklist, Item
+from app.checklists.definitions import Checklist, Item
 from app.demo.inspections import TYPICAL_BARRIERS, passing_value
 from app.extensions import db
 from app.inspections.models import Inspection
-from app.scoring import Answer
+from app.scoring import ItemAnswer
 from app.scoring.inputs import inputs_of
 from app.units.facts import facts_from
 
@@ -96,7 +96,7 @@ def passing(item: Item, rng: random.Random):
     return passing_value(item)
 
 
-def _draw(item: Item, rng: random.Random, risk: float, typical: dict) -> Answer | None:
+def _draw(item: Item, rng: random.Random, risk: float, typical: dict) -> ItemAnswer | None:
     """One item's answer: unanswered, n/a, a barrier with odds by age and district, or a pass.
     `typical`: the checklist version's typical barriers (app/demo/inspections.py), with their
     odds in old and new buildings and their usual failing values."""
@@ -104,7 +104,7 @@ def _draw(item: Item, rng: random.Random, risk: float, typical: dict) -> Answer 
     if draw < UNANSWERED:
         return None
     if item.not_applicable_allowed and rng.random() < NOT_APPLICABLE:
-        return Answer(None, True)
+        return ItemAnswer(None, True)
     if item.id in typical:
         p_old, p_new, _ = typical[item.id]
         odds = p_new + (p_old - p_new) * risk
@@ -112,7 +112,7 @@ def _draw(item: Item, rng: random.Random, risk: float, typical: dict) -> Answer 
         odds = 0.005 + 0.06 * risk
     else:
         odds = 0.0
-    return Answer(_failing(item, rng, typical) if rng.random() < odds else passing(item, rng))
+    return ItemAnswer(_failing(item, rng, typical) if rng.random() < odds else passing(item, rng))
 
 
 class Generator:
@@ -124,7 +124,7 @@ class Generator:
         self.seed = seed
         self._building: tuple[int, dict] | None = None
 
-    def _shared(self, building: dict) -> dict[str, Answer]:
+    def _shared(self, building: dict) -> dict[str, ItemAnswer]:
         if self._building and self._building[0] == building["id"]:
             return self._building[1]
         rng = random.Random(self.seed * 1_000_003 + building["id"])
@@ -135,12 +135,12 @@ class Generator:
                 answer = _draw(item, rng, min(risk, 1.2), self.typical)
                 if answer is not None:
                     shared[item.id] = answer
-        if (shared.get("entrance.steps_count") or Answer(0)).value:
-            shared["access.step_free_route"] = Answer(False)
+        if (shared.get("entrance.steps_count") or ItemAnswer(0)).value:
+            shared["access.step_free_route"] = ItemAnswer(False)
         self._building = (building["id"], shared)
         return shared
 
-    def answers(self, unit: dict, building: dict) -> dict[str, Answer]:
+    def answers(self, unit: dict, building: dict) -> dict[str, ItemAnswer]:
         """The unit's own answers: the building's shared ones plus its own draws."""
         rng = random.Random(self.seed * 7_919 + unit["id"])
         risk = age_risk(building["year_built"]) * REGION.get(building["district"], 1.0)
@@ -151,9 +151,9 @@ class Generator:
             answer = _draw(item, rng, min(risk, 1.2), self.typical)
             if answer is not None:
                 answers[item.id] = answer
-        steps = (answers.get("entrance.steps_count") or Answer(0)).value
-        answers["stairs.stairs_on_route"] = Answer((unit["floor"] or 1) > 1 or bool(steps))
-        answers["stairs.internal_stairs_present"] = Answer(rng.random() < 0.04)
+        steps = (answers.get("entrance.steps_count") or ItemAnswer(0)).value
+        answers["stairs.stairs_on_route"] = ItemAnswer((unit["floor"] or 1) > 1 or bool(steps))
+        answers["stairs.internal_stairs_present"] = ItemAnswer(rng.random() < 0.04)
         return answers
 
 

@@ -49,8 +49,7 @@ from app.assessments.rebuild import rebuild_all, vacuum_scores
 from app.checklists import services as checklists
 from app.extensions import db
 from app.inspections.models import Answer, AnswerChange, Inspection
-from app.scoring import Answer as ScoringAnswer
-from app.scoring import prepare, score
+from app.scoring import ItemAnswer, prepare, score
 from app.scoring.inputs import answers_from
 from app.units.models import Building, Unit
 
@@ -74,7 +73,7 @@ def full_batch(checklist, rng: random.Random, at: str) -> list[dict]:
     answers = Generator(checklist).answers({"id": n, "floor": rng.randint(1, 4)}, building)
     batch = []
     for item in checklist.items.values():
-        answer = answers.get(item.id) or ScoringAnswer(passing(item, rng))
+        answer = answers.get(item.id) or ItemAnswer(passing(item, rng))
         entry = {"item_id": item.id, "answered_at": at, "note": None}
         if answer.not_applicable:
             entry["not_applicable"] = True

@@ -31,7 +31,7 @@ from app.demo.inspections import TYPICAL_BARRIERS, passing_value  # noqa: E402
 from app.inspections.photos.processing import process_photo  # noqa: E402
 from app.reports import content  # noqa: E402
 from app.reports.render import render_pdf  # noqa: E402
-from app.scoring import Answer, prepare, result_to_dict, score  # noqa: E402
+from app.scoring import ItemAnswer, prepare, result_to_dict, score  # noqa: E402
 from bench.photo_ingest import photo_like  # noqa: E402
 
 PHOTOS = 20
@@ -45,7 +45,7 @@ def inputs(photos: int) -> tuple[dict, dict[str, bytes]]:
     values = {i.id: passing_value(i) for i in checklist.items.values() if i.type != "text"}
     typical = TYPICAL_BARRIERS[checklist.version]
     values.update({item_id: failing[0] for item_id, (_, _, failing) in typical.items()})
-    answers = {k: Answer(v) for k, v in values.items() if v is not None}
+    answers = {k: ItemAnswer(v) for k, v in values.items() if v is not None}
     prepared = prepare(checklist, catalogue.profiles, catalogue.measures, catalogue.limitations)
     result = result_to_dict(score(prepared, answers, {"floor": 2, "has_lift": False}))
     items = [b["item_id"] for b in result["general"]["barriers"]]

@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.checklists.definitions import Checklist, Item
 from app.checklists.loader import load_catalogue
-from app.checklists.model import Checklist, Item
-from app.scoring import Answer, prepare, score
+from app.scoring import ItemAnswer, prepare, score
 from bench.naive_scoring import reference
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,15 +57,15 @@ def _value(it: Item, rng: random.Random, passing: bool):
 
 def inspection(checklist: Checklist, rng: random.Random, unanswered: float = 0.03):
     """A seeded mix: about 80 % pass, 12 % barrier, n/a where allowed, a few unanswered."""
-    answers: dict[str, Answer] = {}
+    answers: dict[str, ItemAnswer] = {}
     for it in checklist.items.values():
         draw = rng.random()
         if draw < unanswered or (it.register and draw < 0.5):
             continue  # register items mostly come from the unit facts
         if it.not_applicable_allowed and draw < unanswered + 0.05:
-            answers[it.id] = Answer(None, True)
+            answers[it.id] = ItemAnswer(None, True)
         else:
-            answers[it.id] = Answer(_value(it, rng, passing=draw < 0.88))
+            answers[it.id] = ItemAnswer(_value(it, rng, passing=draw < 0.88))
     facts = {
         "floor": rng.choice([0, 0, 1, 1, 2, 3, 4, 7]),
         "has_lift": rng.random() < 0.4,

@@ -6,7 +6,7 @@ import re
 import uuid
 
 from app.checklists import services as checklists
-from app.checklists.model import Checklist
+from app.checklists.definitions import Checklist
 from app.demo.inspections import passing_value
 from app.extensions import db
 from app.timeutil import utcnow

@@ -58,8 +58,8 @@ PURE = (
     "app.checklists.loader",
     "app.checklists.mapping",
     "app.checklists.measurefile",
-    "app.checklists.model",
-    "app.checklists.problems",
+    "app.checklists.definitions",
+    "app.checklists.findings",
     "app.checklists.validation",
     "app.checklists.yamlsrc",
     "app.scoring",  # all of it but its routes and schemas
@@ -177,4 +177,4 @@ def test_the_checks_find_a_wrong_import():
     assert impure("app.scoring.engine", [(3, "flask")])
     assert impure("app.scoring.engine", [(3, "sqlalchemy.orm")])
     assert impure("app.scoring.engine", [(3, "app.extensions")])
-    assert not impure("app.scoring.engine", [(3, "app.errors"), (4, "app.checklists.model")])
+    assert not impure("app.scoring.engine", [(3, "app.errors"), (4, "app.checklists.definitions")])

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.checklists.model import LIMITATION_KEYS
+from app.checklists.definitions import LIMITATION_KEYS
 from app.extensions import db
 from app.scoring.results import CLASS_ORDER, CLASS_RANK
 from app.timeutil import UTCDateTime, utcnow

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.assessments import derived
 from app.assessments.models import CLASS_ORDER, UnitAssessment
 from app.checklists import services as checklists
-from app.checklists.model import Catalogue
+from app.checklists.definitions import Catalogue
 from app.extensions import db
 from app.inspections.models import Inspection
 from app.planning import unit_candidate, upgrade_options

@@ -11,7 +11,7 @@ from collections.abc import Collection
 from typing import Any, get_args
 
 from app.checklists.answer_types import ANSWER_TYPES, OPERATORS, TYPE_FIELDS
-from app.checklists.model import (
+from app.checklists.definitions import (
     BUILDING_TYPES,
     FACTS,
     GENERAL,
@@ -26,7 +26,7 @@ from app.checklists.model import (
     Severity,
     Text,
 )
-from app.checklists.problems import Collector
+from app.checklists.findings import Collector
 from app.checklists.yamlsrc import Reader, is_number, line_of
 
 PHOTO_POLICIES: tuple[str, ...] = get_args(PhotoPolicy)
@@ -320,7 +320,7 @@ def parse_item(
     }
     if not r.ok:
         return None, lines
-    before = len(c.problems)
+    before = len(c.findings)
     item_id = r.str("id")
     if item_id is not None and not ITEM_ID.match(item_id):
         r.problem("id", f"id «{item_id}» må ha formen seksjon.navn med små bokstaver")
@@ -378,7 +378,7 @@ def parse_item(
     )
     if answer_type is not None:
         _check_type_rules(r, item)
-    return (item if len(c.problems) == before else None), lines
+    return (item if len(c.findings) == before else None), lines
 
 
 def _check_type_rules(r: Reader, item: Item) -> None:

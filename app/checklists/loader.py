@@ -15,14 +15,7 @@ from typing import Any, get_args
 
 import yaml
 
-from app.checklists.items import parse_item
-from app.checklists.mapping import MAPPING_FILE, parse_mapping
-from app.checklists.measurefile import (
-    check_measure_scopes,
-    check_severe_items_have_measures,
-    parse_measures_data,
-)
-from app.checklists.model import (
+from app.checklists.definitions import (
     LIMITATION_KEYS,
     Catalogue,
     Checklist,
@@ -35,7 +28,14 @@ from app.checklists.model import (
     Section,
     SectionLocation,
 )
-from app.checklists.problems import CatalogueError, Collector, Problem
+from app.checklists.findings import CatalogueError, Collector, Finding
+from app.checklists.items import parse_item
+from app.checklists.mapping import MAPPING_FILE, parse_mapping
+from app.checklists.measurefile import (
+    check_measure_scopes,
+    check_severe_items_have_measures,
+    parse_measures_data,
+)
 from app.checklists.validation import (
     check_blocking_items_have_measures,
     check_conditions,
@@ -46,7 +46,7 @@ from app.checklists.yamlsrc import SAFE_LOADER, Reader, is_number, line_of, pars
 
 __all__ = [
     "CatalogueError",
-    "Problem",
+    "Finding",
     "build_catalogue",
     "content_hash",
     "load_catalogue",
@@ -133,11 +133,11 @@ def _checklist(
             sections.append(Section(section_id, section_title, tuple(items), location))  # type: ignore[arg-type]
     parsed = {item.id: item for section in sections for item in section.items}
     check_conditions(c, parsed, lines, known=seen_items.keys())
-    if c.problems or key is None or version is None or title is None:
+    if c.findings or key is None or version is None or title is None:
         return None, lines  # scoreability would only repeat the problems above
     checklist = Checklist(key=key, version=version, title=title, sections=tuple(sections))
     check_scoreable(c, checklist, limitations)
-    return (None if c.problems else checklist), lines
+    return (None if c.findings else checklist), lines
 
 
 def parse_checklist(text: str, filename: str, limitations: Iterable[Limitation]) -> Checklist:
@@ -205,7 +205,7 @@ def _profiles(c: Collector, text: str, limitation_keys: Collection[str]) -> Prof
                 c.add(wline, key, f"vekten for «{limitation}» må ligge over 0 og høyst 1")
         if not _duplicate(c, seen, key, pr.line("key")) and key and label:
             profiles.append(Profile(key=key, label=label, weights=dict(weights)))
-    if c.problems or version is None or coverage is None:
+    if c.findings or version is None or coverage is None:
         return None
     return ProfileSet(
         version,
@@ -249,7 +249,7 @@ def build_catalogue(sources: Mapping[str, str], publishing: bool = True) -> Cata
     checked when each was published, and an older measures version is still loadable beside a
     newer checklist.
     """
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     collectors: list[Collector] = []
 
     def collector(name: str) -> Collector:
@@ -258,18 +258,18 @@ def build_catalogue(sources: Mapping[str, str], publishing: bool = True) -> Cata
 
     for name in (LIMITATIONS_FILE, PROFILES_FILE, MEASURES_FILE):
         if name not in sources:
-            problems.append(Problem(name, None, None, "filen mangler"))
+            problems.append(Finding(name, None, None, "filen mangler"))
     nested = sorted(name for name in sources if name.endswith(".yaml") and "/" in name)
     mapping_names = [name for name in nested if MAPPING_FILE.match(name)]
     checklist_names = [name for name in nested if name not in mapping_names]
     if not checklist_names:
-        problems.append(Problem("<key>/v<n>.yaml", None, None, "ingen sjekkliste funnet"))
+        problems.append(Finding("<key>/v<n>.yaml", None, None, "ingen sjekkliste funnet"))
     if problems:
         raise CatalogueError(problems)
     lc = collector(LIMITATIONS_FILE)
     limitations = _limitations(lc, sources[LIMITATIONS_FILE])
-    if lc.problems:
-        raise CatalogueError(lc.problems)
+    if lc.findings:
+        raise CatalogueError(lc.findings)
     checklists: dict[tuple[str, int], Checklist] = {}
     all_lines: dict[tuple[str, int], dict[str, dict[str, int | None]]] = {}
     known: set[str] = set()  # every item id seen, also in files that failed
@@ -308,7 +308,7 @@ def build_catalogue(sources: Mapping[str, str], publishing: bool = True) -> Cata
         parsed = parse_mapping(collector(name), sources[name], name, checklists)
         if parsed is not None:
             mappings[parsed[0]] = parsed[1]
-    problems = [problem for c in collectors for problem in c.problems]
+    problems = [problem for c in collectors for problem in c.findings]
     if problems or profiles is None or measures is None:
         raise CatalogueError(problems)
     return Catalogue(
@@ -342,7 +342,7 @@ def content_hash(text: str) -> str:
     try:
         data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
-        raise CatalogueError([Problem("<tekst>", None, None, f"ugyldig YAML: {exc}")]) from exc
+        raise CatalogueError([Finding("<tekst>", None, None, f"ugyldig YAML: {exc}")]) from exc
     canonical = json.dumps(
         data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     )

@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from app.checklists.model import Checklist, Item
-from app.checklists.problems import Collector
+from app.checklists.definitions import Checklist, Item
+from app.checklists.findings import Collector
 from app.checklists.yamlsrc import Reader, line_of, parse_yaml
 
 MAPPING_FILE = re.compile(r"^([a-z][a-z0-9-]*)/map-v([1-9][0-9]*)-v([1-9][0-9]*)\.yaml$")
@@ -91,6 +91,6 @@ def parse_mapping(
             else:
                 targets[new_id] = old_id
         result[old_id] = tuple(new_ids)
-    if c.problems:
+    if c.findings:
         return None
     return expected, result

@@ -14,8 +14,7 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any, get_args
 
 from app.checklists.answer_types import ANSWER_TYPES
-from app.checklists.items import parse_condition
-from app.checklists.model import (
+from app.checklists.definitions import (
     Checklist,
     Condition,
     Cost,
@@ -24,7 +23,8 @@ from app.checklists.model import (
     MeasureCatalogue,
     MeasureScope,
 )
-from app.checklists.problems import Collector
+from app.checklists.findings import Collector
+from app.checklists.items import parse_condition
 from app.checklists.validation import measures_by_item
 from app.checklists.yamlsrc import Reader, is_number, line_of, parse_yaml
 
@@ -135,7 +135,7 @@ def parse_measures_data(
         mr = Reader(c, data, guessed, MEASURE_KEYS, "tiltaket", line)
         if not mr.ok:
             continue
-        before = len(c.problems)
+        before = len(c.findings)
         measure_id, name = mr.str("id"), mr.text("name")
         if measure_id is not None and not KEY.match(measure_id):
             mr.problem("id", f"tiltaks-id «{measure_id}» kan bare ha små bokstaver, tall og _")
@@ -171,7 +171,7 @@ def parse_measures_data(
             mr.problem(
                 "ns3451", f"NS 3451-kode «{ns3451}» må være en bygningsdelskode med 2–3 sifre"
             )
-        if len(c.problems) == before and measure_id and name and cost and scope:
+        if len(c.findings) == before and measure_id and name and cost and scope:
             measures.append(
                 Measure(
                     id=measure_id,
@@ -186,7 +186,7 @@ def parse_measures_data(
                     annual_cost=annual,
                 )
             )
-    if c.problems or version is None:
+    if c.findings or version is None:
         return None
     return MeasureCatalogue(version=version, measures=tuple(measures))
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.checklists import answer_types
-from app.checklists.model import (
+from app.checklists.definitions import (
     Checklist,
     Condition,
     Cost,

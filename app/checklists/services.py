@@ -16,9 +16,9 @@ import yaml
 from sqlalchemy import select
 
 from app.audit import services as audit
+from app.checklists.definitions import Catalogue
 from app.checklists.loader import build_catalogue, content_hash, read_sources
 from app.checklists.mapping import MAPPING_FILE
-from app.checklists.model import Catalogue
 from app.checklists.models import PublishedDefinition
 from app.errors import Conflict, NotFound
 from app.extensions import db

@@ -6,8 +6,8 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from app.checklists.answer_types import ANSWER_TYPES, OPERATORS
-from app.checklists.model import Checklist, Condition, Item, Limitation, Measure
-from app.checklists.problems import Collector
+from app.checklists.definitions import Checklist, Condition, Item, Limitation, Measure
+from app.checklists.findings import Collector
 
 MOBILITY_GROUP = "bevegelse"
 MIN_ITEMS_PER_LIMITATION = 5

@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from app.checklists.model import Text
-from app.checklists.problems import Collector
+from app.checklists.definitions import Text
+from app.checklists.findings import Collector
 
 
 class LineDict(dict):

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.assessments.services import store_assessment
 from app.auth.models import User
 from app.checklists import services as checklists
-from app.checklists.model import Checklist, Item
+from app.checklists.definitions import Checklist, Item
 from app.extensions import db
 from app.inspections.models import Answer, Inspection
 from app.inspections.photos.processing import process_photo

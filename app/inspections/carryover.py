@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from app.checklists.model import Checklist
+from app.checklists.definitions import Checklist
 from app.errors import Unprocessable
 from app.inspections.models import Answer, Inspection
 from app.scoring import validate_answer

@@ -22,7 +22,7 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import ADMIN, INSPECTOR
 from app.checklists import services as checklists
-from app.checklists.model import Catalogue, Checklist
+from app.checklists.definitions import Catalogue, Checklist
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
 from app.inspections import signals

@@ -18,7 +18,7 @@ from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any
 
-from app.checklists.model import Measure
+from app.checklists.definitions import Measure
 from app.planning.records import UnitCandidate
 
 Weights = Mapping[str, float] | Mapping[tuple[str, str], float]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from app.checklists.model import Measure
+from app.checklists.definitions import Measure
 from app.errors import Unprocessable
 from app.planning.records import (
     BlockedItem,
@@ -34,7 +34,7 @@ from app.planning.records import (
     flights_of,
     total_cost,
 )
-from app.scoring import Answer, LimitationResult, Prepared, ProfileResult, Result, score
+from app.scoring import ItemAnswer, LimitationResult, Prepared, ProfileResult, Result, score
 from app.scoring import classes_after as _classes_after
 from app.scoring.table import BLOCKING
 
@@ -269,7 +269,7 @@ def _one(
 
 def upgrade_options(
     prepared: Prepared,
-    answers: Mapping[str, Answer],
+    answers: Mapping[str, ItemAnswer],
     facts: Mapping[str, Any] = _EMPTY,
     feasibility: Mapping[str, bool] = _EMPTY,
     keys: Collection[str] | None = None,
@@ -308,7 +308,7 @@ def upgrade_options(
 
 def cheapest_upgrade(
     prepared: Prepared,
-    answers: Mapping[str, Answer],
+    answers: Mapping[str, ItemAnswer],
     facts: Mapping[str, Any],
     feasibility: Mapping[str, bool],
     target_key: str,

@@ -32,7 +32,7 @@ from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import compress
 
-from app.checklists.model import MeasureCatalogue
+from app.checklists.definitions import MeasureCatalogue
 from app.errors import Unprocessable
 from app.planning.greedy import Base, Run, cover, greedy
 from app.planning.indexed import IndexedCandidates, Weights, bits_of, index_candidates

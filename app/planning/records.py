@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from app.checklists.model import Measure, MeasureScope
+from app.checklists.definitions import Measure, MeasureScope
 
 # The records a plan holds many of (a step per bought option, hundreds of thousands for a
 # national-size stock) are NamedTuples: as immutable, and several times cheaper to create

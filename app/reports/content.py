@@ -10,7 +10,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from app.checklists.model import Catalogue, Checklist, Item
+from app.checklists.definitions import Catalogue, Checklist, Item
 from app.reports import format as f
 
 # Photos are drawn at most this size on the page (millimetres), keeping their proportions.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app.checklists.model import Item
+from app.checklists.definitions import Item
 
 NBSP = "\u00a0"
 MONTHS = (

@@ -25,8 +25,9 @@ from weasyprint.css import ColorProfile
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Importing WeasyPrint turns on Pillow's lenient decoding of truncated files for the whole
-# process. Photo uploads must stay strict (a truncated file is refused, tests/inspections/photos), and
-# reports embed only photos that passed that check: switch it back.
+# process. Photo uploads must stay strict (a truncated file is refused,
+# tests/inspections/photos), and reports embed only photos that passed that check: switch it
+# back.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")

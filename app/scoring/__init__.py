@@ -1,6 +1,6 @@
 """Scoring core: answers and unit facts in, scores, classes and explanations out."""
 
-from app.scoring.answers import Answer, validate_answer, validate_answers
+from app.scoring.answers import ItemAnswer, validate_answer, validate_answers
 from app.scoring.engine import MODEL_VERSION, classes_after, score
 from app.scoring.results import (
     Barrier,
@@ -16,8 +16,8 @@ from app.scoring.table import LIMITATION_KEYS, Prepared, prepare
 __all__ = [
     "LIMITATION_KEYS",
     "MODEL_VERSION",
-    "Answer",
     "Barrier",
+    "ItemAnswer",
     "LimitationResult",
     "MeasureOption",
     "Prepared",

@@ -1,7 +1,7 @@
 """Answers to checklist items and their validation against the item definitions.
 
 Raw answers arrive as API JSON (`{"item_id": ..., "value": ...}` or
-`{"item_id": ..., "not_applicable": true}`); validation turns them into `Answer` values the
+`{"item_id": ..., "not_applicable": true}`); validation turns them into `ItemAnswer` values the
 scoring engine trusts, or raises `Unprocessable` naming every bad answer in Norwegian.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.checklists.answer_types import ANSWER_TYPES
-from app.checklists.model import Checklist, Item
+from app.checklists.definitions import Checklist, Item
 from app.errors import Unprocessable
 
 MAX_TEXT_LENGTH = 2000
@@ -22,8 +22,8 @@ AnswerValue = bool | float | int | str | None
 
 
 @dataclass(frozen=True, slots=True)
-class Answer:
-    """One item's answer: a typed value, or not applicable; `Answer()` means unanswered."""
+class ItemAnswer:
+    """One item's answer: a typed value, or not applicable; `ItemAnswer()` means unanswered."""
 
     value: AnswerValue = None
     not_applicable: bool = False
@@ -120,7 +120,7 @@ def _parse_value(item: Item, value: Any) -> AnswerValue:
     return _PARSERS[item.type](item, value)
 
 
-def _parse(item: Item, raw: dict[str, Any]) -> Answer:
+def _parse(item: Item, raw: dict[str, Any]) -> ItemAnswer:
     not_applicable = raw.get("not_applicable", False)
     if not isinstance(not_applicable, bool):
         raise _Invalid({"not_applicable": ["Må være true eller false"]})
@@ -134,13 +134,13 @@ def _parse(item: Item, raw: dict[str, Any]) -> Answer:
             problems["value"] = ["Et svar kan ikke både ha en verdi og være «ikke relevant»"]
         if problems:
             raise _Invalid(problems)
-        return Answer(not_applicable=True)
+        return ItemAnswer(not_applicable=True)
     if raw.get("value") is None:
         raise _Invalid({"value": ["Verdi mangler"]})
-    return Answer(value=_parse_value(item, raw["value"]))
+    return ItemAnswer(value=_parse_value(item, raw["value"]))
 
 
-def validate_answer(item: Item, raw: dict[str, Any]) -> Answer:
+def validate_answer(item: Item, raw: dict[str, Any]) -> ItemAnswer:
     """Validate one raw answer for `item`; raise Unprocessable with {field: [messages]}."""
     try:
         return _parse(item, raw)
@@ -153,7 +153,7 @@ def _item_id_of(entry: Any) -> str:
     return item_id if isinstance(item_id, str) and item_id else "?"
 
 
-def validate_answers(checklist: Checklist, raw: list[dict[str, Any]]) -> dict[str, Answer]:
+def validate_answers(checklist: Checklist, raw: list[dict[str, Any]]) -> dict[str, ItemAnswer]:
     """Validate a batch of raw answers; every problem is named by index and item id.
 
     Raises Unprocessable with errors={"answers": {"<index>": {field: [messages]}}}; the
@@ -162,7 +162,7 @@ def validate_answers(checklist: Checklist, raw: list[dict[str, Any]]) -> dict[st
     if not isinstance(raw, list):
         raise Unprocessable("Ugyldige svar", errors={"answers": ["Svarene må være en liste"]})
     items = checklist.items
-    answers: dict[str, Answer] = {}
+    answers: dict[str, ItemAnswer] = {}
     seen: dict[str, int] = {}
     errors: dict[str, dict[str, list[str]]] = {}
     for index, entry in enumerate(raw):

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, NamedTuple
 
 from app.checklists.answer_types import OPERATORS
-from app.checklists.model import Condition
+from app.checklists.definitions import Condition
 
 
 class _Outcome:

@@ -28,9 +28,9 @@ from collections.abc import Callable, Mapping
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from app.checklists.model import BUILDING_TYPES, GENERAL, ProfileSet
+from app.checklists.definitions import BUILDING_TYPES, GENERAL, ProfileSet
 from app.errors import Unprocessable
-from app.scoring.answers import Answer
+from app.scoring.answers import ItemAnswer
 from app.scoring.conditions import (
     MISSING_FACT,
     NOT_APPLICABLE,
@@ -111,7 +111,7 @@ _FACT_TYPES = {
 }
 
 
-def _check_input(prepared: Prepared, answers: Mapping[str, Answer], facts: Mapping[str, Any]):
+def _check_input(prepared: Prepared, answers: Mapping[str, ItemAnswer], facts: Mapping[str, Any]):
     problems: dict[str, list[str]] = {}
     if not prepared.item_ids.issuperset(answers):  # no set is built in the usual case
         unknown = answers.keys() - prepared.item_ids
@@ -131,7 +131,7 @@ def _check_input(prepared: Prepared, answers: Mapping[str, Answer], facts: Mappi
 
 def _tally(
     prepared: Prepared,
-    answers: Mapping[str, Answer],
+    answers: Mapping[str, ItemAnswer],
     facts: Mapping[str, Any],
     feasibility: Mapping[str, bool],
     removed: frozenset[str] | set[str],
@@ -381,7 +381,7 @@ def _every_barrier(t: _Tally) -> tuple[Barrier, ...]:
 
 def _pass(
     prepared: Prepared,
-    answers: Mapping[str, Answer],
+    answers: Mapping[str, ItemAnswer],
     facts: Mapping[str, Any],
     feasibility: Mapping[str, bool],
     extra_profiles: Mapping[str, Mapping[str, float]],
@@ -398,7 +398,7 @@ def _pass(
 
 def score(
     prepared: Prepared,
-    answers: Mapping[str, Answer],
+    answers: Mapping[str, ItemAnswer],
     facts: Mapping[str, Any] = _NO_FACTS,
     feasibility: Mapping[str, bool] = _NO_FACTS,
     extra_profiles: Mapping[str, Mapping[str, float]] = _NO_FACTS,
@@ -429,7 +429,7 @@ def score(
 
 def classes_after(
     prepared: Prepared,
-    answers: Mapping[str, Answer],
+    answers: Mapping[str, ItemAnswer],
     facts: Mapping[str, Any] = _NO_FACTS,
     feasibility: Mapping[str, bool] = _NO_FACTS,
     removed_items: frozenset[str] | set[str] = frozenset(),

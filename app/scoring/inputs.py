@@ -7,21 +7,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from app.checklists.model import Catalogue
-from app.scoring.answers import Answer
+from app.checklists.definitions import Catalogue
+from app.scoring.answers import ItemAnswer
 from app.scoring.table import Prepared, prepare
 
-_NOT_APPLICABLE = Answer(None, True)
-_YES = Answer(True)  # most answers: one shared record instead of a hundred new ones
+_NOT_APPLICABLE = ItemAnswer(None, True)
+_YES = ItemAnswer(True)  # most answers: one shared record instead of a hundred new ones
 
 
-def answers_of(rows: Iterable[Any]) -> dict[str, Answer]:
+def answers_of(rows: Iterable[Any]) -> dict[str, ItemAnswer]:
     """Stored answer rows (item_id, value, not_applicable) as the scoring core takes them;
     unconfirmed carried-over ones count."""
-    return {a.item_id: _NOT_APPLICABLE if a.not_applicable else Answer(a.value) for a in rows}
+    return {a.item_id: _NOT_APPLICABLE if a.not_applicable else ItemAnswer(a.value) for a in rows}
 
 
-def inputs_of(answers: Mapping[str, Answer], facts: dict, feasibility: dict) -> dict:
+def inputs_of(answers: Mapping[str, ItemAnswer], facts: dict, feasibility: dict) -> dict:
     """What an assessment is scored from, as stored JSON (see `answers_from`)."""
     return {
         "answers": {k: a.value for k, a in answers.items() if not a.not_applicable},
@@ -31,8 +31,8 @@ def inputs_of(answers: Mapping[str, Answer], facts: dict, feasibility: dict) -> 
     }
 
 
-def answers_from(inputs: dict) -> dict[str, Answer]:
-    answers = {k: _YES if v is True else Answer(v) for k, v in inputs["answers"].items()}
+def answers_from(inputs: dict) -> dict[str, ItemAnswer]:
+    answers = {k: _YES if v is True else ItemAnswer(v) for k, v in inputs["answers"].items()}
     answers.update(dict.fromkeys(inputs["not_applicable"], _NOT_APPLICABLE))
     return answers
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.checklists.model import Item, Measure
+from app.checklists.definitions import Item, Measure
 from app.scoring.table import measure_feasible, measure_reaches
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-from app.checklists.model import Cost, Item, Text
+from app.checklists.definitions import Cost, Item, Text
 
 SuitabilityClass = Literal["suitable", "adaptable", "unsuitable", "unknown"]
 

@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from app.api.smorest import Schema
-from app.checklists.model import BUILDING_TYPES
+from app.checklists.definitions import BUILDING_TYPES
 
 # As many answers as one inspection may sync at once (a checklist has a few hundred items);
 # with JSON_MAX_BYTES this bounds the work of one what-if request.

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from app.checklists.answer_types import ANSWER_TYPES
-from app.checklists.model import (
+from app.checklists.definitions import (
     GENERAL,
     LIMITATION_KEYS,
     Checklist,

@@ -1,4 +1,4 @@
-"""The register facts a checklist reads (see app/checklists/model.py FACTS)."""
+"""The register facts a checklist reads (see app/checklists/definitions.py FACTS)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from marshmallow import ValidationError, fields, validate, validates, validates_
 from webargs.fields import DelimitedList
 
 from app.api.smorest import Schema
-from app.checklists.model import BUILDING_TYPES
+from app.checklists.definitions import BUILDING_TYPES
 from app.units.facts import facts_of
 from app.units.models import OWNERSHIPS, STATUSES
 from app.units.numbering import InvalidUnitNumber, parse_unit_number

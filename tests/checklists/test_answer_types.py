@@ -75,7 +75,7 @@ def test_checklist_files_accept_exactly_the_table():
     text = dump(checklist([*items(), yes_no("room.odd", type="yes_maybe")]))
     with pytest.raises(CatalogueError) as info:
         parse_checklist(text, "test/v1.yaml", LIMS)
-    problems = [p.message for p in info.value.problems]
+    problems = [p.message for p in info.value.findings]
     assert any(f"kjente: {', '.join(ANSWER_TYPES)}" in m for m in problems), problems
 
 

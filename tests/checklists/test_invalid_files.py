@@ -32,7 +32,7 @@ LIMS = parse_limitations(dump(LIMITATIONS), "limitations.yaml")
 def checklist_problems(text: str) -> list:
     with pytest.raises(CatalogueError) as info:
         parse_checklist(text, "test/v1.yaml", LIMS)
-    return info.value.problems
+    return info.value.findings
 
 
 def only(problems: list, needle: str):
@@ -206,9 +206,9 @@ def test_all_problems_are_reported_at_once_one_per_line():
     with pytest.raises(CatalogueError) as info:
         parse_checklist(text, "test/v1.yaml", LIMS)
     error = info.value
-    assert len(error.problems) >= 3
+    assert len(error.findings) >= 3
     lines = str(error).splitlines()
-    assert len(lines) == len(error.problems)
+    assert len(lines) == len(error.findings)
     assert (
         f"test/v1.yaml:{line_containing(text, 'ghost')}: [room.p] ukjent funksjonsnedsettelse"
         in str(error)
@@ -221,11 +221,11 @@ def test_measure_naming_unknown_item_and_empty_removes():
     items_by_id = catalogue.checklists[("test", 1)].items
     with pytest.raises(CatalogueError) as info:
         parse_measures(dump(measures(["room.a", "room.ghost"])), "measures.yaml", items_by_id)
-    problem = only(info.value.problems, "ukjent punkt «room.ghost»")
+    problem = only(info.value.findings, "ukjent punkt «room.ghost»")
     assert problem.item_id == "fix_all"
     with pytest.raises(CatalogueError) as info:
         parse_measures(dump(measures([])), "measures.yaml", items_by_id)
-    only(info.value.problems, "minst ett punkt")
+    only(info.value.findings, "minst ett punkt")
 
 
 def test_measure_fields_are_checked():
@@ -238,7 +238,7 @@ def test_measure_fields_are_checked():
     )
     with pytest.raises(CatalogueError) as info:
         parse_measures(dump(bad), "measures.yaml", items_by_id)
-    problems = info.value.problems
+    problems = info.value.findings
     only(problems, "low <= typical <= high")
     only(problems, "omfang")
     only(problems, "NS 3451")
@@ -248,7 +248,7 @@ def test_blocking_item_without_measure_needs_a_reason():
     files = sources({"measures.yaml": measures(["room.a", "room.b", "room.c", "room.d", "room.e"])})
     with pytest.raises(CatalogueError) as info:
         build_catalogue(files)
-    problem = only(info.value.problems, "no_measure_reason")
+    problem = only(info.value.findings, "no_measure_reason")
     assert problem.item_id == "room.width_mm" and problem.file == "test/v1.yaml"
     reasoned = [*items()[:5], measurement(no_measure_reason="Krever ny planløsning.")]
     files["test/v1.yaml"] = dump(checklist(reasoned))
@@ -260,19 +260,19 @@ def test_catalogue_reports_problems_from_several_files_together():
     bad_checklist = checklist([*items(), yes_no("room.a")])
     with pytest.raises(CatalogueError) as info:
         build_catalogue(sources({"profiles.yaml": bad_profiles, "test/v1.yaml": bad_checklist}))
-    files = {p.file for p in info.value.problems}
+    files = {p.file for p in info.value.findings}
     assert files == {"profiles.yaml", "test/v1.yaml"}
 
 
 def test_catalogue_file_layout_is_checked():
     with pytest.raises(CatalogueError) as info:
         build_catalogue({"limitations.yaml": dump(LIMITATIONS)})
-    assert {"profiles.yaml", "measures.yaml"} <= {p.file for p in info.value.problems}
+    assert {"profiles.yaml", "measures.yaml"} <= {p.file for p in info.value.findings}
     files = sources()
     files["test/v2.yaml"] = files.pop("test/v1.yaml")
     with pytest.raises(CatalogueError) as info:
         build_catalogue(files)
-    only(info.value.problems, "version 2")
+    only(info.value.findings, "version 2")
 
 
 def test_profiles_are_checked():
@@ -281,7 +281,7 @@ def test_profiles_are_checked():
     ]}  # fmt: skip
     with pytest.raises(CatalogueError) as info:
         parse_profiles(dump(bad), "profiles.yaml", LIMS)
-    problems = info.value.problems
+    problems = info.value.findings
     only(problems, "ukjent funksjonsnedsettelse «ghost»")
     only(problems, "vekten for «deaf»")
     only(problems, "minste dekning")
@@ -292,8 +292,8 @@ def test_limitations_are_checked():
     bad = {"version": 1, "limitations": [*entries, {**entries[0], "group": "fart"}]}
     with pytest.raises(CatalogueError) as info:
         parse_limitations(dump(bad), "limitations.yaml")
-    only(info.value.problems, "duplisert id «wheelchair_manual»")
-    only(info.value.problems, "ukjent gruppe «fart»")
+    only(info.value.findings, "duplisert id «wheelchair_manual»")
+    only(info.value.findings, "ukjent gruppe «fart»")
 
 
 def test_limitation_keys_are_the_stable_keys_of_the_scoring_model():
@@ -301,7 +301,7 @@ def test_limitation_keys_are_the_stable_keys_of_the_scoring_model():
     bad = {"version": 1, "limitations": [*entries, {**entries[0], "key": "tinnitus"}]}
     with pytest.raises(CatalogueError) as info:
         parse_limitations(dump(bad), "limitations.yaml")
-    only(info.value.problems, "ukjent nøkkel «tinnitus»")
+    only(info.value.findings, "ukjent nøkkel «tinnitus»")
 
 
 def test_measures_are_checked_even_when_the_checklist_has_problems():
@@ -314,7 +314,7 @@ def test_measures_are_checked_even_when_the_checklist_has_problems():
     )
     with pytest.raises(CatalogueError) as info:
         build_catalogue(files)
-    problems = info.value.problems
+    problems = info.value.findings
     only(problems, "må være 1–4")
     only(problems, "ukjent punkt «room.zz»")
     # The item that failed to parse still exists, so naming it is not an error.

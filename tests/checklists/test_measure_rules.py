@@ -20,7 +20,7 @@ YEAR = {"low": 1000, "typical": 2000, "high": 3000, "basis": "Test", "year": 202
 def problems(files: dict, publishing: bool = True) -> list[str]:
     with pytest.raises(CatalogueError) as info:
         build_catalogue(sources(files), publishing=publishing)
-    return [str(p) for p in info.value.problems]
+    return [str(p) for p in info.value.findings]
 
 
 def mentions(found: list[str], needle: str) -> None:

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.checklists.definitions import BUILDING_TYPES, Item
 from app.checklists.loader import load_catalogue
-from app.checklists.model import BUILDING_TYPES, Item
-from app.scoring import Answer, prepare, score
+from app.scoring import ItemAnswer, prepare, score
 from app.scoring.measures import measure_applies
 from app.scoring.results import CLASS_RANK
 
@@ -79,13 +79,13 @@ def test_applying_a_measure_never_lowers_a_score_or_worsens_a_class(version, mea
     items = prepared.checklist.items
     unit = data.draw(facts)
     answers = {
-        item.id: Answer(passing(item))
+        item.id: ItemAnswer(passing(item))
         for item in items.values()
         if not item.register and item.type != "text"
     }
     claimed = [items[i] for i in measure.removes if i in items]
     for item in claimed:
-        answers[item.id] = Answer(failing(data.draw, item, measure.limits.get(item.id)))
+        answers[item.id] = ItemAnswer(failing(data.draw, item, measure.limits.get(item.id)))
     before = score(prepared, answers, unit)
     removed = {
         item.id for item in claimed if measure_applies(measure, item, answers[item.id].value, unit)

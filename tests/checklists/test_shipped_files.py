@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from app.checklists.definitions import Item
 from app.checklists.loader import (
     CatalogueError,
     content_hash,
@@ -15,7 +16,6 @@ from app.checklists.loader import (
     measures_for_item,
     read_sources,
 )
-from app.checklists.model import Item
 from app.checklists.serialize import (
     checklist_to_dict,
     limitation_to_dict,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from app.checklists.model import (
+from app.checklists.definitions import (
     Band,
     Checklist,
     Cost,
@@ -19,7 +19,7 @@ from app.checklists.model import (
     Text,
 )
 from app.planning import Option, UnitCandidate
-from app.scoring import Answer
+from app.scoring import ItemAnswer
 
 KEYS = ("l0", "l1", "l2")
 REF = Reference(source="TEK17", clause="§12-13", kind="regulation")
@@ -115,7 +115,7 @@ def catalogues(draw) -> MeasureCatalogue:
 
 
 @st.composite
-def answer_sets(draw) -> dict[str, Answer]:
+def answer_sets(draw) -> dict[str, ItemAnswer]:
     """Mostly barriers and passes, now and then an unanswered item."""
     answers = {}
     for it in ITEMS:
@@ -126,7 +126,7 @@ def answer_sets(draw) -> dict[str, Answer]:
             value = 900 if state == "pass" else draw(st.sampled_from([650, 750]))
         else:
             value = state == "pass"
-        answers[it.id] = Answer(value)
+        answers[it.id] = ItemAnswer(value)
     return answers
 
 

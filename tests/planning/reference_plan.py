@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from app.checklists.model import MeasureCatalogue
+from app.checklists.definitions import MeasureCatalogue
 from app.planning import MeasureKey, UnitCandidate
 
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.checklists.definitions import MeasureCatalogue
 from app.checklists.loader import load_catalogue
-from app.checklists.model import MeasureCatalogue
 from app.errors import Unprocessable
 from app.planning import Unreachable, UpgradeOption, cheapest_upgrade, upgrade_options
-from app.scoring import Answer, classes_after, prepare, score
+from app.scoring import ItemAnswer, classes_after, prepare, score
 from tests.planning.planning_builders import (
     CHECKLIST,
     ITEMS,
@@ -81,7 +81,7 @@ def test_options_are_the_true_minimum(measures, answers, data):
 
 
 def test_already_suitable_costs_nothing():
-    answers = {it.id: Answer(900 if it.type == "measurement" else True) for it in ITEMS}
+    answers = {it.id: ItemAnswer(900 if it.type == "measurement" else True) for it in ITEMS}
     prepared = _prepared(MeasureCatalogue(1, (measure("m0", ("i0",), 1000),)))
     option = cheapest_upgrade(prepared, answers, {}, {}, "l0")
     assert isinstance(option, UpgradeOption)
@@ -89,9 +89,9 @@ def test_already_suitable_costs_nothing():
     assert option.class_before == "suitable"
 
 
-def _all_pass_but(**barriers) -> dict[str, Answer]:
-    answers = {it.id: Answer(900 if it.type == "measurement" else True) for it in ITEMS}
-    answers.update({k: Answer(v) for k, v in barriers.items()})
+def _all_pass_but(**barriers) -> dict[str, ItemAnswer]:
+    answers = {it.id: ItemAnswer(900 if it.type == "measurement" else True) for it in ITEMS}
+    answers.update({k: ItemAnswer(v) for k, v in barriers.items()})
     return answers
 
 
@@ -186,15 +186,17 @@ def _real_units(count: int, seed: int):
             if it.register:
                 continue
             if it.type == "yes_no":
-                answers[it.id] = Answer(rng.random() < 0.85)
+                answers[it.id] = ItemAnswer(rng.random() < 0.85)
             elif it.type == "choice":
-                answers[it.id] = Answer(rng.choice(it.choices).key)
+                answers[it.id] = ItemAnswer(rng.choice(it.choices).key)
             elif it.type in ("measurement", "count") and it.requirement is not None:
                 low, high = it.bounds or (0, 10000)
-                answers[it.id] = Answer(round(rng.uniform(low, high)))
+                answers[it.id] = ItemAnswer(round(rng.uniform(low, high)))
             else:
                 answers[it.id] = (
-                    Answer(None, not_applicable=True) if it.not_applicable_allowed else Answer("x")
+                    ItemAnswer(None, not_applicable=True)
+                    if it.not_applicable_allowed
+                    else ItemAnswer("x")
                 )
         units.append((answers, {"floor": rng.choice([0, 1, 3]), "has_lift": rng.random() < 0.5}))
     return prepared, units

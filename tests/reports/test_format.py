@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.checklists.model import Choice, Reference, Text
+from app.checklists.definitions import Choice, Reference, Text
 from app.reports import format as f
 from app.reports.render import ReportFetcher
 from tests.factories import uu_bolig

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.checklists.model import (
+from app.checklists.definitions import (
     Band,
     Checklist,
     Choice,
@@ -18,7 +18,7 @@ from app.checklists.model import (
     Section,
     Text,
 )
-from app.scoring import Answer
+from app.scoring import ItemAnswer
 
 REF = Reference(source="TEK17", clause="§12-13", kind="regulation")
 
@@ -163,17 +163,17 @@ MEASURES = MeasureCatalogue(
     ),
 )
 
-GOOD: dict[str, Answer] = {
-    "step_free_entrance": Answer(True),
-    "door_width": Answer(900),
-    "bathroom_turning": Answer(1600),
-    "visual_doorbell": Answer(True),
-    "visual_smoke_alarm": Answer(True),
-    "no_mould": Answer(True),
-    "no_internal_stairs": Answer(True),
-    "floor_surface": Answer("matt"),
-    "stove_guard": Answer(True),
-    "threshold": Answer(10),
-    "bedrooms": Answer(2),
-    "notes": Answer("ok"),
+GOOD: dict[str, ItemAnswer] = {
+    "step_free_entrance": ItemAnswer(True),
+    "door_width": ItemAnswer(900),
+    "bathroom_turning": ItemAnswer(1600),
+    "visual_doorbell": ItemAnswer(True),
+    "visual_smoke_alarm": ItemAnswer(True),
+    "no_mould": ItemAnswer(True),
+    "no_internal_stairs": ItemAnswer(True),
+    "floor_surface": ItemAnswer("matt"),
+    "stove_guard": ItemAnswer(True),
+    "threshold": ItemAnswer(10),
+    "bedrooms": ItemAnswer(2),
+    "notes": ItemAnswer("ok"),
 }

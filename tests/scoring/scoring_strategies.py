@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from app.checklists.model import (
+from app.checklists.definitions import (
     Band,
     Checklist,
     Choice,
@@ -16,7 +16,7 @@ from app.checklists.model import (
     Requirement,
     Section,
 )
-from app.scoring import Answer
+from app.scoring import ItemAnswer
 from tests.scoring.scoring_builders import item, measure, t
 
 KEYS = ("l0", "l1", "l2", "l3")
@@ -103,14 +103,14 @@ def passing_value(it: Item):
 
 
 @st.composite
-def answer_sets(draw, checklist: Checklist) -> dict[str, Answer]:
+def answer_sets(draw, checklist: Checklist) -> dict[str, ItemAnswer]:
     answers = {}
     for it in checklist.items.values():
         mode = draw(st.sampled_from(["value", "value", "missing", "na"]))
         if mode == "value":
-            answers[it.id] = Answer(value_for(draw, it))
+            answers[it.id] = ItemAnswer(value_for(draw, it))
         elif mode == "na" and it.not_applicable_allowed:
-            answers[it.id] = Answer(None, True)
+            answers[it.id] = ItemAnswer(None, True)
     return answers
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.checklists.model import Checklist, Condition, MeasureCatalogue, Section
-from app.scoring import Answer, prepare
+from app.checklists.definitions import Checklist, Condition, MeasureCatalogue, Section
+from app.scoring import ItemAnswer, prepare
 from app.scoring.conditions import item_states
 from tests.scoring.scoring_builders import PROFILES, item
 
@@ -49,7 +49,7 @@ def states_of(case: dict) -> dict[str, str]:
     checklist = Checklist("cases", 1, items[0].question, (Section("s", items[0].question, items),))
     prepared = prepare(checklist, PROFILES, MeasureCatalogue(1, ()))
     answers = {
-        item_id: Answer(None, True) if a.get("not_applicable") else Answer(a["value"])
+        item_id: ItemAnswer(None, True) if a.get("not_applicable") else ItemAnswer(a["value"])
         for item_id, a in case["answers"].items()
     }
     got = item_states(prepared.gates, prepared.condition_refs, answers, case["facts"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.errors import Unprocessable
-from app.scoring import Answer, validate_answer, validate_answers
+from app.scoring import ItemAnswer, validate_answer, validate_answers
 from tests.scoring.scoring_builders import CHECKLIST
 
 ITEMS = CHECKLIST.items
@@ -14,14 +14,14 @@ ITEMS = CHECKLIST.items
 @pytest.mark.parametrize(
     ("item_id", "value", "expected"),
     [
-        ("step_free_entrance", True, Answer(True)),
-        ("step_free_entrance", False, Answer(False)),
-        ("door_width", 860, Answer(860)),
-        ("door_width", 859.5, Answer(859.5)),
-        ("bedrooms", 3, Answer(3)),
-        ("bedrooms", 3.0, Answer(3)),
-        ("floor_surface", "smooth", Answer("smooth")),
-        ("notes", "Trang gang", Answer("Trang gang")),
+        ("step_free_entrance", True, ItemAnswer(True)),
+        ("step_free_entrance", False, ItemAnswer(False)),
+        ("door_width", 860, ItemAnswer(860)),
+        ("door_width", 859.5, ItemAnswer(859.5)),
+        ("bedrooms", 3, ItemAnswer(3)),
+        ("bedrooms", 3.0, ItemAnswer(3)),
+        ("floor_surface", "smooth", ItemAnswer("smooth")),
+        ("notes", "Trang gang", ItemAnswer("Trang gang")),
     ],
 )
 def test_valid_values(item_id, value, expected):
@@ -58,7 +58,7 @@ def test_invalid_values(item_id, value, message):
 
 def test_not_applicable():
     raw = {"item_id": "stair_handrails", "not_applicable": True}
-    assert validate_answer(ITEMS["stair_handrails"], raw) == Answer(None, True)
+    assert validate_answer(ITEMS["stair_handrails"], raw) == ItemAnswer(None, True)
     with pytest.raises(Unprocessable) as exc:
         validate_answer(ITEMS["door_width"], {"item_id": "door_width", "not_applicable": True})
     assert exc.value.errors == {
@@ -101,8 +101,8 @@ def test_batch_returns_typed_answers():
         {"item_id": "stair_handrails", "not_applicable": True},
     ]
     assert validate_answers(CHECKLIST, raw) == {
-        "door_width": Answer(900),
-        "stair_handrails": Answer(None, True),
+        "door_width": ItemAnswer(900),
+        "stair_handrails": ItemAnswer(None, True),
     }
     with pytest.raises(Unprocessable):
         validate_answers(CHECKLIST, {"item_id": "door_width"})  # type: ignore[arg-type]

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.checklists.definitions import BUILDING_TYPES
 from app.checklists.loader import load_catalogue
-from app.checklists.model import BUILDING_TYPES
-from app.scoring import Answer, prepare, result_to_dict, score
+from app.scoring import ItemAnswer, prepare, result_to_dict, score
 from app.scoring.results import CLASS_RANK
 
 CATALOGUE = load_catalogue(Path(__file__).resolve().parents[2] / "checklists")
@@ -65,11 +65,11 @@ def answer_sets(draw, checklist):
             continue
         mode = draw(st.sampled_from(["pass", "pass", "pass", "value", "missing", "na"]))
         if mode == "pass":
-            answers[item.id] = Answer(passing(item))
+            answers[item.id] = ItemAnswer(passing(item))
         elif mode == "value":
-            answers[item.id] = Answer(value(draw, item))
+            answers[item.id] = ItemAnswer(value(draw, item))
         elif mode == "na" and item.not_applicable_allowed:
-            answers[item.id] = Answer(None, True)
+            answers[item.id] = ItemAnswer(None, True)
     return answers
 
 
@@ -94,7 +94,7 @@ def test_a_fix_never_lowers_a_score_or_worsens_a_class(version, data):
         return
     item = prepared.checklist.items[data.draw(st.sampled_from(fixable))]
     for after in (
-        score(prepared, {**answers, item.id: Answer(passing(item))}, unit),
+        score(prepared, {**answers, item.id: ItemAnswer(passing(item))}, unit),
         score(prepared, answers, unit, removed_items={item.id}),
     ):
         old, new = everything(before), everything(after)
@@ -112,8 +112,8 @@ def test_not_applicable_instead_of_pass_never_changes_a_class(version, data):
     unit = data.draw(facts)
     allowed = [i for i in free(prepared) if i.not_applicable_allowed and i.type != "text"]
     item = data.draw(st.sampled_from(allowed))
-    passed = score(prepared, {**answers, item.id: Answer(passing(item))}, unit, explain=False)
-    left_out = score(prepared, {**answers, item.id: Answer(None, True)}, unit, explain=False)
+    passed = score(prepared, {**answers, item.id: ItemAnswer(passing(item))}, unit, explain=False)
+    left_out = score(prepared, {**answers, item.id: ItemAnswer(None, True)}, unit, explain=False)
     for key, result in everything(passed).items():
         assert everything(left_out)[key].suitability == result.suitability, key
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.checklists.model import Checklist, Condition, MeasureCatalogue, Section
+from app.checklists.definitions import Checklist, Condition, MeasureCatalogue, Section
 from app.errors import Unprocessable
-from app.scoring import Answer, classes_after, prepare, result_to_dict, score
+from app.scoring import ItemAnswer, classes_after, prepare, result_to_dict, score
 from tests.scoring.scoring_builders import CHECKLIST, GOOD, MEASURES, PROFILES, item, t
 
 GROUND = {"floor": 0, "has_lift": False}
@@ -92,7 +92,7 @@ def test_walk_up_lift_feasible_for_this_building_is_adaptable(prepared):
 
 
 def test_register_answer_is_overridden_by_explicit_answer(prepared):
-    answers = {**GOOD, "lift": Answer(True)}
+    answers = {**GOOD, "lift": ItemAnswer(True)}
     result = score(prepared, answers, WALK_UP)
     assert summary(result, "wheelchair_manual") == (100, "suitable", 1, 0)
 
@@ -108,7 +108,7 @@ def test_unknown_lift_fact_makes_the_walk_up_unknown(prepared):
     assert result.limitations["wheelchair_manual"].suitability == "unknown"
     assert [u.item_id for u in result.limitations["stamina"].unanswered] == ["lift"]
     # Answered by hand, the item still waits for the fact that decides whether it applies.
-    result = score(prepared, {**GOOD, "lift": Answer(False)}, {"has_lift": False})
+    result = score(prepared, {**GOOD, "lift": ItemAnswer(False)}, {"has_lift": False})
     assert result.limitations["wheelchair_manual"].suitability == "unknown"
 
 
@@ -122,7 +122,7 @@ def test_unknown_lift_fact_makes_the_walk_up_unknown(prepared):
     ],
 )
 def test_bathroom_too_small_for_a_wheelchair(prepared, width, manual, electric, walking):
-    result = score(prepared, {**GOOD, "bathroom_turning": Answer(width)}, GROUND)
+    result = score(prepared, {**GOOD, "bathroom_turning": ItemAnswer(width)}, GROUND)
     assert summary(result, "wheelchair_manual") == manual
     assert summary(result, "wheelchair_electric") == electric
     assert summary(result, "walking_aid") == walking
@@ -130,7 +130,7 @@ def test_bathroom_too_small_for_a_wheelchair(prepared, width, manual, electric, 
     assert result.limitations["balance"].barriers == ()
     blocked = score(
         prepared,
-        {**GOOD, "bathroom_turning": Answer(width)},
+        {**GOOD, "bathroom_turning": ItemAnswer(width)},
         GROUND,
         feasibility={"rebuild_bathroom": False},
     )
@@ -138,7 +138,11 @@ def test_bathroom_too_small_for_a_wheelchair(prepared, width, manual, electric, 
 
 
 def test_no_visual_doorbell_or_smoke_alarm(prepared):
-    answers = {**GOOD, "visual_doorbell": Answer(False), "visual_smoke_alarm": Answer(False)}
+    answers = {
+        **GOOD,
+        "visual_doorbell": ItemAnswer(False),
+        "visual_smoke_alarm": ItemAnswer(False),
+    }
     result = score(prepared, answers, GROUND)
     assert summary(result, "deaf") == (0, "adaptable", 1, 8)
     assert summary(result, "hard_of_hearing") == (0, "adaptable", 1, 5)
@@ -160,7 +164,7 @@ def test_no_visual_doorbell_or_smoke_alarm(prepared):
 
 def test_half_the_checklist_unanswered(prepared):
     answers = {k: GOOD[k] for k in ("step_free_entrance", "door_width", "visual_doorbell")}
-    answers["stove_guard"] = Answer(True)
+    answers["stove_guard"] = ItemAnswer(True)
     result = score(prepared, answers, GROUND)
     assert summary(result, "wheelchair_manual") == (100, "unknown", 0.421, 0)  # 8 / 19
     assert summary(result, "deaf") == (100, "unknown", 0.5, 0)  # smoke alarm (4) unanswered
@@ -178,12 +182,16 @@ def test_half_the_checklist_unanswered(prepared):
 
 
 def test_not_applicable_answers_leave_the_item_out(prepared):
-    answers = {**GOOD, "no_internal_stairs": Answer(False), "stair_handrails": Answer(None, True)}
+    answers = {
+        **GOOD,
+        "no_internal_stairs": ItemAnswer(False),
+        "stair_handrails": ItemAnswer(None, True),
+    }
     result = score(prepared, answers, GROUND)
     # balance: 2+2+3+2 = 9 applicable, stairs barrier 2: within the tolerance of 4.
     assert summary(result, "balance") == (77.78, "suitable", 1, 2)
     # Answering "pass" where "not applicable" was allowed changes the score, not the class.
-    passed = score(prepared, {**answers, "stair_handrails": Answer(True)}, GROUND)
+    passed = score(prepared, {**answers, "stair_handrails": ItemAnswer(True)}, GROUND)
     assert summary(passed, "balance") == (83.33, "suitable", 1, 2)
 
 
@@ -207,7 +215,7 @@ def test_applicant_profile(prepared):
 
 def test_bad_input_is_named(prepared):
     with pytest.raises(Unprocessable) as exc:
-        score(prepared, {"nope": Answer(True)}, {"floor": "3"})
+        score(prepared, {"nope": ItemAnswer(True)}, {"floor": "3"})
     assert exc.value.errors == {
         "answers": ["Ukjent punkt: nope"],
         "floor": ["Etasje må være et heltall"],
@@ -251,12 +259,12 @@ def test_met_another_way_undecided_for_a_missing_fact_is_unknown_never_a_barrier
     )
     checklist = Checklist("x", 1, t("X"), (Section("s", t("S"), (lift, steps)),))
     prepared = prepare(checklist, PROFILES, MeasureCatalogue(1, ()))
-    answers = {"lift": Answer(True), "steps": Answer(False)}
+    answers = {"lift": ItemAnswer(True), "steps": ItemAnswer(False)}
 
     known = score(prepared, answers, {"floor": 2}).limitations["wheelchair_manual"]
     assert (known.suitability, known.barriers) == ("suitable", ())
     unknown = score(prepared, answers, {"floor": None}).limitations["wheelchair_manual"]
     assert (unknown.suitability, unknown.barriers) == ("unknown", ())
     assert [u.item_id for u in unknown.unanswered] == ["steps", "lift"]
-    passing = score(prepared, {**answers, "steps": Answer(True)}, {"floor": None})
+    passing = score(prepared, {**answers, "steps": ItemAnswer(True)}, {"floor": None})
     assert [u.item_id for u in passing.limitations["wheelchair_manual"].unanswered] == ["lift"]

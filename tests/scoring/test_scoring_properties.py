@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.scoring import Answer, prepare, result_to_dict, score
+from app.scoring import ItemAnswer, prepare, result_to_dict, score
 from app.scoring.results import CLASS_RANK
 from bench.naive_scoring import reference as read_literally
 from tests.scoring.scoring_strategies import (
@@ -65,7 +65,7 @@ def test_turning_a_barrier_into_a_pass_never_lowers_a_score_or_worsens_a_class(d
         return
     it = data.draw(st.sampled_from(candidates))
     variants = [
-        run(cat, {**answers, it.id: Answer(passing_value(it))}, unit_facts),
+        run(cat, {**answers, it.id: ItemAnswer(passing_value(it))}, unit_facts),
         run(cat, answers, unit_facts, removed_items={it.id}),
     ]
     for after in variants:
@@ -88,7 +88,7 @@ def test_adding_an_answer_never_lowers_coverage(data):
     it = data.draw(st.sampled_from(missing))
     value = data.draw(st.sampled_from([True, False])) if it.type == "yes_no" else passing_value(it)
     before = all_results(run(cat, answers, unit_facts))
-    after = all_results(run(cat, {**answers, it.id: Answer(value)}, unit_facts))
+    after = all_results(run(cat, {**answers, it.id: ItemAnswer(value)}, unit_facts))
     for key in before:
         assert after[key].coverage >= before[key].coverage, key
 
@@ -103,7 +103,7 @@ def test_a_limitation_an_item_does_not_rate_is_unaffected_by_it(data):
     changed = dict(answers)
     changed.pop(it.id, None)
     if data.draw(st.booleans()):
-        changed[it.id] = Answer(passing_value(it))
+        changed[it.id] = ItemAnswer(passing_value(it))
     before, after = run(cat, answers, unit_facts), run(cat, changed, unit_facts)
     for key in KEYS:
         if key not in it.severity:
@@ -169,8 +169,8 @@ def test_not_applicable_instead_of_pass_never_changes_a_class(data):
     if not allowed:
         return
     it = data.draw(st.sampled_from(allowed))
-    passed = run(cat, {**answers, it.id: Answer(passing_value(it))}, unit_facts)
-    left_out = run(cat, {**answers, it.id: Answer(None, True)}, unit_facts)
+    passed = run(cat, {**answers, it.id: ItemAnswer(passing_value(it))}, unit_facts)
+    left_out = run(cat, {**answers, it.id: ItemAnswer(None, True)}, unit_facts)
     assert _classes(passed) == _classes(left_out)
 
 

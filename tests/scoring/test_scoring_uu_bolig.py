@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.checklists.loader import load_catalogue
-from app.scoring import Answer, prepare, result_to_dict, score
+from app.scoring import ItemAnswer, prepare, result_to_dict, score
 
 ROOT = Path(__file__).resolve().parents[2]
 GROUND = {"floor": 0, "has_lift": False}
@@ -56,7 +56,7 @@ def passing(item):
 @pytest.fixture(scope="module")
 def good(prepared):
     items = prepared.checklist.items.values()
-    return {item.id: Answer(passing(item)) for item in items if not item.register}
+    return {item.id: ItemAnswer(passing(item)) for item in items if not item.register}
 
 
 def test_fully_accessible_ground_floor_flat(prepared, good):
@@ -110,8 +110,8 @@ def test_third_floor_walk_up_without_lift(prepared, good):
 def test_bathroom_too_small_for_a_wheelchair(prepared, good):
     answers = {
         **good,
-        "bathroom.turning_space": Answer(False),
-        "bathroom.wc_side_clearance_mm": Answer(500),  # band >= 400: manual 3, electric 3
+        "bathroom.turning_space": ItemAnswer(False),
+        "bathroom.wc_side_clearance_mm": ItemAnswer(500),  # band >= 400: manual 3, electric 3
     }
     result = score(prepared, answers, GROUND)
     manual = result.limitations["wheelchair_manual"]
@@ -131,8 +131,8 @@ def test_bathroom_too_small_for_a_wheelchair(prepared, good):
 def test_no_visual_doorbell_or_smoke_alarm(prepared, good):
     answers = {
         **good,
-        "hearing.doorbell_visual_signal": Answer(False),
-        "hearing.smoke_alarm_visual_signal": Answer(False),
+        "hearing.doorbell_visual_signal": ItemAnswer(False),
+        "hearing.smoke_alarm_visual_signal": ItemAnswer(False),
     }
     result = score(prepared, answers, GROUND)
     deaf, hoh = result.limitations["deaf"], result.limitations["hard_of_hearing"]

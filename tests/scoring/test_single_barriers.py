@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.checklists.loader import load_catalogue
-from app.scoring import Answer, prepare, score
+from app.scoring import ItemAnswer, prepare, score
 
 CATALOGUE = load_catalogue(Path(__file__).resolve().parents[2] / "checklists")
 # A third-floor flat in a block with a lift: the lift items apply.
@@ -113,12 +113,12 @@ def params():
 def test_one_barrier_is_never_suitable_for_the_group_it_hits(version, name, groups, barrier):
     checklist = CATALOGUE.checklists[version]
     prepared = prepare(checklist, CATALOGUE.profiles, CATALOGUE.measures, CATALOGUE.limitations)
-    answers = {i.id: Answer(passing(i)) for i in checklist.items.values() if not i.register}
+    answers = {i.id: ItemAnswer(passing(i)) for i in checklist.items.values() if not i.register}
     perfect = score(prepared, answers, FACTS)
     item_id, value = barrier
     for group in groups:
         assert perfect.limitations[group].suitability == "suitable", (name, group)
-    result = score(prepared, {**answers, item_id: Answer(value)}, FACTS)
+    result = score(prepared, {**answers, item_id: ItemAnswer(value)}, FACTS)
     assert [b.item_id for b in result.barriers] == [item_id]
     for group in groups:
         assert result.limitations[group].suitability != "suitable", (name, group)

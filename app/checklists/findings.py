@@ -1,4 +1,5 @@
-"""Problems found while loading the checklist files, collected so all are reported at once."""
+"""Findings: what is wrong in the checklist files, collected so all are reported at once
+(the 422 of a publish lists them as `problems`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from app.errors import Unprocessable
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One problem in one file, with the line and item id where known."""
+class Finding:
+    """One thing wrong in one file, with the line and item id where known."""
 
     file: str
     line: int | None
@@ -23,33 +24,33 @@ class Problem:
 
 
 class CatalogueError(Unprocessable):
-    """The checklist files are invalid; `problems` lists every problem found, not just the first.
+    """The checklist files are invalid; `findings` lists everything wrong, not just the first.
 
     An `Unprocessable` so that a publish request with a bad file reaches the client as a 422
     with the full list (`extra["problems"]`).
     """
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.item_id or ""))
+    def __init__(self, findings: list[Finding]):
+        self.findings = sorted(findings, key=lambda p: (p.file, p.line or 0, p.item_id or ""))
         super().__init__(
-            f"Sjekklistefilene har {len(self.problems)} feil.",
-            problems=[asdict(p) for p in self.problems],
+            f"Sjekklistefilene har {len(self.findings)} feil.",
+            problems=[asdict(p) for p in self.findings],
         )
 
     def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+        return "\n".join(str(p) for p in self.findings)
 
 
 class Collector:
-    """Gathers the problems of one file."""
+    """Gathers the findings of one file."""
 
     def __init__(self, file: str):
         self.file = file
-        self.problems: list[Problem] = []
+        self.findings: list[Finding] = []
 
     def add(self, line: int | None, item_id: str | None, message: str) -> None:
-        self.problems.append(Problem(self.file, line, item_id, message))
+        self.findings.append(Finding(self.file, line, item_id, message))
 
     def raise_if_any(self) -> None:
-        if self.problems:
-            raise CatalogueError(self.problems)
+        if self.findings:
+            raise CatalogueError(self.findings)
