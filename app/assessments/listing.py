@@ -1,6 +1,6 @@
 """The register listed with its verdicts (`GET /units`): filters, search, sorting by address
 or by score, and pages that carry each unit's class and score for the asked keys. It reads the
-units (app.units) and their stored score rows (`rows.py`)."""
+units (app.units) and their stored score rows (`derived.py`)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ one measure in two options of a unit) make the cost non-additive, where no const
 known; so every plan also carries a proven `upper_bound` on the optimum of its instance (see
 `_upper_bound`), and value / upper_bound states how far from optimal this plan can be.
 
-Code. `problem.py` flattens the candidates (with the bundles of shared building measures),
+Code. `indexed.py` flattens the candidates (with the bundles of shared building measures),
 `greedy.py` makes one run; this module adds the planned baseline, the bound, the step records
 and the totals.
 """
