@@ -8,7 +8,14 @@ table also rides with every checklist version the API serves (`shipped()`, the m
 `answer_types` and `operators`), and the phone (`app/pwa/static/js/checklist.js`) judges
 answers, draws the answer controls and evaluates conditions from that copy: it has no list of
 its own, so the two sides cannot drift apart. tests/checklists/test_answer_types.py holds them
-to it.
+to it. Since the table is part of every served definition, its `fingerprint()` is part of the
+definition's ETag: a changed table is a changed definition to every cache that holds one.
+
+Outside this file no code branches on a type's name: the submission check reads `required`,
+the explanations and reports read `judged_by` (what the requirement is) and `value` (how a
+recorded answer reads), the demo data derives a passing answer from both, and a version
+mapping carries choices by `value`. (Names appear as data only: a checklist file's `type`, and
+`items.REGISTER_TYPES`, the type each register fact's item has.)
 
 Adding an answer type
 ---------------------
@@ -34,6 +41,8 @@ Pure Python: nothing here knows about Flask or the database.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -168,6 +177,15 @@ def shipped() -> dict[str, Any]:
             for name, o in OPERATORS.items()
         },
     }
+
+
+def fingerprint() -> str:
+    """A short hash of the shipped table, for the ETag of the definitions that carry it.
+
+    Computed on each call (a tenth of a millisecond, once per request), not kept: what is
+    hashed is what `shipped()` gives now, the table the body of the answer carries."""
+    text = json.dumps(shipped(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def _check_table() -> None:

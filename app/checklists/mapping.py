@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from app.checklists.answer_types import ANSWER_TYPES
 from app.checklists.definitions import Checklist, Item
 from app.checklists.findings import Collector
 from app.checklists.yamlsrc import Reader, line_of, parse_yaml
@@ -34,7 +35,7 @@ def _mismatch(old: Item, new: Item) -> str | None:
         return f"svartypen er ulik ({old.type} og {new.type})"
     if old.unit != new.unit:
         return f"enheten er ulik ({old.unit} og {new.unit})"
-    if old.type == "choice":
+    if ANSWER_TYPES[old.type].value == "choice":  # a carried key must be a choice of the new
         missing = {ch.key for ch in old.choices} - {ch.key for ch in new.choices}
         if missing:
             return f"valgene {sorted(missing)} finnes ikke i det nye punktet"

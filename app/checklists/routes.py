@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from app.api import etag
 from app.api.smorest import Blueprint
-from app.checklists import serialize, services
+from app.checklists import answer_types, serialize, services
 from app.checklists.loader import measures_for_item
 from app.checklists.schemas import (
     ChecklistSchema,
@@ -25,11 +25,16 @@ class ChecklistVersion(MethodView):
     @blp.auth_required()
     @blp.response(200)
     @blp.documents(ChecklistSchema)
-    @etag.conditional(cache_control="public, max-age=31536000, immutable")
+    @etag.conditional(cache_control="no-cache")
     def get(self, key, version):
-        """The full definition of one version: immutable, cacheable forever."""
-        etag.tag(f'"{services.checklist_definition(key, version).content_hash}"')
+        """The full definition of one version, with the table of answer types and operators it
+        is read with and the measures that remove each item's barriers. Revalidate before use
+        (If-None-Match: a 304 costs little): the version's file never changes, the table and
+        the measures catalogue follow the server."""
         catalogue = services.catalogue()
+        content = services.checklist_definition(key, version).content_hash
+        measures, table = catalogue.measures.version, answer_types.fingerprint()
+        etag.tag(f'"{content}-m{measures}-{table}"')
         checklist = catalogue.checklists[(key, version)]
         return serialize.checklist_to_dict(checklist, measures_for_item(catalogue))
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.assessments.services import store_assessment
 from app.auth.models import User
 from app.checklists import services as checklists
+from app.checklists.answer_types import ANSWER_TYPES
 from app.checklists.definitions import Checklist, Item
 from app.extensions import db
 from app.inspections.models import Answer, Inspection
@@ -79,12 +80,14 @@ STEP_RISE_MM = 170
 
 
 def passing_value(item: Item):
-    """A value that passes the item's requirement (yes is the good state); None for text."""
-    if item.type == "yes_no":
+    """A value that passes the item, by how its answer type is judged (yes is the good state);
+    None for a type that is never judged (free text)."""
+    kind = ANSWER_TYPES[item.type]
+    if kind.judged_by == "yes":
         return True
-    if item.type == "choice":
+    if kind.judged_by == "choice":
         return next(c.key for c in item.choices if c.passes)
-    if item.type in ("measurement", "count"):
+    if kind.judged_by == "requirement":
         req, (low, high) = item.requirement, item.bounds or (0, 10_000)
         if req is None:
             value = low
@@ -94,7 +97,7 @@ def passing_value(item: Item):
             value = max(req.min, low)
         else:
             value = min(req.max, high) if req.max is not None else low
-        return int(value) if item.type == "count" else value
+        return int(value) if kind.value == "integer" else value
     return None
 
 
@@ -102,10 +105,12 @@ def _answers(rng: random.Random, checklist: Checklist, unit: Unit) -> dict:
     old = (unit.building.year_built or 2000) < OLD_BUILDING
     values = {}
     for item in checklist.items.values():
-        if item.register or item.type == "text":
+        if item.register:
             continue
         value = passing_value(item)
-        if item.type == "yes_no" and item.severity and rng.random() < 0.03:
+        if value is None:  # never judged (free text): left unanswered
+            continue
+        if ANSWER_TYPES[item.type].judged_by == "yes" and item.severity and rng.random() < 0.03:
             value = False
         if item.id in ABSENT:
             value = rng.random() >= ABSENT[item.id]

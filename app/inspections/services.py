@@ -22,6 +22,7 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import ADMIN, INSPECTOR
 from app.checklists import services as checklists
+from app.checklists.answer_types import ANSWER_TYPES
 from app.checklists.definitions import Catalogue, Checklist
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.extensions import db
@@ -314,7 +315,7 @@ def missing_items(inspection: Inspection, photo_items: set[str] | None = None) -
         for item in section.items:
             answer = answers.get(item.id)
             reason = None
-            if item.type == "text":
+            if not ANSWER_TYPES[item.type].required:  # free text: a submission goes without
                 continue
             if answer is None or answer.carried_over:
                 # Not applicable, met another way, or undecidable for a missing register fact:

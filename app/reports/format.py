@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from app.checklists.answer_types import ANSWER_TYPES
 from app.checklists.definitions import Item
 
 NBSP = "\u00a0"
@@ -87,7 +88,7 @@ def answer_text(item: Item | None, value: Any, unit: str | None = None) -> str:
     """What was found: "Ja"/"Nei", a choice's label, or a number with its unit."""
     if value is None:
         return "–"
-    if item is not None and item.type == "choice":
+    if item is not None and ANSWER_TYPES[item.type].value == "choice":  # a choice's key
         for choice in item.choices:
             if choice.key == value:
                 return choice.label.nb
@@ -114,9 +115,12 @@ def requirement_text(item: Item | None, unit: str | None, requirement: dict | No
         if requirement.get("recommended") is not None:
             text += f" (anbefalt {with_unit(requirement['recommended'], unit)})"
         return text
-    if item is not None and item.type == "yes_no":
+    if item is None:
+        return "krav: se kilde"
+    judged_by = ANSWER_TYPES[item.type].judged_by
+    if judged_by == "yes":
         return "krav: Ja"
-    if item is not None and item.type == "choice":
+    if judged_by == "choice":  # the choices that pass
         passing = [c.label.nb for c in item.choices if c.passes]
         return "krav: " + " eller ".join(passing) if passing else "krav: se kilde"
     return "krav: se kilde"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
+from app.checklists.answer_types import ANSWER_TYPES
 from app.checklists.definitions import Cost, Item, Text
 
 SuitabilityClass = Literal["suitable", "adaptable", "unsuitable", "unknown"]
@@ -110,7 +111,8 @@ def _number(value: float) -> str:
 def requirement_text(item: Item) -> dict[str, str] | None:
     """The requirement in words, e.g. {"nb": "krav ≥ 860 mm", "en": "required ≥ 860 mm"}."""
     requirement = item.requirement
-    if item.type == "choice":
+    judged_by = ANSWER_TYPES[item.type].judged_by  # what passes is what is required
+    if judged_by == "choice":
         passing = [c.label for c in item.choices if c.passes]
         if not passing:
             return None
@@ -118,7 +120,7 @@ def requirement_text(item: Item) -> dict[str, str] | None:
             "nb": "krav: " + " eller ".join(t.nb for t in passing),
             "en": "required: " + " or ".join(t.en for t in passing),
         }
-    if item.type == "yes_no":
+    if judged_by == "yes":
         return {"nb": "krav: ja", "en": "required: yes"}
     if requirement is None:
         return None

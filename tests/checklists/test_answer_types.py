@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 
+from app.checklists import services
 from app.checklists.answer_types import (
     ANSWER_TYPES,
     JUDGED_BY,
@@ -21,6 +22,7 @@ from app.checklists.answer_types import (
     VALUE_KINDS,
     AnswerType,
     Operator,
+    fingerprint,
     shipped,
 )
 from app.checklists.items import OPS
@@ -48,6 +50,23 @@ def test_the_served_checklist_carries_the_python_table(as_role, version):
     assert json.loads(json.dumps(table)) == table  # JSON as it is: nothing lost on the way
     used = {i["type"] for s in body["sections"] for i in s["items"]}
     assert used <= set(body["answer_types"])
+
+
+def test_the_definitions_etag_covers_the_table(as_role, monkeypatch):
+    inspector = as_role("inspector")
+    content = services.checklist_definition("uu-bolig", 1).content_hash
+    measures = services.catalogue().measures.version
+    before = inspector.get(URL.format(1))
+    assert before.headers["ETag"] == f'"{content}-m{measures}-{fingerprint()}"'
+    relabelled = replace(ANSWER_TYPES["text"], input_label="Merknad")
+    monkeypatch.setitem(ANSWER_TYPES, "text", relabelled)
+    after = inspector.get(URL.format(1), headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200  # the phone's copy is stale: it gets the new table
+    assert after.get_json()["answer_types"]["text"]["input_label"] == "Merknad"
+    assert after.headers["ETag"] == f'"{content}-m{measures}-{fingerprint()}"'
+    assert after.headers["ETag"] != before.headers["ETag"]
+    again = inspector.get(URL.format(1), headers={"If-None-Match": after.headers["ETag"]})
+    assert again.status_code == 304
 
 
 def test_the_shipped_table_is_the_python_table_field_by_field():
@@ -92,6 +111,20 @@ def test_the_docs_list_the_answer_types_and_operators():
     assert [t.strip() for t in listed.group(1).split("|")] == list(ANSWER_TYPES)
     ops = re.search(r"operators `([\w ]+)`", docs)
     assert ops is not None and ops.group(1).split() == list(OPERATORS)
+
+
+def test_the_server_branches_on_no_answer_type_name():
+    # `.type == "choice"`, `.type in ("measurement", "count")`: a list of types of its own,
+    # which a new type would have to touch. The code reads the table's properties instead.
+    branch = re.compile(r"\.type\s*(?:[!=]=\s*[\"']|(?:not\s+)?in\s*[(\[{]\s*[\"'])")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "app").rglob("*.py"))
+        if path.name != "answer_types.py"
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if branch.search(line)
+    ]
+    assert not found, found
 
 
 # -- the phone's code -------------------------------------------------------------------------

@@ -7,9 +7,13 @@ import * as db from "./db.js";
 
 async function ensureChecklist(key, version) {
   const ref = `${key}@${version}`;
-  // One stored by an older app lacks the table of answer types and operators: fetch it anew.
-  if (!(await db.get("checklists", ref))?.definition.answer_types) {
+  // Revalidated on every download (a 304 when nothing changed): the table of answer types and
+  // operators and the measures it carries follow the server. Offline, the stored copy serves.
+  try {
     await db.put("checklists", { ref, definition: await fetchDefinition(key, version) });
+  } catch (error) {
+    const usable = error instanceof OfflineError || error instanceof ApiError;
+    if (!usable || !(await db.get("checklists", ref))?.definition.answer_types) throw error;
   }
   return ref;
 }
