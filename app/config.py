@@ -33,6 +33,18 @@ def _int(env: dict, name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+PHOTO_STORAGES = ("folder", "s3")
+
+
+def check_photo_storage(kind: str, bucket: str | None) -> None:
+    """Refuse an unknown backend, or a bucket backend without a bucket (checked at start, and
+    again where the storage is built, for settings given another way)."""
+    if kind not in PHOTO_STORAGES:
+        raise ConfigError(f"PHOTO_STORAGE must be folder or s3, got {kind!r}")
+    if kind == "s3" and not bucket:
+        raise ConfigError("PHOTO_S3_BUCKET must be set when PHOTO_STORAGE=s3")
+
+
 def load_config(instance_path: str, env: dict | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = dict(os.environ if env is None else env)
@@ -56,6 +68,9 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
     if dispatcher not in ("thread", "off"):
         raise ConfigError(f"WEBHOOK_DISPATCHER must be thread or off, got {dispatcher!r}")
 
+    photo_storage = (env.get("PHOTO_STORAGE") or "folder").strip().lower()
+    check_photo_storage(photo_storage, env.get("PHOTO_S3_BUCKET"))
+
     report_zip_max_units = _int(env, "REPORT_ZIP_MAX_UNITS", 15)
     if report_zip_max_units < 1:
         raise ConfigError(f"REPORT_ZIP_MAX_UNITS must be at least 1, got {report_zip_max_units}")
@@ -66,7 +81,12 @@ def load_config(instance_path: str, env: dict | None = None) -> dict:
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PHOTO_STORAGE": photo_storage,
         "PHOTO_STORAGE_PATH": env.get("PHOTO_STORAGE_PATH") or str(instance / "photos"),
+        "PHOTO_S3_BUCKET": env.get("PHOTO_S3_BUCKET") or None,
+        "PHOTO_S3_ENDPOINT_URL": env.get("PHOTO_S3_ENDPOINT_URL") or None,
+        "PHOTO_S3_REGION": env.get("PHOTO_S3_REGION") or None,
+        "PHOTO_S3_PREFIX": env.get("PHOTO_S3_PREFIX") or "",
         "PHOTO_KEEP_ORIGINAL": _bool(env.get("PHOTO_KEEP_ORIGINAL"), False),
         "PHOTO_MAX_PIXELS": _int(env, "PHOTO_MAX_PIXELS", 60_000_000),
         "MAX_CONTENT_LENGTH": _int(env, "UPLOAD_MAX_BYTES", 25 * 1024 * 1024),

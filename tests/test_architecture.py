@@ -23,6 +23,7 @@ LAYERS = (
     "applicants",
     "planning",  # plans, scenarios, overrides and exports: the planner's services and views
     "reports",
+    "backup",  # the database and the photos in one archive
     "demo",
     "web",
     "pwa",
@@ -33,7 +34,6 @@ SHARED = frozenset(
         "api",
         "audit",
         "auth",
-        "backup",
         "bulk",
         "config",
         "db_statistics",

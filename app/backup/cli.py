@@ -7,7 +7,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.backup import services
+from app.errors import DomainError
 from app.extensions import db
+from app.inspections.photos import services as photos
 from app.timeutil import utcnow
 
 
@@ -16,7 +18,11 @@ def backup_cli():
     pass
 
 
-def _photo_root() -> Path:
+def _photos() -> services.Photos:
+    """The folder as a Path (read as files, as it always was), or the bucket through the
+    photo storage interface."""
+    if current_app.config.get("PHOTO_STORAGE") == "s3":
+        return photos.storage()
     return Path(current_app.config["PHOTO_STORAGE_PATH"])
 
 
@@ -33,9 +39,11 @@ def create_command(output: Path | None):
         stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
         output = Path(current_app.instance_path) / "backups" / f"uu-bolig-{stamp}.tar.gz"
     try:
-        manifest = services.create_backup(db.engine, _photo_root(), output)
+        manifest = services.create_backup(db.engine, _photos(), output)
     except services.BackupError as error:
         raise click.ClickException(str(error)) from error
+    except DomainError as error:  # the bucket is unreachable: say so, no traceback
+        raise click.ClickException(error.detail) from error
     click.echo(f"Sikkerhetskopi skrevet: {output} ({len(manifest['files'])} filer)")
 
 
@@ -58,12 +66,14 @@ def verify_command(archive: Path):
 @click.option("--force", is_flag=True, help="Overwrite a target that already holds data.")
 @with_appcontext
 def restore_command(archive: Path, force: bool):
-    """Verify an archive, then restore it into this instance's database and photo folder."""
+    """Verify an archive, then restore it into this instance's database and photo storage."""
     db.session.remove()
     try:
-        restored = services.restore_backup(archive, db.engine, _photo_root(), force=force)
+        restored = services.restore_backup(archive, db.engine, _photos(), force=force)
     except services.BackupError as error:
         raise click.ClickException(str(error)) from error
+    except DomainError as error:
+        raise click.ClickException(error.detail) from error
     click.echo(
         f"Gjenopprettet databasen (revisjon {restored.revision}) og {restored.files} bilder."
     )

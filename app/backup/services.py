@@ -3,7 +3,8 @@
 The archive holds `manifest.json` (format, created_at, app version, schema revision, dialect,
 and every other file with its size and sha256), the database (`database.sqlite3`, taken with
 SQLite's online backup API, or `database.dump`, a `pg_dump` custom-format dump), and the
-photo files under `photos/` as they lie in storage.
+photo files under `photos/` as they lie in the folder (`photos/ab/cd/<key>`). A bucket's
+objects go into the same places, so an archive of either backend restores into either.
 
 Restore unpacks into a temporary folder and checks every checksum before it touches anything;
 it refuses a target that already holds data unless forced.
@@ -21,13 +22,16 @@ import subprocess
 import tarfile
 import tempfile
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import URL, Engine, make_url
 
+from app.errors import NotFound
 from app.timeutil import utcnow
 
 FORMAT = 1
@@ -43,6 +47,21 @@ class BackupError(RuntimeError):
     """The backup or restore cannot go on; the message tells the operator why (bokmål)."""
 
 
+class PhotoFiles(Protocol):
+    """The part of the photo storage interface a backup needs (app/inspections/photos/
+    storage.py; not imported: the photos are a domain above this shared module). The folder
+    is given as a Path instead and read as files, as it always was."""
+
+    def entries(self) -> Iterator: ...
+
+    def read(self, key: str) -> bytes: ...
+
+    def put(self, key: str, data: bytes) -> None: ...
+
+
+Photos = Path | PhotoFiles
+
+
 @dataclass(frozen=True)
 class Restored:
     files: int
@@ -52,7 +71,7 @@ class Restored:
 # -- create ------------------------------------------------------------------------------
 
 
-def create_backup(engine: Engine, photo_root: Path, target: Path) -> dict:
+def create_backup(engine: Engine, photos: Photos, target: Path) -> dict:
     """Write a backup archive to `target` (atomically) and return its manifest."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.part")
@@ -65,11 +84,7 @@ def create_backup(engine: Engine, photo_root: Path, target: Path) -> dict:
                 tarfile.open(fileobj=handle, mode="w:gz") as archive,
             ):
                 archive.add(dump, arcname=dump.name)
-                for path in _photo_files(photo_root):
-                    name = f"{PHOTOS}/{path.relative_to(photo_root).as_posix()}"
-                    entry = _add_file(archive, path, name)
-                    if entry is not None:
-                        files.append(entry)
+                files += _add_photos(archive, photos)
                 manifest = {
                     "format": FORMAT,
                     "created_at": utcnow().isoformat(),
@@ -115,6 +130,40 @@ def _dump_database(engine: Engine, folder: Path) -> Path:
         _run_pg("pg_dump", engine.url, args)
         return target
     raise BackupError(f"Databasetypen {engine.dialect.name} støttes ikke.")
+
+
+def _add_photos(archive: tarfile.TarFile, photos: Photos) -> list[dict]:
+    if not isinstance(photos, Path):
+        return _add_stored_photos(archive, photos)
+    entries = []
+    for path in _photo_files(photos):
+        entry = _add_file(archive, path, f"{PHOTOS}/{path.relative_to(photos).as_posix()}")
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _add_stored_photos(archive: tarfile.TarFile, storage: PhotoFiles) -> list[dict]:
+    """Each object read whole (photos are small), hashed, and added where the folder keeps
+    it; one deleted since the listing is skipped, like a file deleted meanwhile."""
+    entries = []
+    for key in sorted(entry.key for entry in storage.entries()):
+        try:
+            data = storage.read(key)
+        except NotFound:
+            continue
+        info = tarfile.TarInfo(f"{PHOTOS}/{_sharded(key)}")
+        info.size, info.mtime, info.mode = len(data), int(utcnow().timestamp()), 0o600
+        archive.addfile(info, io.BytesIO(data))
+        entries.append(
+            {"path": info.name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        )
+    return entries
+
+
+def _sharded(key: str) -> str:
+    """Where the folder backend keeps `key`: ab/cd/<key> by its first four hex digits."""
+    return f"{key[:2]}/{key[2:4]}/{key}"
 
 
 def _photo_files(root: Path) -> list[Path]:
@@ -205,9 +254,9 @@ def verify(archive_path: Path, folder: Path) -> dict:
     return manifest
 
 
-def target_has_data(engine: Engine, photo_root: Path) -> bool:
+def target_has_data(engine: Engine, photos: Photos) -> bool:
     """True when any table (but the migration marker) has a row, or any photo file exists."""
-    if _photo_files(photo_root):
+    if _has_photos(photos):
         return True
     with engine.connect() as connection:
         tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
@@ -217,8 +266,14 @@ def target_has_data(engine: Engine, photo_root: Path) -> bool:
         )
 
 
+def _has_photos(photos: Photos) -> bool:
+    if isinstance(photos, Path):
+        return bool(_photo_files(photos))
+    return next(iter(photos.entries()), None) is not None
+
+
 def restore_backup(
-    archive_path: Path, engine: Engine, photo_root: Path, *, force: bool = False
+    archive_path: Path, engine: Engine, photos: Photos, *, force: bool = False
 ) -> Restored:
     """Verify the archive, then replace the database and add the photo files."""
     with tempfile.TemporaryDirectory(prefix="uu-restore-") as tmp:
@@ -228,15 +283,37 @@ def restore_backup(
             raise BackupError(
                 f"Arkivet er fra {manifest['dialect']}, målet er {engine.dialect.name}."
             )
-        if not force and target_has_data(engine, photo_root):
+        if not force and target_has_data(engine, photos):
             raise BackupError("Målet har allerede data. Bruk --force for å overskrive.")
+        stored = [e["path"] for e in manifest["files"] if e["path"].startswith(f"{PHOTOS}/")]
+        if not isinstance(photos, Path):
+            keys = [_key_of(name) for name in stored]  # all checked before anything is touched
         engine.dispose()  # no pooled connection may hold the old database open
         _restore_database(engine, folder / manifest["database"])
         engine.dispose()
-        photos = [e for e in manifest["files"] if e["path"].startswith(f"{PHOTOS}/")]
-        for entry in photos:
-            _place(folder / entry["path"], photo_root / entry["path"].removeprefix(f"{PHOTOS}/"))
-    return Restored(files=len(photos), revision=manifest.get("revision"))
+        if isinstance(photos, Path):
+            for name in stored:
+                _place(folder / name, photos / name.removeprefix(f"{PHOTOS}/"))
+        else:
+            for name, key in zip(stored, keys, strict=True):
+                _put(photos, key, (folder / name).read_bytes())
+    return Restored(files=len(stored), revision=manifest.get("revision"))
+
+
+def _key_of(name: str) -> str:
+    """The storage key of an archived photo, which must lie where the folder keeps it."""
+    key = name.rsplit("/", 1)[-1]
+    if name != f"{PHOTOS}/{_sharded(key)}":
+        raise BackupError(f"Arkivet har en bildefil på et ukjent sted: {name}")
+    return key
+
+
+def _put(storage: PhotoFiles, key: str, data: bytes) -> None:
+    """One atomic write through the storage (a bucket's PutObject is all or nothing)."""
+    try:
+        storage.put(key, data)
+    except ValueError as error:  # not a photo key: the storage refuses any other name
+        raise BackupError(f"Arkivet har en bildefil med ugyldig navn: {key}") from error
 
 
 def _restore_database(engine: Engine, dump: Path) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.auth.models import User
+from app.config import ConfigError, check_photo_storage
 from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
 from app.inspections import services as inspections
@@ -25,7 +26,29 @@ from app.inspections.photos.storage import FilesystemStorage, PhotoStorage, stor
 
 
 def storage() -> PhotoStorage:
+    """The configured backend: the folder (the default) or an S3-compatible bucket."""
+    config = current_app.config
+    check_photo_storage(config["PHOTO_STORAGE"], config.get("PHOTO_S3_BUCKET"))
+    if config["PHOTO_STORAGE"] == "s3":
+        return bucket_storage()
+    return folder_storage()
+
+
+def folder_storage() -> FilesystemStorage:
     return FilesystemStorage(current_app.config["PHOTO_STORAGE_PATH"])
+
+
+def bucket_storage() -> PhotoStorage:
+    """The bucket of the PHOTO_S3_* settings, whichever backend is in use (the copy to the
+    bucket is made while the service still runs on the folder). boto3 is imported only here:
+    a deployment on the folder never loads it."""
+    from app.inspections.photos.s3 import S3Storage, s3_client
+
+    config = current_app.config
+    if not config.get("PHOTO_S3_BUCKET"):
+        raise ConfigError("PHOTO_S3_BUCKET must be set to use the bucket")
+    client = s3_client(config.get("PHOTO_S3_ENDPOINT_URL"), config.get("PHOTO_S3_REGION"))
+    return S3Storage(config["PHOTO_S3_BUCKET"], client, prefix=config.get("PHOTO_S3_PREFIX"))
 
 
 def after_commit(session: Session, callback) -> None:

@@ -1,4 +1,5 @@
-"""Where photo files live: a small interface, and the default filesystem backend.
+"""Where photo files live: a small interface, and the default filesystem backend (the other
+one, S3-compatible object storage, is in s3.py; services.storage() picks one by configuration).
 
 Ordering that keeps files and rows consistent (the caller's side):
 1. `store_photo` writes every file atomically (temporary name, fsync, rename);
@@ -70,7 +71,7 @@ class PhotoKeys:
 
 
 class PhotoStorage(Protocol):
-    """What the photo service needs from a place to keep files (filesystem now, S3 later)."""
+    """What the photo service needs from a place to keep files (a folder, or a bucket)."""
 
     def put(self, key: str, data: bytes) -> None:
         """Store `data` under `key` atomically: readers see the old state or all of it."""
@@ -106,6 +107,11 @@ def validate_key(key: str) -> str:
     if not isinstance(key, str) or not _KEY.fullmatch(key):
         raise ValueError(f"invalid photo storage key: {key!r}")
     return key
+
+
+def is_key(name: str) -> bool:
+    """Tell whether a listed name is a photo key (listings skip anything else: not ours)."""
+    return isinstance(name, str) and _KEY.fullmatch(name) is not None
 
 
 def make_key(photo_id: uuid.UUID, variant: str, extension: str) -> str:
