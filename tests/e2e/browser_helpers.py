@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from pathlib import Path
 
@@ -26,6 +27,29 @@ def open_page(page, name: str) -> None:
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
     page.locator("#nav").get_by_role("link", name=name, exact=True).click()
+
+
+# A JavaScript function's source: "() => ...", "(a) => ...", "async () => ...", "function ...".
+_FUNCTION = re.compile(r"\s*(async\s+)?(\(|function\b|[\w$]+\s*=>)")
+
+
+def wait_until(page, predicate: str, arg=None) -> None:
+    """Wait until the JavaScript function `predicate` (source text) returns a truthy value.
+
+    Always a function, never a bare expression: Playwright compiles the text with eval() in
+    the page. A function is compiled once, inside the DevTools call that starts (or, after a
+    navigation, restarts) the wait, where the page's Content Security Policy does not apply,
+    and the polls then only call it. A bare expression is compiled again at every poll (each
+    animation frame), where the app's `script-src 'self'` without 'unsafe-eval' blocks it:
+    such a wait failed with an EvalError whenever its condition was not true at once.
+    The function must return a plain value: a promise is truthy, so it would not wait."""
+    assert _FUNCTION.match(predicate), f"wait_until needs a function, not {predicate!r}"
+    page.wait_for_function(predicate, arg=arg)
+
+
+def wait_for_service_worker(page) -> None:
+    """Wait until a service worker controls the page (the shell then works offline)."""
+    wait_until(page, "() => navigator.serviceWorker?.controller != null")
 
 
 def screenshot(page, name: str) -> None:

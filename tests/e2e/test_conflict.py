@@ -77,10 +77,15 @@ def test_conflict_resolved_with_the_server_value(phone, live_app):
     expect(fieldset).to_be_visible()
     phone.context.set_offline(True)
     fieldset.get_by_text("Nei", exact=True).click()
+    # The answer waits on the device before the server's value changes (as in the test above).
+    expect(page.locator(".sync-summary")).to_contain_text("1 venter på sending")
     _change_on_server(live_app, inspection_id, True)
     phone.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.locator(".conflict").get_by_role("button", name="Bruk verdien fra serveren").click()
+    conflict = page.locator(".conflict")
+    expect(conflict).to_contain_text("På serveren: Ja")
+    expect(conflict).to_contain_text("På denne enheten: Nei")
+    conflict.get_by_role("button", name="Bruk verdien fra serveren").click()
     expect(page.locator(".sync-summary")).to_have_text("Alt er sendt.")
     expect(fieldset.get_by_label("Ja", exact=True)).to_be_checked()
     assert _server_value(live_app, inspection_id) is True

@@ -14,6 +14,7 @@ from tests.e2e.browser_helpers import (
     new_inspection,
     screenshot,
     sign_in,
+    wait_for_service_worker,
 )
 
 pytestmark = pytest.mark.browser
@@ -38,7 +39,7 @@ def test_offline_inspection_arrives_once(phone, live_app, tmp_path):
     expect(
         page.get_by_role("heading", name=re.compile("Befaring: Befaringsveien 1"))
     ).to_be_visible()
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
 
     phone.context.set_offline(True)
     page.reload()  # the shell and the inspection come from the device alone

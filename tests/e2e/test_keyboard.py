@@ -11,16 +11,20 @@ from tests.e2e.browser_helpers import PASSWORD, new_inspection
 pytestmark = pytest.mark.browser
 
 MAX_TABS = 80
+FOCUSED = """([selector, text]) => {
+  const el = document.activeElement;
+  return Boolean(el?.matches(selector)) && (text === null || el.textContent.includes(text));
+}"""
 
 
-def tab_to(page, selector: str) -> None:
-    """Press Tab until the element matching selector has the focus."""
+def tab_to(page, selector: str, text: str | None = None) -> None:
+    """Press Tab until the element matching selector (and containing text) has the focus."""
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+        if page.evaluate(FOCUSED, [selector, text]):
             _assert_focus_visible(page)
             return
-    raise AssertionError(f"Tab never reached {selector}")
+    raise AssertionError(f"Tab never reached {selector} {text or ''}")
 
 
 def _assert_focus_visible(page) -> None:
@@ -47,7 +51,8 @@ def test_inspector_flow_by_keyboard_only(phone, live_app):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Mine befaringer")).to_be_focused()
 
-    tab_to(page, "button.btn-primary")
+    # The list shows the newest inspection first: other tests' drafts may come before this one.
+    tab_to(page, "button.btn-primary", "Last ned Tastaturveien 3")
     expect(page.locator(":focus")).to_have_text(re.compile("Last ned Tastaturveien 3"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1, name=re.compile("Tastaturveien 3"))).to_be_focused()

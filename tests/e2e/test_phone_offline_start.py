@@ -9,7 +9,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.browser_helpers import assert_accessible_light_and_dark, screenshot, sign_in
+from tests.e2e.browser_helpers import (
+    assert_accessible_light_and_dark,
+    screenshot,
+    sign_in,
+    wait_for_service_worker,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +45,7 @@ def test_offline_reinspection_from_cold_arrives_once(phone, live_app):
     sign_in(page, live_app, "inspector")
     start = page.get_by_role("button", name=re.compile("Start befaring: Gjensynsveien 6"))
     expect(start).to_be_visible()  # the inspector's unit, downloaded with its last answers
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
 
     phone.context.set_offline(True)
     page.reload()  # cold: the shell, the unit and its answers come from the device alone

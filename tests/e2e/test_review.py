@@ -15,6 +15,7 @@ from tests.e2e.browser_helpers import (
     screenshot,
     sign_in,
     submitted_inspection,
+    wait_until,
 )
 from tests.e2e.live import PHONE
 
@@ -41,7 +42,7 @@ def test_manager_approves_a_submitted_inspection(phone, live_app):
     page.locator(".review-section summary", has_text="Adkomst").click()  # a passing item's photo
     photo = page.get_by_role("img", name=re.compile("Bilde: Inngangen"))
     expect(photo).to_be_visible()
-    page.wait_for_function("[...document.images].every((i) => i.complete && i.naturalWidth > 0)")
+    wait_until(page, "() => [...document.images].every((i) => i.complete && i.naturalWidth > 0)")
     expect(page.get_by_role("radio")).to_have_count(0)  # read-only
     page.wait_for_load_state("networkidle")
     assert_no_axe_violations(page, "Godkjenning av befaring")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from tests.e2e.browser_helpers import new_inspection, sign_in
+from tests.e2e.browser_helpers import new_inspection, sign_in, wait_for_service_worker, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def test_queue_survives_a_service_worker_update(phone, live_app, new_version):
     inspection_id = new_inspection(live_app, "update")
     sign_in(page, live_app, "inspector")
     page.get_by_role("button", name=re.compile("Last ned Oppdateringsveien 4")).click()
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     assert f"uu-shell-{old_version}" in page.evaluate("caches.keys()")
 
     page.context.route(SYNC, lambda route: route.abort("internetdisconnected"))
@@ -55,8 +55,12 @@ def test_queue_survives_a_service_worker_update(phone, live_app, new_version):
 
     heading = page.get_by_role("heading", level=1, name=re.compile("Oppdateringsveien 4"))
     expect(heading).to_be_visible()
-    page.wait_for_function(f"caches.keys().then((k) => k.includes('uu-shell-{NEW_VERSION}'))")
-    assert f"uu-shell-{old_version}" not in page.evaluate("caches.keys()")
+    # The new worker controls the page from "activating" on; its activate step deletes the
+    # old shell cache, so read the caches once it is "activated" (a wait on the promise of
+    # caches.keys() would not wait: a promise is truthy).
+    wait_until(page, "() => navigator.serviceWorker.controller?.state === 'activated'")
+    caches = page.evaluate("caches.keys()")
+    assert f"uu-shell-{NEW_VERSION}" in caches and f"uu-shell-{old_version}" not in caches
     assert page.get_attribute('meta[name="app-version"]', "content") == NEW_VERSION
     expect(page.locator(".sync-summary")).to_contain_text("2 venter på sending")
     assert _server_answers(live_app, inspection_id) == {}
