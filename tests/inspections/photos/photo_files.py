@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import pillow_heif
 from PIL import Image, ImageCms
@@ -100,3 +101,8 @@ def ftyp(major: bytes, *compatible: bytes) -> bytes:
     """The leading ISO-BMFF `ftyp` box with the given brands, plus some padding."""
     body = major + b"\x00\x00\x00\x00" + b"".join(compatible)
     return struct.pack(">I", 8 + len(body)) + b"ftyp" + body + bytes(32)
+
+
+def stored_files(app) -> list[Path]:
+    root = Path(app.config["PHOTO_STORAGE_PATH"])
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []

@@ -17,28 +17,11 @@ from tests.inspections.photos.photo_files import (
     heic_bytes,
     jpeg_bytes,
     png_header_only,
+    stored_files,
     two_halves,
 )
 
 ITEM = "entrance.door_clear_width_mm"
-
-
-@pytest.fixture
-def inspector(as_role):
-    return as_role("inspector")
-
-
-@pytest.fixture
-def inspection(inspector):
-    unit = make_unit()
-    return inspector.post(
-        "/api/v1/inspections", json={"unit_id": unit.id, "checklist_version": 1}
-    ).get_json()["id"]
-
-
-def stored_files(app) -> list[Path]:
-    root = Path(app.config["PHOTO_STORAGE_PATH"])
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 def phone_photo() -> bytes:

@@ -18,7 +18,7 @@ from app.inspections.photos.cli import photos_cli
 from app.inspections.photos.models import Photo
 from app.inspections.photos.s3 import S3Storage
 from app.inspections.photos.storage import FilesystemStorage, make_key
-from tests.factories import jpeg_bytes, make_unit, upload_photo
+from tests.factories import jpeg_bytes, upload_photo
 from tests.helpers import assert_problem
 from tests.s3_server import REGION, answer_puts_with
 
@@ -33,19 +33,6 @@ def on_s3(app, bucket, monkeypatch):
         monkeypatch.setitem(app.config, name, value)
     monkeypatch.setitem(s3._clients, (bucket.endpoint, REGION), bucket.client)
     return bucket
-
-
-@pytest.fixture
-def inspector(as_role):
-    return as_role("inspector")
-
-
-@pytest.fixture
-def inspection(inspector):
-    unit = make_unit()
-    return inspector.post(
-        "/api/v1/inspections", json={"unit_id": unit.id, "checklist_version": 1}
-    ).get_json()["id"]
 
 
 # -- configuration -----------------------------------------------------------------------

@@ -2,36 +2,17 @@
 its own (deletable, captioned), and a submit that needs both photos succeeds."""
 
 import uuid
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.inspections.photos.models import Photo
-from tests.factories import jpeg_bytes, make_unit, passing_answers, upload_photo, with_values
+from tests.factories import jpeg_bytes, passing_answers, upload_photo, with_values
 from tests.helpers import assert_problem
+from tests.inspections.photos.photo_files import stored_files
 
 ROUTE = "access.step_free_route"
 WIDTH = "entrance.door_clear_width_mm"
-
-
-@pytest.fixture
-def inspector(as_role):
-    return as_role("inspector")
-
-
-@pytest.fixture
-def inspection(inspector):
-    unit = make_unit()
-    return inspector.post(
-        "/api/v1/inspections", json={"unit_id": unit.id, "checklist_version": 1}
-    ).get_json()["id"]
-
-
-def stored_files(app) -> list[Path]:
-    root = Path(app.config["PHOTO_STORAGE_PATH"])
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 def rows() -> int:
