@@ -23,6 +23,10 @@ from app.checklists import services as checklists
 from app.extensions import db
 from tests.databases import session_database
 
+# The S3 server and a bucket per test (tests/s3_server.py), for the photo storage's bucket
+# backend wherever a test asks for them.
+pytest_plugins = ["tests.s3_server"]
+
 PASSWORD = "riktig-hemmelig-passord"
 _HASH = passwords.hash_password(PASSWORD)
 _counter = itertools.count(1)

@@ -8,18 +8,15 @@ import json
 import shutil
 import stat
 import tarfile
-import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from app.auth import services as auth
 from app.backup import services as backup
 from app.extensions import db
 from tests.databases import on_postgresql, scratch_database
-from tests.factories import jpeg_bytes, make_unit, passing_answers
-from tests.reliability.fixtures import build_app
+from tests.reliability.fixtures import build_app, seed_inspection_with_photos
 
 needs_pg_tools = pytest.mark.skipif(
     on_postgresql() and not shutil.which("pg_dump"),
@@ -33,35 +30,7 @@ def source(tmp_path):
     """An instance with committed data: a unit, an inspection with answers and two photos."""
     with scratch_database(tmp_path, "uu_backup_src") as url:
         app = build_app(url, tmp_path / "src")
-        with app.app_context():
-            user = auth.create_user("befarer@kommune.no", "inspector", "et-langt-passord-123")
-            _, token = auth.issue_token(user, "test")
-            unit_id = make_unit().id
-            db.session.commit()
-        client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
-        inspection = client.post(
-            "/api/v1/inspections",
-            json={"unit_id": unit_id, "checklist_version": 1},
-            headers=headers,
-        )
-        inspection_id = inspection.get_json()["id"]
-        with app.app_context():
-            answers = passing_answers()
-        response = client.put(
-            f"/api/v1/inspections/{inspection_id}/answers",
-            json={"answers": answers},
-            headers=headers,
-        )
-        assert response.status_code == 200, response.get_data(as_text=True)
-        for colour in ((10, 20, 30), (200, 100, 0)):
-            form = {
-                "id": str(uuid.uuid4()),
-                "file": (io.BytesIO(jpeg_bytes(colour)), "bilde.jpg"),
-            }
-            response = client.post(
-                f"/api/v1/inspections/{inspection_id}/photos", data=form, headers=headers
-            )
-            assert response.status_code == 201, response.get_data(as_text=True)
+        seed_inspection_with_photos(app, answers=True)
         yield app
         with app.app_context():
             db.engine.dispose()

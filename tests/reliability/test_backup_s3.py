@@ -5,7 +5,6 @@ into a folder; a bucket that holds photos counts as data."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import shutil
 import tarfile
@@ -16,12 +15,10 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
-from app.auth import services as auth
 from app.extensions import db
 from tests.databases import on_postgresql, scratch_database
-from tests.factories import jpeg_bytes, make_unit
-from tests.reliability.fixtures import build_app
-from tests.s3_server import Bucket, bucket, moto_endpoint  # noqa: F401  (fixtures)
+from tests.reliability.fixtures import build_app, seed_inspection_with_photos
+from tests.s3_server import Bucket
 
 pytestmark = pytest.mark.skipif(
     on_postgresql() and not shutil.which("pg_dump"),
@@ -29,34 +26,18 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def another_bucket(bucket: Bucket) -> Bucket:  # noqa: F811
+def another_bucket(bucket: Bucket) -> Bucket:
     name = f"uu-gjenopprettet-{uuid.uuid4().hex[:8]}"
     bucket.client.create_bucket(Bucket=name)
     return Bucket(name, bucket.endpoint, bucket.client, prefix="annet/")
 
 
 @pytest.fixture
-def source(tmp_path, bucket):  # noqa: F811
+def source(tmp_path, bucket):
     """An instance on the bucket with committed data: an inspection with two photos."""
     with scratch_database(tmp_path, "uu_backup_s3_src") as url:
         app = build_app(url, tmp_path / "src", **bucket.config())
-        with app.app_context():
-            user = auth.create_user("befarer@kommune.no", "inspector", "et-langt-passord-123")
-            _, token = auth.issue_token(user, "test")
-            unit_id = make_unit().id
-            db.session.commit()
-        client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
-        inspection = client.post(
-            "/api/v1/inspections",
-            json={"unit_id": unit_id, "checklist_version": 1},
-            headers=headers,
-        ).get_json()["id"]
-        for colour in ((10, 20, 30), (200, 100, 0)):
-            form = {"id": str(uuid.uuid4()), "file": (io.BytesIO(jpeg_bytes(colour)), "b.jpg")}
-            response = client.post(
-                f"/api/v1/inspections/{inspection}/photos", data=form, headers=headers
-            )
-            assert response.status_code == 201, response.get_data(as_text=True)
+        seed_inspection_with_photos(app)
         yield app
         with app.app_context():
             db.engine.dispose()
@@ -80,7 +61,7 @@ def rows(app) -> dict:
     return found
 
 
-def contents(bucket: Bucket) -> dict[str, str]:  # noqa: F811
+def contents(bucket: Bucket) -> dict[str, str]:
     """Each photo key in the bucket, with the SHA-256 of its bytes."""
     found = {}
     for name in bucket.objects():
@@ -95,7 +76,7 @@ def cli(app, *args):
 
 def test_round_trip_from_a_bucket_into_an_empty_bucket(
     source,
-    bucket,  # noqa: F811
+    bucket,
     empty_database,
     tmp_path,
 ):

@@ -1,10 +1,9 @@
-"""The photo tests' fixtures: an inspector with a draft inspection, and for the bucket
-backend's half, the S3 server and a bucket per test."""
+"""The photo tests' fixtures: an inspector with a draft inspection (the S3 server and a
+bucket per test come from tests/s3_server.py, a plugin of tests/conftest.py)."""
 
 import pytest
 
 from tests.factories import make_unit
-from tests.s3_server import bucket, moto_endpoint  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
