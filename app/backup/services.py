@@ -22,16 +22,15 @@ import subprocess
 import tarfile
 import tempfile
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import URL, Engine, make_url
 
 from app.errors import NotFound
+from app.inspections.photos.storage import PhotoStorage, folder_path
 from app.timeutil import utcnow
 
 FORMAT = 1
@@ -47,19 +46,9 @@ class BackupError(RuntimeError):
     """The backup or restore cannot go on; the message tells the operator why (bokmål)."""
 
 
-class PhotoFiles(Protocol):
-    """The part of the photo storage interface a backup needs (app/inspections/photos/
-    storage.py; not imported: the photos are a domain above this shared module). The folder
-    is given as a Path instead and read as files, as it always was."""
-
-    def entries(self) -> Iterator: ...
-
-    def read(self, key: str) -> bytes: ...
-
-    def put(self, key: str, data: bytes) -> None: ...
-
-
-Photos = Path | PhotoFiles
+# The folder is given as a Path and read as files, as it always was; a bucket through the
+# photo storage interface.
+Photos = Path | PhotoStorage
 
 
 @dataclass(frozen=True)
@@ -143,7 +132,7 @@ def _add_photos(archive: tarfile.TarFile, photos: Photos) -> list[dict]:
     return entries
 
 
-def _add_stored_photos(archive: tarfile.TarFile, storage: PhotoFiles) -> list[dict]:
+def _add_stored_photos(archive: tarfile.TarFile, storage: PhotoStorage) -> list[dict]:
     """Each object read whole (photos are small), hashed, and added where the folder keeps
     it; one deleted since the listing is skipped, like a file deleted meanwhile."""
     entries = []
@@ -152,18 +141,13 @@ def _add_stored_photos(archive: tarfile.TarFile, storage: PhotoFiles) -> list[di
             data = storage.read(key)
         except NotFound:
             continue
-        info = tarfile.TarInfo(f"{PHOTOS}/{_sharded(key)}")
+        info = tarfile.TarInfo(f"{PHOTOS}/{folder_path(key)}")
         info.size, info.mtime, info.mode = len(data), int(utcnow().timestamp()), 0o600
         archive.addfile(info, io.BytesIO(data))
         entries.append(
             {"path": info.name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         )
     return entries
-
-
-def _sharded(key: str) -> str:
-    """Where the folder backend keeps `key`: ab/cd/<key> by its first four hex digits."""
-    return f"{key[:2]}/{key[2:4]}/{key}"
 
 
 def _photo_files(root: Path) -> list[Path]:
@@ -303,12 +287,12 @@ def restore_backup(
 def _key_of(name: str) -> str:
     """The storage key of an archived photo, which must lie where the folder keeps it."""
     key = name.rsplit("/", 1)[-1]
-    if name != f"{PHOTOS}/{_sharded(key)}":
+    if name != f"{PHOTOS}/{folder_path(key)}":
         raise BackupError(f"Arkivet har en bildefil på et ukjent sted: {name}")
     return key
 
 
-def _put(storage: PhotoFiles, key: str, data: bytes) -> None:
+def _put(storage: PhotoStorage, key: str, data: bytes) -> None:
     """One atomic write through the storage (a bucket's PutObject is all or nothing)."""
     try:
         storage.put(key, data)

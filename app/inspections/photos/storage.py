@@ -114,6 +114,12 @@ def is_key(name: str) -> bool:
     return isinstance(name, str) and _KEY.fullmatch(name) is not None
 
 
+def folder_path(key: str) -> str:
+    """Where the folder backend keeps `key` below its root: ab/cd/<key> by the key's first
+    four hex digits (backup archives use the same places for either backend)."""
+    return f"{key[:2]}/{key[2:4]}/{key}"
+
+
 def make_key(photo_id: uuid.UUID, variant: str, extension: str) -> str:
     """Build the storage key of one file of a photo, e.g. '<hex>-display.jpg'."""
     return validate_key(f"{photo_id.hex}-{variant}.{extension}")
@@ -251,7 +257,7 @@ class FilesystemStorage:
 
     def _path(self, key: str) -> Path:
         validate_key(key)
-        return self.root / key[:2] / key[2:4] / key
+        return self.root / folder_path(key)
 
 
 def _write_all(fd: int, data: bytes) -> None:
