@@ -13,7 +13,7 @@ from app.checklists import services as checklists
 from app.errors import Unprocessable
 from app.extensions import db
 from app.units.models import Building, Unit
-from app.units.services import search, search_rank
+from app.units.services import search, search_count, search_rank
 
 SORTS = {
     "address": (Building.address_key, Unit.unit_number),
@@ -99,6 +99,10 @@ def _filtered(query: dict, *, walk: bool = False):
         stmt, scores = with_suitability(stmt, query)
     if scores and not any(name in query for name in UNIT_FILTERS):
         return stmt, _score_count(scores), scores
+    searched_only = len(unit_conditions) == 1 and query.get("q") and not scores
+    count = search_count(query["q"], *building_conditions) if searched_only else None
+    if count is not None:
+        return stmt, count, scores
     count = select(func.count()).select_from(Unit)
     if building_conditions:
         count = count.join(Unit.building)

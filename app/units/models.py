@@ -64,12 +64,14 @@ class Unit(db.Model):
     __table_args__ = (
         UniqueConstraint("building_id", "unit_number"),
         Index("ix_units_status_bedrooms", "status", "bedrooms"),
+        # Search by unit number, counted per building from the index alone.
+        Index("ix_units_unit_number_building_id", "unit_number", "building_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), index=True)
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    unit_number: Mapped[str] = mapped_column(String(5), index=True)  # bruksenhetsnummer, H0201
+    unit_number: Mapped[str] = mapped_column(String(5))  # bruksenhetsnummer, H0201
     floor: Mapped[int | None]
     rooms: Mapped[int | None]
     bedrooms: Mapped[int | None]
@@ -101,6 +103,20 @@ class AddressTerm(db.Model):
     building_id: Mapped[int] = mapped_column(
         ForeignKey("buildings.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class BuildingUnitCount(db.Model):
+    """How many units a building has, kept by the database's triggers on `units` (migration
+    0021) and never written here: address search sums these instead of counting the units of
+    every matching building. No row: no units. A migration that rebuilds `units` on SQLite
+    (batch "recreate") must create those triggers again."""
+
+    __tablename__ = "building_unit_counts"
+
+    building_id: Mapped[int] = mapped_column(
+        ForeignKey("buildings.id", ondelete="CASCADE"), primary_key=True
+    )
+    units: Mapped[int]
 
 
 SEARCHED = ("address", "place", "district")

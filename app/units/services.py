@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from app.audit import services as audit
 from app.errors import Conflict, NotFound, Unprocessable
@@ -10,7 +10,7 @@ from app.extensions import db
 from app.locking import get_locked
 from app.units.facts import BUILDING_FACTS, UNIT_FACTS
 from app.units.importing import normalise_address
-from app.units.models import AddressTerm, Building, Unit
+from app.units.models import AddressTerm, Building, BuildingUnitCount, Unit
 from app.units.numbering import normalise_unit_number, parse_unit_number
 from app.units.search_terms import parse_query, starting_with
 from app.units.signals import register_changed
@@ -113,13 +113,32 @@ def search(text: str, *, walk: bool = False):
     building_id = Unit.building_id + 0 if walk else Unit.building_id
     unit_number = Unit.unit_number.concat("") if walk else Unit.unit_number
     conditions = [unit_number == number] if number else []
+    conditions += _having_words(building_id, words)
+    return and_(*conditions) if conditions else false()  # nothing searchable typed ("%")
+
+
+def search_count(text: str, *building_conditions):
+    """The number of units the search finds, as a select; for words alone, the sum of the
+    matching buildings' unit counts (one row per building, not one per unit); else None."""
+    words, number = parse_query(text)
+    if number or not words:
+        return None
+    count = select(func.coalesce(func.sum(BuildingUnitCount.units), 0))
+    if building_conditions:
+        count = count.join(Building, Building.id == BuildingUnitCount.building_id)
+    return count.where(*_having_words(BuildingUnitCount.building_id, words), *building_conditions)
+
+
+def _having_words(building_id, words: list[str]) -> list:
+    """Per typed word: the building has a term that starts with it."""
+    conditions = []
     for word in words:
         low, high = starting_with(word)
         terms = select(AddressTerm.building_id).where(
             AddressTerm.term >= low, AddressTerm.term < high
         )
         conditions.append(building_id.in_(terms))
-    return and_(*conditions) if conditions else false()  # nothing searchable typed ("%")
+    return conditions
 
 
 def search_rank(text: str):

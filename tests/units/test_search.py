@@ -4,11 +4,12 @@ follow every way a building is written (API, import)."""
 import io
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, insert, select
 
 from app.assessments import listing
 from app.extensions import db
-from app.units.models import AddressTerm
+from app.timeutil import utcnow
+from app.units.models import AddressTerm, Building, BuildingUnitCount, Unit
 from app.units.search_terms import parse_query, starting_with, terms_of
 from tests.factories import make_unit
 
@@ -144,3 +145,81 @@ def test_a_page_holding_every_match_reads_no_further_part(as_role):
         assert len(statements) == 2  # the ranked part ends inside the page: the rest is read
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def add_unit(building_id: int, floor: int) -> Unit:
+    unit = Unit(building_id=building_id, unit_number=f"H{floor:02d}01", floor=floor)
+    db.session.add(unit)
+    db.session.commit()
+    return unit
+
+
+def unit_counts() -> dict[int, tuple[int, int]]:
+    """Per building: (the count the database keeps, the units counted)."""
+    kept = dict.fromkeys(db.session.scalars(select(Building.id)), 0)
+    kept |= dict(
+        db.session.execute(select(BuildingUnitCount.building_id, BuildingUnitCount.units)).all()
+    )
+    by_building = select(Unit.building_id, func.count()).group_by(Unit.building_id)
+    counted = dict(db.session.execute(by_building).all())
+    return {b: (kept[b], counted.get(b, 0)) for b in kept}
+
+
+def test_the_database_keeps_each_buildings_unit_count_however_units_are_written(as_role):
+    """Search totals sum the buildings' unit counts: every way of writing units keeps them
+    (the ORM, a bulk insert as the demo and the import make, a move, a delete)."""
+    manager = as_role("facility_manager")
+    first = make_unit(address="Tellegata 1", floor=1).building_id
+    second_unit = make_unit(address="Tellegata 2", floor=1)
+    second = second_unit.building_id
+    add_unit(first, 2)
+    db.session.execute(
+        insert(Unit),
+        [
+            {"building_id": second, "unit_number": n, "ownership": "owned"}
+            | {"status": "vacant", "version": 1, "created_at": utcnow(), "updated_at": utcnow()}
+            for n in ("H0201", "H0301")
+        ],
+    )
+    db.session.commit()
+    assert unit_counts()[first] == (2, 2)
+    assert unit_counts()[second] == (3, 3)
+    moved = manager.patch(
+        f"/api/v1/units/{second_unit.id}",
+        json={"building_id": first, "unit_number": "H0501"},
+        headers={"If-Match": manager.get(f"/api/v1/units/{second_unit.id}").headers["ETag"]},
+    )
+    assert moved.status_code == 200, moved.get_json()
+    db.session.expire_all()
+    assert unit_counts()[first] == (3, 3)
+    assert unit_counts()[second] == (2, 2)
+    db.session.execute(delete(Unit).where(Unit.building_id == second))
+    db.session.commit()
+    assert all(kept == counted for kept, counted in unit_counts().values())
+    assert unit_counts()[second] == (0, 0)
+
+
+def test_search_totals_are_the_units_found(as_role):
+    """The total of a search by words (summed unit counts) equals the units listed, with
+    and without a district, and with a unit number (counted unit by unit)."""
+    officer = as_role("allocation_officer")
+    for address, district, floors in (
+        ("Asakveien 15", "Tistedal", 3),
+        ("Asakveien 17", "Berg", 2),
+        ("Rødsveien 4", "Tistedal", 1),
+        ("Storgata 2", "Sentrum", 2),
+    ):
+        building_id = make_unit(address=address, district=district, floor=1).building_id
+        for floor in range(2, floors + 1):
+            add_unit(building_id, floor)
+    for query, expected in (
+        ({"q": "veien"}, 6),
+        ({"q": "veien", "district": "Tistedal"}, 4),
+        ({"q": "asak 15"}, 3),
+        ({"q": "veien h0101"}, 3),
+        ({"q": "ukjent"}, 0),
+    ):
+        response = officer.get("/api/v1/units", query_string=query | {"page_size": 100})
+        assert response.status_code == 200, response.get_json()
+        assert len(response.get_json()) == expected, query
+        assert f'"total": {expected}' in response.headers["X-Pagination"], query
