@@ -134,12 +134,35 @@ class Item:
 SectionLocation = Literal["unit", "building"]
 
 
+# How the instances of a repeated section count for a limitation: "any" (one accessible
+# instance is enough: bathrooms, bedrooms) or "every" (each must pass: entrances in daily use).
+RepeatRule = Literal["any", "every"]
+
+# Register facts that say how many instances a unit has (prefilled when an inspection starts).
+INSTANCE_FACTS = ("bathrooms", "bedrooms", "entrances")
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A section recorded once per room or door of its kind ("Bad 1", "Bad ved soverom")."""
+
+    label: Text  # the default name of instance n: "{n}" is replaced by its number
+    rule: RepeatRule
+    min: int = 1
+    max: int = 6
+    prefill: str | None = None  # a key of INSTANCE_FACTS: the unit's number of instances
+
+    def default_label(self, number: int, language: str = "nb") -> str:
+        return getattr(self.label, language).replace("{n}", str(number))
+
+
 @dataclass(frozen=True)
 class Section:
     id: str
     title: Text
     items: tuple[Item, ...]
     location: SectionLocation | None = None  # None: mixed (no scope rule applies)
+    repeat: Repeat | None = None  # None: the section is recorded once
 
 
 @dataclass(frozen=True)
@@ -152,6 +175,11 @@ class Checklist:
     @property
     def items(self) -> dict[str, Item]:
         return {item.id: item for section in self.sections for item in section.items}
+
+    @property
+    def repeated(self) -> dict[str, Section]:
+        """The repeated sections by id."""
+        return {s.id: s for s in self.sections if s.repeat is not None}
 
 
 # The stable limitation keys of SCORING.md, in its order: limitations.yaml may label and group

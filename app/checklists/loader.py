@@ -16,6 +16,7 @@ from typing import Any, get_args
 import yaml
 
 from app.checklists.definitions import (
+    INSTANCE_FACTS,
     LIMITATION_KEYS,
     Catalogue,
     Checklist,
@@ -25,6 +26,8 @@ from app.checklists.definitions import (
     MeasureCatalogue,
     Profile,
     ProfileSet,
+    Repeat,
+    RepeatRule,
     Section,
     SectionLocation,
 )
@@ -39,6 +42,7 @@ from app.checklists.measurefile import (
 from app.checklists.validation import (
     check_blocking_items_have_measures,
     check_conditions,
+    check_repeated_sections,
     check_scoreable,
     measures_by_item,
 )
@@ -66,6 +70,8 @@ CHECKLIST_FILE = re.compile(r"^([a-z][a-z0-9-]*)/v([1-9][0-9]*)\.yaml$")
 GROUPS = ("bevegelse", "syn", "hørsel", "kognisjon", "miljø", "alder")
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 LOCATIONS: tuple[str, ...] = get_args(SectionLocation)
+RULES: tuple[str, ...] = get_args(RepeatRule)
+MAX_INSTANCES = 20
 # The rule "an item that can be a severe barrier needs a measure or a reason" holds from this
 # checklist version on (version 1 was published under the rule for blocking items only).
 SEVERE_RULE_FROM = 2
@@ -92,6 +98,36 @@ def _duplicate(
     return False
 
 
+def _repeat(c: Collector, s: Reader) -> Repeat | None:
+    """A section's `repeat` block: label, rule (any / every), min, max, prefill."""
+    r = Reader(
+        c,
+        s.raw("repeat"),
+        None,
+        ("label", "rule", "min", "max", "prefill"),
+        "repeat",
+        s.line("repeat"),
+    )
+    if not r.ok:
+        return None
+    label, rule = r.text("label"), r.str("rule")
+    low = r.int("min", required=False)
+    high = r.int("max", required=False)
+    low, high = 1 if low is None else low, 6 if high is None else high
+    prefill = r.str("prefill", required=False)
+    if rule is not None and rule not in RULES:
+        r.problem("rule", f"regelen «{rule}» må være en av {', '.join(RULES)}")
+    if not 1 <= low <= high <= MAX_INSTANCES:
+        r.problem("min", f"må ha 1 <= min <= max <= {MAX_INSTANCES} (fikk {low} og {high})")
+    if prefill is not None and prefill not in INSTANCE_FACTS:
+        r.problem("prefill", f"«{prefill}» må være en av {', '.join(INSTANCE_FACTS)}")
+    if label is not None and "{n}" not in label.nb + label.en:
+        r.problem("label", "navnet må ha {n} der nummeret skal stå")
+    if c.findings or label is None or rule is None:
+        return None
+    return Repeat(label, rule, low, high, prefill)  # type: ignore[arg-type]
+
+
 def _checklist(
     c: Collector, text: str, limitations: Iterable[Limitation]
 ) -> tuple[Checklist | None, dict[str, dict[str, int | None]]]:
@@ -110,12 +146,14 @@ def _checklist(
     seen_sections: dict[str, int | None] = {}
     seen_items: dict[str, int | None] = {}
     for data, line in _entries(r, "sections", "seksjoner"):
-        s = Reader(c, data, None, ("id", "title", "location", "items"), "seksjonen", line)
+        allowed = ("id", "title", "location", "repeat", "items")
+        s = Reader(c, data, None, allowed, "seksjonen", line)
         section_id, section_title = s.str("id"), s.text("title")
         location = s.str("location", required=False)
         if location is not None and location not in LOCATIONS:
             s.problem("location", f"plassering «{location}» må være en av {', '.join(LOCATIONS)}")
             location = None
+        repeat = _repeat(c, s) if s.has("repeat") else None
         if section_id is not None and not KEY.match(section_id):
             s.problem("id", f"seksjons-id «{section_id}» kan bare ha små bokstaver, tall og _")
         _duplicate(c, seen_sections, section_id, s.line("id"))
@@ -130,9 +168,12 @@ def _checklist(
             if item is not None:
                 items.append(item)
         if section_id is not None and section_title is not None:
-            sections.append(Section(section_id, section_title, tuple(items), location))  # type: ignore[arg-type]
+            sections.append(
+                Section(section_id, section_title, tuple(items), location, repeat)  # type: ignore[arg-type]
+            )
     parsed = {item.id: item for section in sections for item in section.items}
     check_conditions(c, parsed, lines, known=seen_items.keys())
+    check_repeated_sections(c, sections, lines)
     if c.findings or key is None or version is None or title is None:
         return None, lines  # scoreability would only repeat the problems above
     checklist = Checklist(key=key, version=version, title=title, sections=tuple(sections))

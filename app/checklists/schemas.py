@@ -108,10 +108,25 @@ class ItemSchema(Schema):
     measures = fields.List(fields.String(), metadata={"description": "Ids of the measures"})
 
 
+class RepeatSchema(Schema):
+    label = fields.Nested(TextSchema, metadata={"description": "Instance n's name: {n}"})
+    rule = fields.String(
+        metadata={"description": "any: the best instance counts; every: the worst does"}
+    )
+    min = fields.Integer()
+    max = fields.Integer()
+    prefill = fields.String(
+        allow_none=True, metadata={"description": "Register fact giving the instance count"}
+    )
+
+
 class SectionSchema(Schema):
     id = fields.String()
     title = fields.Nested(TextSchema)
     location = fields.String(allow_none=True, metadata={"description": "null: mixed"})
+    repeat = fields.Nested(
+        RepeatSchema, allow_none=True, metadata={"description": "null: recorded once"}
+    )
     items = fields.List(fields.Nested(ItemSchema))
 
 

@@ -20,6 +20,7 @@ from app.checklists.definitions import (
     Limitation,
     Measure,
     ProfileSet,
+    Repeat,
     Text,
 )
 
@@ -80,6 +81,16 @@ def item_to_dict(item: Item, measures: Sequence[Measure] = ()) -> dict[str, Any]
     }
 
 
+def repeat_to_dict(repeat: Repeat) -> dict[str, Any]:
+    return {
+        "label": text_to_dict(repeat.label),
+        "rule": repeat.rule,
+        "min": repeat.min,
+        "max": repeat.max,
+        "prefill": repeat.prefill,
+    }
+
+
 def checklist_to_dict(
     checklist: Checklist, measures_by_item: Mapping[str, Sequence[Measure]]
 ) -> dict[str, Any]:
@@ -94,6 +105,7 @@ def checklist_to_dict(
                 "id": section.id,
                 "title": text_to_dict(section.title),
                 "location": section.location,
+                "repeat": repeat_to_dict(section.repeat) if section.repeat else None,
                 "items": [
                     item_to_dict(item, measures_by_item.get(item.id, ())) for item in section.items
                 ],

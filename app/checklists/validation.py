@@ -6,7 +6,14 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from app.checklists.answer_types import ANSWER_TYPES, OPERATORS
-from app.checklists.definitions import Checklist, Condition, Item, Limitation, Measure
+from app.checklists.definitions import (
+    Checklist,
+    Condition,
+    Item,
+    Limitation,
+    Measure,
+    Section,
+)
 from app.checklists.findings import Collector
 
 MOBILITY_GROUP = "bevegelse"
@@ -84,6 +91,29 @@ def check_conditions(
         c.add(
             lines.get(first, {}).get("condition"), first, f"betingelsene danner en syklus: {path}"
         )
+
+
+def check_repeated_sections(c: Collector, sections: Iterable[Section], lines: Lines) -> None:
+    """An item of a repeated section is answered once per instance: a condition may read it
+    only from inside the same section (it then reads the same instance), never from outside,
+    where "which bathroom?" has no answer."""
+    owner = {item.id: section for section in sections for item in section.items}
+    for section in sections:
+        for item in section.items:
+            for field in ("condition", "satisfied_by"):
+                condition = getattr(item, field)
+                if condition is None:
+                    continue
+                for ref in sorted(condition.item_refs()):
+                    other = owner.get(ref)
+                    if other is None or other is section or other.repeat is None:
+                        continue
+                    c.add(
+                        lines.get(item.id, {}).get(field),
+                        item.id,
+                        f"betingelsen viser til «{ref}» i den gjentatte seksjonen «{other.id}»; "
+                        "bare punkter i samme seksjon kan lese den",
+                    )
 
 
 def _cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
