@@ -139,7 +139,7 @@ SectionLocation = Literal["unit", "building"]
 RepeatRule = Literal["any", "every"]
 
 # Register facts that say how many instances a unit has (prefilled when an inspection starts).
-INSTANCE_FACTS = ("bathrooms", "bedrooms", "entrances")
+INSTANCE_FACTS = ("bathrooms", "bedrooms")
 
 
 @dataclass(frozen=True)
