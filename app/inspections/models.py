@@ -1,4 +1,9 @@
-"""Inspections (befaringer), their answers and the full history of every answer change."""
+"""Inspections (befaringer), their answers and the full history of every answer change.
+
+A repeated section (a bathroom, a bedroom: `Section.repeat` in app/checklists/definitions.py)
+is recorded once per instance; every answer, history row, item comment and photo names its
+instance. Items of a section that is not repeated, and existing rows, are instance 1.
+"""
 
 from __future__ import annotations
 
@@ -48,11 +53,27 @@ class Inspection(db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
+    # The first instance's answers: every answer of a section that is not repeated, and
+    # instance 1 of a repeated one. This is what scoring, the assessment and the reports read
+    # (one answer per item, as before sections could repeat); instances of repeated sections
+    # are grouped by `services.answers_by_instance`.
     answers: Mapped[list[Answer]] = relationship(
-        back_populates="inspection", order_by="Answer.item_id", cascade="all, delete-orphan"
+        primaryjoin="and_(Inspection.id == Answer.inspection_id, Answer.instance == 1)",
+        order_by="Answer.item_id",
+        cascade="all, delete-orphan",
+    )
+    # Every answer of every instance (read only: answers of instances above 1 are written
+    # as rows of their own).
+    all_answers: Mapped[list[Answer]] = relationship(
+        order_by="[Answer.item_id, Answer.instance]", viewonly=True
     )
     item_comments: Mapped[list[ItemComment]] = relationship(
-        order_by="ItemComment.item_id", cascade="all, delete-orphan"
+        order_by="[ItemComment.item_id, ItemComment.instance]", cascade="all, delete-orphan"
+    )
+    # The instances of repeated sections, deleted ones included (see SectionInstance).
+    section_instances: Mapped[list[SectionInstance]] = relationship(
+        order_by="[SectionInstance.section_id, SectionInstance.number]",
+        cascade="all, delete-orphan",
     )
     unit = relationship("Unit", lazy="joined")
 
@@ -63,13 +84,14 @@ class Inspection(db.Model):
 
 class Answer(db.Model):
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("inspection_id", "item_id"),)
+    __table_args__ = (UniqueConstraint("inspection_id", "item_id", "instance"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("inspections.id", ondelete="CASCADE")
     )
     item_id: Mapped[str] = mapped_column(String(100))
+    instance: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     value: Mapped[Any] = mapped_column(JSON, nullable=True)
     not_applicable: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str | None] = mapped_column(Text)
@@ -77,8 +99,6 @@ class Answer(db.Model):
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(16), default="inspector")  # or register, carried
     carried_over: Mapped[bool] = mapped_column(default=False)
-
-    inspection: Mapped[Inspection] = relationship(back_populates="answers")
 
 
 class AnswerChange(db.Model):
@@ -92,6 +112,7 @@ class AnswerChange(db.Model):
         ForeignKey("inspections.id", ondelete="CASCADE")
     )
     item_id: Mapped[str] = mapped_column(String(100))
+    instance: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     old: Mapped[dict | None] = mapped_column(JSON)
     new: Mapped[dict] = mapped_column(JSON)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -104,13 +125,36 @@ class ItemComment(db.Model):
     inspection; the next return replaces the set."""
 
     __tablename__ = "inspection_item_comments"
-    __table_args__ = (UniqueConstraint("inspection_id", "item_id"),)
+    __table_args__ = (UniqueConstraint("inspection_id", "item_id", "instance"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("inspections.id", ondelete="CASCADE")
     )
     item_id: Mapped[str] = mapped_column(String(100))
+    instance: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SectionInstance(db.Model):
+    """One instance of a repeated section ("Bad 1", "Bad ved soverom").
+
+    A repeated section without rows has exactly one instance, number 1 with its default
+    label; the first change to its instances writes that one down too. Numbers are the
+    instances' ids: the phone picks the next one offline and the answers, comments and photos
+    name it, so a number is never given to another instance of the same inspection. That is
+    why a deleted instance keeps its row, marked `deleted_at` (its answers, comments and
+    photos go; the answers' history stays and still names the number)."""
+
+    __tablename__ = "section_instances"
+
+    inspection_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("inspections.id", ondelete="CASCADE"), primary_key=True
+    )
+    section_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    label: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int]
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,4 +1,5 @@
-"""Inspections: create (idempotent), read, sync answers, submit, approve or return."""
+"""Inspections: create (idempotent), read, sync answers, the instances of repeated sections,
+submit, approve or return."""
 
 from operator import itemgetter
 
@@ -10,7 +11,12 @@ from app.api.etag import check_if_match, etag_of
 from app.api.smorest import Blueprint, Page
 from app.auth.roles import ADMIN, FACILITY_MANAGER, INSPECTOR
 from app.inspections import services
-from app.inspections.photos.services import photo_items, photos_for_detail
+from app.inspections.instances import instances_of
+from app.inspections.photos.services import (
+    delete_instance_photos,
+    photo_items,
+    photos_for_detail,
+)
 from app.inspections.schemas import (
     AnswerBatchSchema,
     ChangesSchema,
@@ -18,6 +24,7 @@ from app.inspections.schemas import (
     InspectionDetailSchema,
     InspectionQuerySchema,
     InspectionSchema,
+    InstanceInSchema,
     MissingSchema,
     ReturnSchema,
     StartingPointQuerySchema,
@@ -39,9 +46,18 @@ MANAGERS = (ADMIN, FACILITY_MANAGER)
 
 def _detail(inspection):
     inspection.photos = photos_for_detail(inspection)
+    inspection.instances = instances_of(inspection, services.checklist_of(inspection))
     previous = previous_of(inspection)
     inspection.previous_answers = previous_answers(previous)
     return inspection
+
+
+def _check_if_match(inspection):
+    """412 with the current detail when If-Match names another version of the inspection."""
+    check_if_match(
+        etag_of("inspection", inspection),
+        lambda: InspectionDetailSchema().dump(_detail(inspection)),
+    )
 
 
 @blp.route("")
@@ -94,14 +110,43 @@ class Answers(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     @etag.versioned("inspection", row=itemgetter("inspection"))
     def put(self, body, inspection_id):
-        """Upsert a batch of answers (offline sync); If-Match refuses a stale batch with 412."""
+        """Upsert a batch of answers (offline sync), each of one item and instance (default 1);
+        If-Match refuses a stale batch with 412."""
         inspection = services.get_inspection(g.user, inspection_id, write=True, lock=True)
-        check_if_match(
-            etag_of("inspection", inspection),
-            lambda: InspectionDetailSchema().dump(_detail(inspection)),
-        )
+        _check_if_match(inspection)
         outcomes = services.upsert_answers(g.user, inspection, body["answers"])
         return {"inspection": _detail(inspection), "outcomes": outcomes}
+
+
+@blp.route("/<uuid:inspection_id>/sections/<section_id>/instances/<int:number>")
+class SectionInstanceByNumber(MethodView):
+    @blp.auth_required(ADMIN, INSPECTOR)
+    @blp.arguments(InstanceInSchema)
+    @blp.response(200, InspectionDetailSchema)
+    @blp.alt_response(201, schema=InspectionDetailSchema, description="Created")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(422, response="UNPROCESSABLE_CONTENT")
+    @etag.versioned("inspection")
+    def put(self, body, inspection_id, section_id, number):
+        """Create an instance of a repeated section ("Bad 2"), or rename or move it; the same
+        request again changes nothing. A deleted instance's number is refused (409)."""
+        inspection = services.get_inspection(g.user, inspection_id, write=True, lock=True)
+        _check_if_match(inspection)
+        created = services.save_instance(g.user, inspection, section_id, number, body)
+        return _detail(inspection), 201 if created else 200
+
+    @blp.auth_required(ADMIN, INSPECTOR)
+    @blp.response(200, InspectionDetailSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(422, response="UNPROCESSABLE_CONTENT")
+    @etag.versioned("inspection")
+    def delete(self, inspection_id, section_id, number):
+        """Delete an instance with its answers, item comments and photos; refused below the
+        section's minimum (409). Deleting it again changes nothing."""
+        inspection = services.get_inspection(g.user, inspection_id, write=True, lock=True)
+        item_ids = services.delete_instance(g.user, inspection, section_id, number)
+        delete_instance_photos(inspection, item_ids, number)
+        return _detail(inspection)
 
 
 @blp.route("/<uuid:inspection_id>/changes")

@@ -5,8 +5,20 @@ from app.inspections.models import STATUSES
 from app.units.schemas import UnitSchema
 
 
+class Trimmed(fields.String):
+    """Text without the spaces around it; its length is checked trimmed."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 class AnswerInSchema(Schema):
     item_id = fields.String(required=True, validate=validate.Length(1, 100))
+    instance = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1),
+        metadata={"description": "The instance of a repeated section (default 1)"},
+    )
     value = fields.Raw(
         allow_none=True, metadata={"description": "bool, number, choice key or text"}
     )
@@ -25,6 +37,7 @@ class AnswerBatchSchema(Schema):
 
 class AnswerSchema(Schema):
     item_id = fields.String()
+    instance = fields.Integer(metadata={"description": "1 outside repeated sections"})
     value = fields.Raw(allow_none=True)
     not_applicable = fields.Boolean()
     note = fields.String(allow_none=True)
@@ -64,19 +77,54 @@ class InspectionSchema(Schema):
 
 class PreviousAnswerSchema(Schema):
     item_id = fields.String()
+    instance = fields.Integer()
     value = fields.Raw(allow_none=True)
     not_applicable = fields.Boolean()
 
 
 class ItemCommentSchema(Schema):
     item_id = fields.String()
+    instance = fields.Integer()
     text = fields.String()
     author_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
 
 
+class InstanceSchema(Schema):
+    number = fields.Integer(metadata={"description": "The instance's id within its section"})
+    label = fields.String()
+    position = fields.Integer()
+
+
+def instances_field(**metadata):
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Nested(InstanceSchema)),
+        dump_default=dict,
+        metadata={
+            "description": "Per repeated section: its instances, ordered by position and "
+            "number (a section nobody split has its one instance, number 1)",
+            **metadata,
+        },
+    )
+
+
+class InstanceInSchema(Schema):
+    label = Trimmed(required=True, validate=validate.Length(1, 60))
+    position = fields.Integer(
+        required=True,
+        validate=validate.Range(0, 999),
+        metadata={"description": "Where it is listed among the section's instances"},
+    )
+
+
 class InspectionDetailSchema(InspectionSchema):
-    answers = fields.List(fields.Nested(AnswerSchema))
+    answers = fields.List(
+        fields.Nested(AnswerSchema),
+        attribute="all_answers",
+        metadata={"description": "Every answer, one per item and instance"},
+    )
+    instances = instances_field()
     item_comments = fields.List(
         fields.Nested(ItemCommentSchema),
         metadata={"description": "The reviewer's comments per item from the last return"},
@@ -104,6 +152,9 @@ class StartingPointSchema(Schema):
     previous_inspection_id = fields.UUID(allow_none=True)
     previous_approved_at = fields.DateTime(allow_none=True)
     previous_answers = fields.List(fields.Nested(PreviousAnswerSchema))
+    instances = instances_field(
+        description="The instances of repeated sections a new inspection starts with"
+    )
     open_draft_id = fields.UUID(
         allow_none=True, metadata={"description": "The caller's open draft of this unit"}
     )
@@ -112,12 +163,16 @@ class StartingPointSchema(Schema):
 class MissingSchema(Schema):
     count = fields.Integer()
     missing = fields.Dict(
-        metadata={"description": "By section: [{item_id, reason}], as a refused submit lists"}
+        metadata={
+            "description": "By section: [{item_id, reason}] ({item_id, instance, reason} in a "
+            "repeated section), as a refused submit lists"
+        }
     )
 
 
 class OutcomeSchema(Schema):
     item_id = fields.String(required=True)
+    instance = fields.Integer(metadata={"description": "Items of repeated sections only"})
     outcome = fields.String(
         required=True,
         metadata={
@@ -140,6 +195,11 @@ class InspectionQuerySchema(Schema):
 
 class ItemCommentInSchema(Schema):
     item_id = fields.String(required=True, validate=validate.Length(1, 100))
+    instance = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1),
+        metadata={"description": "The instance of a repeated section (default 1)"},
+    )
     text = fields.String(required=True, validate=validate.Length(1, 2000))
 
 
@@ -169,6 +229,7 @@ class AnswerStateSchema(Schema):
 
 class ChangeSchema(Schema):
     item_id = fields.String()
+    instance = fields.Integer()
     previous = fields.Nested(
         AnswerStateSchema, allow_none=True, metadata={"description": "null: not answered then"}
     )

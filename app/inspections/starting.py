@@ -1,7 +1,8 @@
 """Re-inspection and starting offline. What a phone needs to start an inspection with no
 network, per unit: the unit, the newest checklist version, the last approved answers (the
-carried-over starting point) and the caller's open draft, if any; and how an inspection
-differs from the one before it."""
+carried-over starting point), the instances of repeated sections the inspection will start
+with, and the caller's open draft, if any; and how an inspection differs from the one before
+it, item by item and instance by instance."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from app.auth.models import User
 from app.checklists import services as checklists
 from app.errors import Unprocessable
 from app.extensions import db
+from app.inspections.instances import instances_from, starting_instances
 from app.inspections.models import Inspection
 from app.inspections.services import latest_approved, open_draft_of
 from app.units.models import Unit
@@ -22,8 +24,13 @@ def previous_answers(inspection: Inspection | None) -> list[dict]:
     if inspection is None:
         return []
     return [
-        {"item_id": a.item_id, "value": a.value, "not_applicable": a.not_applicable}
-        for a in inspection.answers
+        {
+            "item_id": a.item_id,
+            "instance": a.instance,
+            "value": a.value,
+            "not_applicable": a.not_applicable,
+        }
+        for a in inspection.all_answers
     ]
 
 
@@ -52,11 +59,13 @@ def starting_points(actor: User, unit_ids: list[int] | None) -> list[dict]:
             "Ugyldige data.", errors={"unit_id": [f"Boligen finnes ikke: {unknown[0]}"]}
         )
     catalogue = checklists.catalogue()
-    version = catalogue.newest("uu-bolig").version
+    checklist = catalogue.newest("uu-bolig")
+    version = checklist.version
     points = []
     for unit_id in ids:
         previous = latest_approved(unit_id)
         draft = open_draft_of(unit_id, actor.id)
+        instances = starting_instances(checklist, units[unit_id], previous)
         points.append(
             {
                 "unit": units[unit_id],
@@ -65,6 +74,7 @@ def starting_points(actor: User, unit_ids: list[int] | None) -> list[dict]:
                 "previous_inspection_id": previous.id if previous else None,
                 "previous_approved_at": previous.approved_at if previous else None,
                 "previous_answers": previous_answers(previous),
+                "instances": instances_from(instances, checklist),
                 "open_draft_id": draft.id if draft else None,
             }
         )
@@ -85,13 +95,13 @@ def previous_of(inspection: Inspection) -> Inspection | None:
 
 
 def changes_since_previous(inspection: Inspection) -> dict:
-    """Differences from the unit's previous approved inspection, item by item."""
+    """Differences from the unit's previous approved inspection, by item and instance."""
     previous = previous_of(inspection)
-    before = {a.item_id: a for a in previous.answers} if previous else {}
-    after = {a.item_id: a for a in inspection.answers}
+    before = {(a.item_id, a.instance): a for a in previous.all_answers} if previous else {}
+    after = {(a.item_id, a.instance): a for a in inspection.all_answers}
     changes = []
-    for item_id in sorted(before.keys() | after.keys()):
-        old, new = before.get(item_id), after.get(item_id)
+    for item_id, number in sorted(before.keys() | after.keys()):
+        old, new = before.get((item_id, number)), after.get((item_id, number))
         old_state = (
             None if old is None else {"value": old.value, "not_applicable": old.not_applicable}
         )
@@ -102,6 +112,7 @@ def changes_since_previous(inspection: Inspection) -> dict:
             changes.append(
                 {
                     "item_id": item_id,
+                    "instance": number,
                     "previous": old_state,
                     "current": new_state,
                     "carried_over": bool(new and new.carried_over),

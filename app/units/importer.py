@@ -22,8 +22,8 @@ BUILDING_FIELDS = (
     "year_built", "notes",
 )  # fmt: skip
 UNIT_FIELDS = (
-    "external_id", "unit_number", "floor", "rooms", "bedrooms", "area", "ownership", "status",
-    "notes",
+    "external_id", "unit_number", "floor", "rooms", "bedrooms", "bathrooms", "area", "ownership",
+    "status", "notes",
 )  # fmt: skip
 
 

@@ -75,6 +75,7 @@ class Unit(db.Model):
     floor: Mapped[int | None]
     rooms: Mapped[int | None]
     bedrooms: Mapped[int | None]
+    bathrooms: Mapped[int | None]  # 0..10; how many instances a bathroom section starts with
     area: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))  # BRA, m²
     ownership: Mapped[str] = mapped_column(String(16), default="owned")
     status: Mapped[str] = mapped_column(String(16), default="let")

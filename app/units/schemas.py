@@ -73,6 +73,11 @@ class UnitSchema(Schema):
     )
     rooms = fields.Integer(allow_none=True, validate=validate.Range(1, 20))
     bedrooms = fields.Integer(allow_none=True, validate=validate.Range(0, 15))
+    bathrooms = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(0, 10),
+        metadata={"description": "An inspection starts with this many bathrooms to record"},
+    )
     area = Area(allow_none=True, places=1, validate=validate.Range(1, 999))
     ownership = fields.String(load_default="owned", validate=validate.OneOf(OWNERSHIPS))
     status = fields.String(load_default="let", validate=validate.OneOf(STATUSES))

@@ -257,6 +257,8 @@ VERSIONED = {
     ("post", "/api/v1/inspections"),
     ("get", "/api/v1/inspections/{inspection_id}"),
     ("put", "/api/v1/inspections/{inspection_id}/answers"),
+    ("put", "/api/v1/inspections/{inspection_id}/sections/{section_id}/instances/{number}"),
+    ("delete", "/api/v1/inspections/{inspection_id}/sections/{section_id}/instances/{number}"),
     ("post", "/api/v1/inspections/{inspection_id}/submit"),
     ("post", "/api/v1/inspections/{inspection_id}/approve"),
     ("post", "/api/v1/inspections/{inspection_id}/return"),

@@ -34,7 +34,7 @@ def test_photo_upload_fields_are_in_the_multipart_body(client):
     body = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
     name = body["$ref"].rsplit("/", 1)[-1]
     schema = spec["components"]["schemas"][name]
-    assert set(schema["properties"]) == {"id", "item_id", "caption", "file"}
+    assert set(schema["properties"]) == {"id", "item_id", "instance", "caption", "file"}
     assert schema["properties"]["file"]["format"] == "binary"
     assert set(schema["required"]) == {"id", "file"}
 

@@ -20,6 +20,8 @@ ALL = frozenset(ROLES)
 A, I, O, F = "admin", "inspector", "allocation_officer", "facility_manager"  # noqa: E741
 PUBLIC = "public"
 
+INSTANCE = "/api/v1/inspections/<uuid:inspection_id>/sections/<section_id>/instances/<int:number>"
+
 # (method, rule) -> the roles that may call it, or PUBLIC.
 MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/"): PUBLIC,
@@ -64,6 +66,8 @@ MATRIX: dict[tuple[str, str], frozenset[str] | str] = {
     ("POST", "/api/v1/inspections"): {A, F, I},
     ("GET", "/api/v1/inspections/<uuid:inspection_id>"): ALL,
     ("PUT", "/api/v1/inspections/<uuid:inspection_id>/answers"): {A, I},
+    ("PUT", INSTANCE): {A, I},
+    ("DELETE", INSTANCE): {A, I},
     ("GET", "/api/v1/inspections/<uuid:inspection_id>/changes"): ALL,
     ("GET", "/api/v1/inspections/<uuid:inspection_id>/missing"): ALL,
     ("GET", "/api/v1/inspections/starting-points"): {A, I},
@@ -118,6 +122,8 @@ PATH_VALUES = {
     "scenario_id": 1,
     "subscription_id": 1,
     "delivery_id": "00000000-0000-4000-8000-000000000000",
+    "section_id": "bathroom",
+    "number": 2,
 }
 _PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 

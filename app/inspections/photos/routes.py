@@ -25,13 +25,16 @@ class Photos(MethodView):
     @blp.arguments(PhotoUploadSchema, location="multipart")
     @blp.response(201, PhotoSchema)
     @blp.alt_response(
-        200, schema=PhotoSchema, description="Already stored (same UUID, or same bytes and item)"
+        200,
+        schema=PhotoSchema,
+        description="Already stored (same UUID, or same bytes, item and instance)",
     )
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
     @blp.alt_response(422, response="UNPROCESSABLE_CONTENT")
     def post(self, form, inspection_id):
-        """Upload one photo (JPEG, PNG, WebP, HEIC); retries with the same UUID are safe."""
+        """Upload one photo (JPEG, PNG, WebP, HEIC) of an item and its instance; retries with
+        the same UUID are safe."""
         photo, created = services.upload(
             g.user,
             inspection_id,
@@ -39,6 +42,7 @@ class Photos(MethodView):
             form["file"].stream,
             form.get("item_id"),
             form.get("caption"),
+            instance=form["instance"],
         )
         return services.photo_to_dict(photo), 201 if created else 200
 

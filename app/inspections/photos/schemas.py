@@ -11,6 +11,11 @@ class PhotoUploadSchema(Schema):
 
     id = fields.UUID(required=True, metadata={"description": "The device's photo UUID"})
     item_id = fields.String(validate=validate.Length(1, 100))
+    instance = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1),
+        metadata={"description": "The item's instance in a repeated section (default 1)"},
+    )
     caption = fields.String(validate=validate.Length(max=500))
     file = Upload(required=True, metadata={"description": "JPEG, PNG, WebP or HEIC"})
 
@@ -23,6 +28,7 @@ class PhotoSchema(Schema):
     id = fields.String()
     inspection_id = fields.String()
     item_id = fields.String(allow_none=True)
+    instance = fields.Integer(metadata={"description": "The item's instance (1 outside repeats)"})
     caption = fields.String(allow_none=True)
     width = fields.Integer()
     height = fields.Integer()

@@ -19,6 +19,7 @@ from app.config import ConfigError, check_photo_storage
 from app.errors import Conflict, NotFound, Unprocessable
 from app.extensions import db
 from app.inspections import services as inspections
+from app.inspections.instances import instance_problem, numbers_of, section_by_item
 from app.inspections.models import Inspection
 from app.inspections.photos.models import Photo
 from app.inspections.photos.processing import process_photo
@@ -72,6 +73,7 @@ def photo_to_dict(photo: Photo) -> dict:
         "id": str(photo.id),
         "inspection_id": str(photo.inspection_id),
         "item_id": photo.item_id,
+        "instance": photo.instance,
         "caption": photo.caption,
         "width": photo.width,
         "height": photo.height,
@@ -91,24 +93,49 @@ def photos_for_detail(inspection: Inspection) -> list[dict]:
     return [photo_to_dict(p) for p in photos_of(inspection.id)]
 
 
-def photo_items(inspection: Inspection) -> set[str]:
-    return {p.item_id for p in photos_of(inspection.id) if p.item_id}
+def photo_items(inspection: Inspection) -> set[tuple[str, int]]:
+    """The (item id, instance) pairs that have a photo."""
+    return {(p.item_id, p.instance) for p in photos_of(inspection.id) if p.item_id}
 
 
 def photo_ids_by_item(inspection_id) -> dict[str, list[str]]:
+    """The photos of each item's instance 1, the one scoring reads: a barrier's evidence."""
     by_item: dict[str, list[str]] = {}
     for photo in photos_of(inspection_id):
-        if photo.item_id:
+        if photo.item_id and photo.instance == 1:
             by_item.setdefault(photo.item_id, []).append(str(photo.id))
     return by_item
 
 
+def _check_item(inspection: Inspection, item_id: str | None, instance: int) -> None:
+    """422 for an item the checklist does not have or an instance the inspection does not."""
+    if item_id is None:
+        if instance != 1:
+            message = "Et bilde uten punkt hører ikke til en instans."
+            raise Unprocessable("Ugyldige data.", errors={"instance": [message]})
+        return
+    checklist = inspections.checklist_of(inspection)
+    section = section_by_item(checklist).get(item_id)
+    if section is None:
+        raise Unprocessable("Ugyldige data.", errors={"item_id": [f"Ukjent punkt: {item_id}"]})
+    problem = instance_problem(section, item_id, instance, numbers_of(inspection, checklist))
+    if problem:
+        raise Unprocessable(problem, errors={"instance": [problem]})
+
+
 def upload(
-    actor: User, inspection_id: uuid.UUID, photo_id: uuid.UUID, stream, item_id, caption
+    actor: User,
+    inspection_id: uuid.UUID,
+    photo_id: uuid.UUID,
+    stream,
+    item_id,
+    caption,
+    *,
+    instance: int = 1,
 ) -> tuple[Photo, bool]:
-    """Store one photo on one item. The same UUID, or the same bytes on the same item, return
-    the existing photo; the same bytes on another item are linked to that item too, sharing
-    the files already stored."""
+    """Store one photo on one item (of one instance of a repeated section). The same UUID, or
+    the same bytes on the same item and instance, return the existing photo; the same bytes on
+    another item or instance are linked there too, sharing the files already stored."""
     existing = db.session.get(Photo, photo_id)
     if existing is not None:
         if existing.inspection_id != inspection_id:
@@ -117,8 +144,7 @@ def upload(
         return existing, False
     inspection = inspections.get_inspection(actor, inspection_id, write=True)
     inspections.require_draft(inspection)
-    if item_id is not None and item_id not in inspections.checklist_of(inspection).items:
-        raise Unprocessable("Ugyldige data.", errors={"item_id": [f"Ukjent punkt: {item_id}"]})
+    _check_item(inspection, item_id, instance)
 
     config = current_app.config
     data = stream.read(config["MAX_CONTENT_LENGTH"] + 1)
@@ -126,38 +152,40 @@ def upload(
         data, max_pixels=config["PHOTO_MAX_PIXELS"], max_bytes=config["MAX_CONTENT_LENGTH"]
     )
     # Only now lock the inspection (not while the image is processed) and check it again: a
-    # submit at the same moment either sees this photo or makes this upload a 409.
-    inspections.require_draft(inspections.get_inspection(actor, inspection_id, lock=True))
+    # submit at the same moment either sees this photo or makes this upload a 409, and an
+    # instance deleted meanwhile gets no photo.
+    inspection = inspections.get_inspection(actor, inspection_id, lock=True)
+    inspections.require_draft(inspection)
+    db.session.expire(inspection, ["section_instances"])  # read again, under the lock
+    _check_item(inspection, item_id, instance)
     same_bytes = db.session.scalars(
         select(Photo)
         .where(Photo.inspection_id == inspection_id, Photo.sha256 == processed.sha256)
         .order_by(Photo.created_at)
     ).all()
     for duplicate in same_bytes:
-        if duplicate.item_id == item_id:
+        if (duplicate.item_id, duplicate.instance) == (item_id, instance):
             return duplicate, False
     if same_bytes:
-        photo = _link(same_bytes[0], photo_id, item_id, caption, actor)
+        photo = _link(same_bytes[0], photo_id, item_id, caption, actor, instance)
     else:
         original = data if config["PHOTO_KEEP_ORIGINAL"] else None
         photo = save_processed(
-            inspection_id, photo_id, processed, item_id, caption, actor, original
+            inspection_id, photo_id, processed, item_id, caption, actor, original, instance
         )
-    audit.record(
-        "photo.uploaded",
-        "photo",
-        photo.id,
-        details={"inspection_id": str(inspection_id), "item_id": item_id},
-    )
+    details = {"inspection_id": str(inspection_id), "item_id": item_id, "instance": instance}
+    audit.record("photo.uploaded", "photo", photo.id, details=details)
     return photo, True
 
 
-def _link(stored: Photo, photo_id, item_id, caption, actor) -> Photo:
-    """Another item's photo with the same bytes: a row of its own on the same files."""
+def _link(stored: Photo, photo_id, item_id, caption, actor, instance: int) -> Photo:
+    """Another item's (or instance's) photo with the same bytes: a row of its own on the same
+    files."""
     photo = Photo(
         id=photo_id,
         inspection_id=stored.inspection_id,
         item_id=item_id,
+        instance=instance,
         caption=caption,
         sha256=stored.sha256,
         media_type=stored.media_type,
@@ -174,7 +202,7 @@ def _link(stored: Photo, photo_id, item_id, caption, actor) -> Photo:
 
 
 def save_processed(
-    inspection_id, photo_id, processed, item_id, caption, actor, original=None
+    inspection_id, photo_id, processed, item_id, caption, actor, original=None, instance=1
 ) -> Photo:
     """Write the files, then the row; if the row cannot be written, remove the files."""
     files = storage()
@@ -183,6 +211,7 @@ def save_processed(
         id=photo_id,
         inspection_id=inspection_id,
         item_id=item_id,
+        instance=instance,
         caption=caption,
         sha256=processed.sha256,
         media_type=processed.media_type,
@@ -227,7 +256,26 @@ def delete(actor: User, photo_id: uuid.UUID) -> None:
     # Locked, so a submit cannot pass its photo check while this photo is being removed.
     inspection = inspections.get_inspection(actor, photo.inspection_id, write=True, lock=True)
     inspections.require_draft(inspection)
-    keys = photo.storage_keys()
+    _remove(photo)
+
+
+def delete_instance_photos(inspection: Inspection, item_ids: list[str], instance: int) -> None:
+    """The photos of a deleted instance's items (`inspection` is locked, and a draft)."""
+    if not item_ids:
+        return
+    for photo in db.session.scalars(
+        select(Photo).where(
+            Photo.inspection_id == inspection.id,
+            Photo.instance == instance,
+            Photo.item_id.in_(item_ids),
+        )
+    ).all():
+        _remove(photo)
+
+
+def _remove(photo: Photo) -> None:
+    """Delete one photo row; its files go after the commit once no other row shares them."""
+    keys, photo_id = photo.storage_keys(), photo.id
     shared = db.session.scalar(
         select(Photo.id).where(Photo.display_key == photo.display_key, Photo.id != photo.id)
     )

@@ -113,6 +113,7 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
         "soverom",
         ("soverom", "antall soverom", "ant soverom", "bedrooms", "number of bedrooms"),
     ),
+    "bathrooms": ("bad", ("bad", "antall bad", "ant bad", "bathrooms", "number of bathrooms")),
     "area": (
         "BRA",
         (

@@ -87,6 +87,7 @@ class UnitRow:
     floor: int | None
     rooms: int | None
     bedrooms: int | None
+    bathrooms: int | None
     area: Decimal | None
     ownership: Ownership
     status: UnitStatus

@@ -322,6 +322,7 @@ def _parse_unit(r: _RowReader, unit_number: UnitNumber | None) -> dict[str, Any]
             "bedrooms",
             f"Antall soverom ({bedrooms}) kan ikke være større enn antall rom ({rooms})",
         )
+    bathrooms = r.value("bathrooms", values.integer, "antall bad", 0, 10)
     area = r.value("area", values.decimal, "areal")
     if area is not None:
         if not 0 < area < MAX_AREA:
@@ -338,6 +339,7 @@ def _parse_unit(r: _RowReader, unit_number: UnitNumber | None) -> dict[str, Any]
         "floor": floor if floor is not None or unit_number is None else unit_number.floor,
         "rooms": rooms,
         "bedrooms": bedrooms,
+        "bathrooms": bathrooms,
         "area": area,
         "ownership": r.value("ownership", values.ownership, "eierform") or DEFAULT_OWNERSHIP,
         "status": r.value("status", values.status, "status") or DEFAULT_STATUS,
