@@ -22,7 +22,7 @@ import * as webhooks from "./views/webhooks.js";
 const ALL = ["admin", "inspector", "allocation_officer", "facility_manager"];
 const ROUTES = [
   { path: /^befaringer$/, view: inspections.render, roles: ["inspector", "admin"], menu: "Mine befaringer" },
-  { path: /^befaring\/([\w-]+)(?:\/(\d+))?$/, view: inspection.render, roles: ["inspector", "admin"] },
+  { path: /^befaring\/([\w-]+)(?:\/(\d+)(?:\/(\d+))?)?$/, view: inspection.render, roles: ["inspector", "admin"] },
   { path: /^husstander$/, view: applicants.renderList, roles: ["allocation_officer", "admin"], menu: "Husstander" },
   { path: /^husstander\/ny$/, view: applicants.renderForm, roles: ["allocation_officer", "admin"] },
   { path: /^husstander\/(\d+)\/endre$/, view: applicants.renderForm, roles: ["allocation_officer", "admin"] },
@@ -59,7 +59,8 @@ async function signIn(me) {
   const previous = await db.getMeta("user");
   if (previous && previous.id !== me.user.id) {
     // Another person on this device: their unsent work must not be lost nor be shown.
-    const waiting = (await db.getAll("answers")).some((a) => a.state !== "sent");
+    const waiting = (await db.getAll("answers")).some((a) => a.state !== "sent") ||
+      (await db.getAll("instances")).some((r) => r.state !== "sent");
     if (!waiting) await db.clearAll();
   }
   state.user = me.user;

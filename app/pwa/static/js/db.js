@@ -1,16 +1,22 @@
 // IndexedDB on the device: downloaded inspections, checklists, the inspector's units for an
-// offline start, and the queue of inspections, answers and photos waiting to be sent. Upgrades only ever add stores, so an app update keeps the data.
+// offline start, and the queue of inspections, answers, instances of repeated sections and
+// photos waiting to be sent. Upgrades add stores, or move a store's records into a new key
+// (answers gained their instance in version 3), so an app update keeps the data.
 
 const NAME = "uu-bolig";
-const VERSION = 2;
+const VERSION = 3;
 const STORES = {
   // Per unit, what starting an inspection offline needs (the unit, its last approved answers).
   units: { keyPath: "id" },
   meta: { keyPath: "key" },
   checklists: { keyPath: "ref" },
   inspections: { keyPath: "id" },
-  answers: { keyPath: ["inspection_id", "item_id"], index: "inspection_id" },
+  // One answer per item and instance (1 outside repeated sections).
+  answers: { keyPath: ["inspection_id", "item_id", "instance"], index: "inspection_id" },
   photos: { keyPath: "id", index: "inspection_id" },
+  // Instances of repeated sections the device created, renamed, moved or deleted: each the
+  // latest wish for one instance (deleted: true for a delete), sent in the order made (order).
+  instances: { keyPath: ["inspection_id", "section_id", "number"], index: "inspection_id" },
 };
 
 let opening = null;
@@ -19,8 +25,9 @@ function open() {
   if (!opening) {
     opening = new Promise((resolve, reject) => {
       const req = indexedDB.open(NAME, VERSION);
-      req.onupgradeneeded = () => {
+      req.onupgradeneeded = (event) => {
         const db = req.result;
+        if (event.oldVersion > 0 && event.oldVersion < 3) rekeyAnswers(db, req.transaction);
         for (const [name, spec] of Object.entries(STORES)) {
           if (db.objectStoreNames.contains(name)) continue;
           const store = db.createObjectStore(name, { keyPath: spec.keyPath });
@@ -36,6 +43,20 @@ function open() {
     });
   }
   return opening;
+}
+
+/** Version 3 keys answers by item and instance: the old records (all instance 1) move over in
+ * the upgrade's own transaction. */
+function rekeyAnswers(db, transaction) {
+  if (!db.objectStoreNames.contains("answers")) return;
+  const read = transaction.objectStore("answers").getAll();
+  read.onsuccess = () => {
+    db.deleteObjectStore("answers");
+    const spec = STORES.answers;
+    const answers = db.createObjectStore("answers", { keyPath: spec.keyPath });
+    answers.createIndex(spec.index, spec.index);
+    for (const record of read.result) answers.put({ ...record, instance: record.instance || 1 });
+  };
 }
 
 function done(req) {

@@ -55,9 +55,10 @@ export async function downloadInspection(id) {
   });
   // Answers from the server the device has not changed become the local starting point.
   for (const answer of data.answers) {
-    await db.update("answers", [id, answer.item_id], (local) =>
+    const instance = answer.instance || 1;
+    await db.update("answers", [id, answer.item_id, instance], (local) =>
       !local || local.state === "sent" || local.state === "local"
-        ? { ...answer, inspection_id: id, state: "sent" }
+        ? { ...answer, instance, section_id: local?.section_id, inspection_id: id, state: "sent" }
         : null);
   }
   await refreshMissing(id);
@@ -110,6 +111,7 @@ export async function startOffline(point) {
       checklist_version: point.checklist_version,
     },
     previous_answers: point.previous_answers,
+    start_instances: point.instances || {}, // the instances the server will start it with
     downloaded_at: new Date().toISOString(),
   });
   const at = point.previous_approved_at || new Date(0).toISOString();
@@ -117,6 +119,7 @@ export async function startOffline(point) {
     await db.put("answers", {
       inspection_id: id,
       item_id: previous.item_id,
+      instance: previous.instance || 1,
       value: previous.value,
       not_applicable: previous.not_applicable,
       note: null,
@@ -137,13 +140,17 @@ async function ensureChecklistOffline(point) {
 /** The server already has an open draft of this unit: the device's work moves into it. */
 export async function moveInto(fromId, toId) {
   for (const answer of await db.byInspection("answers", fromId)) {
-    await db.remove("answers", [fromId, answer.item_id]);
+    await db.remove("answers", [fromId, answer.item_id, answer.instance || 1]);
     if (answer.state === "waiting" || answer.state === "failed") {
       await db.put("answers", { ...answer, inspection_id: toId, state: "waiting" });
     }
   }
   for (const photo of await db.byInspection("photos", fromId)) {
     await db.put("photos", { ...photo, inspection_id: toId });
+  }
+  for (const change of await db.byInspection("instances", fromId)) {
+    await db.remove("instances", [fromId, change.section_id, change.number]);
+    await db.put("instances", { ...change, inspection_id: toId, state: change.state === "sent" ? "sent" : "waiting" });
   }
   await db.remove("inspections", fromId);
   await db.setMeta(`moved:${fromId}`, toId);

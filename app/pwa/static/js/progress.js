@@ -2,6 +2,7 @@
 // when it is answered, not merely carried over, and a barrier that needs a photo has one.
 
 import { answerType, isAnswered, itemStates, judge } from "./checklist.js";
+import { answerKey } from "./instances.js";
 
 export const REASONS = {
   unanswered: "ikke besvart",
@@ -26,29 +27,57 @@ export function itemStatus(item, answer, photoCount, serverMissing) {
   return "done";
 }
 
-/** The whole picture: per section the applicable items with their status, and totals. */
-export function overview(sections, answers, facts, photoCounts, serverMissing) {
+/** The whole picture: per section the applicable items with their status, and totals.
+ * `answers` and `photoCounts` are keyed by item and instance (answerKey); a repeated section is
+ * counted once per instance of `instances` ({section_id: [{number, label}]}), each instance's
+ * conditions read the answers of the same instance for items of its section (instance 1 for
+ * the others). Each section lists its `instances` with their items and counts; its `items`
+ * are those of all its instances, each entry naming its instance. */
+export function overview(sections, answers, facts, photoCounts, serverMissing, instances = {}) {
   const missingByItem = {};
   for (const items of Object.values(serverMissing || {})) {
-    for (const m of items) missingByItem[m.item_id] = m.reason;
+    for (const m of items) missingByItem[answerKey(m.item_id, m.instance)] = m.reason;
   }
-  const states = itemStates(sections.flatMap((s) => s.items), answers, facts);
+  const all = sections.flatMap((s) => s.items);
+  const seenBy = (section, number) => {
+    const out = {};
+    for (const s of sections) {
+      for (const item of s.items) {
+        const answer = answers[answerKey(item.id, s === section ? number : 1)];
+        if (answer) out[item.id] = answer;
+      }
+    }
+    return out;
+  };
+  const base = seenBy(null, 1);
+  const states = itemStates(all, base, facts);
   let done = 0;
   let total = 0;
   const bySection = sections.map((section) => {
-    const items = section.items
-      .filter((item) => shown(item, states[item.id], answers))
-      .map((item) => ({
-        item,
-        status: states[item.id] === "missing_fact"
-          ? null // waits for a register fact: shown, not required
-          : itemStatus(item, answers[item.id], photoCounts[item.id] || 0, missingByItem[item.id]),
-      }));
-    const counted = items.filter((i) => i.status !== null);
-    const sectionDone = counted.filter((i) => i.status === "done").length;
+    const listed = section.repeat ? instances[section.id] || [{ number: 1, label: null }] : [{ number: 1, label: null }];
+    const parts = listed.map((instance) => {
+      const seen = section.repeat ? seenBy(section, instance.number) : base;
+      const here = section.repeat ? itemStates(all, seen, facts) : states;
+      const items = section.items
+        .filter((item) => shown(item, here[item.id], seen))
+        .map((item) => {
+          const key = answerKey(item.id, instance.number);
+          return {
+            item,
+            instance: instance.number,
+            status: here[item.id] === "missing_fact"
+              ? null // waits for a register fact: shown, not required
+              : itemStatus(item, seen[item.id], photoCounts[key] || 0, missingByItem[key]),
+          };
+        });
+      const counted = items.filter((i) => i.status !== null);
+      return { instance, items, states: here, answers: seen, done: counted.filter((i) => i.status === "done").length, total: counted.length };
+    });
+    const sectionDone = parts.reduce((n, p) => n + p.done, 0);
+    const sectionTotal = parts.reduce((n, p) => n + p.total, 0);
     done += sectionDone;
-    total += counted.length;
-    return { section, items, done: sectionDone, total: counted.length };
+    total += sectionTotal;
+    return { section, instances: parts, items: parts.flatMap((p) => p.items), done: sectionDone, total: sectionTotal };
   });
   return { bySection, done, total, states };
 }

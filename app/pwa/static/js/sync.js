@@ -1,9 +1,13 @@
-// The sync queue: answers and photos saved on the device are sent when there is a network.
-// Each answer carries answered_at and each photo its UUID, so a retry is always safe.
+// The sync queue: answers, instances of repeated sections and photos saved on the device are
+// sent when there is a network. Each answer carries answered_at, each photo its UUID and each
+// instance change its whole wish (PUT or DELETE of one number), so a retry is always safe.
+// Per inspection instance changes go first, in the order they were made; an answer or photo
+// of an instance the server does not have yet waits until its PUT has gone.
 // States: waiting (Venter), sent (Sendt), failed (Feilet, with reason), conflict (Konflikt).
 
 import { ApiError, OfflineError, api, request, setCsrf } from "./api.js";
 import * as db from "./db.js";
+import { dropLocalWork, held } from "./instances.js";
 import { downloadInspection, moveInto, refreshMissing } from "./offline.js";
 
 export const events = new EventTarget();
@@ -37,9 +41,13 @@ async function drain() {
     for (const record of await db.getAll("inspections")) {
       if (record.pending_create) await createOnServer(record);
     }
+    const changes = (await db.getAll("instances")).filter((r) => r.state === "waiting");
+    const reshaped = new Set(changes.map((r) => r.inspection_id));
+    for (const id of reshaped) await sendInstances(id);
     const answers = await db.getAll("answers");
     const ids = new Set(answers.filter((a) => a.state === "waiting").map((a) => a.inspection_id));
     for (const id of ids) await sendAnswers(id);
+    for (const id of reshaped) ids.add(id);
     const touched = new Set();
     for (const photo of await db.getAll("photos")) {
       if (photo.state === "waiting" || photo.state === "deleting") {
@@ -93,7 +101,7 @@ async function refreshServerCopy(id) {
 }
 
 function entry(answer) {
-  const out = { item_id: answer.item_id, answered_at: answer.answered_at, note: answer.note || null };
+  const out = { item_id: answer.item_id, instance: answer.instance || 1, answered_at: answer.answered_at, note: answer.note || null };
   if (answer.not_applicable) out.not_applicable = true;
   else out.value = answer.value;
   return out;
@@ -117,9 +125,50 @@ async function withCsrfRetry(send) {
   }
 }
 
+const keyOf = (a) => `${a.item_id}#${a.instance || 1}`;
+const answerKey = (id, a) => [id, a.item_id, a.instance || 1];
+
+/** The instance changes of one inspection, oldest first; each answer names the server's copy. */
+async function sendInstances(id) {
+  const record = await db.get("inspections", id);
+  if (!record || record.pending_create) return;
+  const waiting = (await db.byInspection("instances", id))
+    .filter((r) => r.state === "waiting")
+    .sort((a, b) => (a.order || a.seq) - (b.order || b.seq));
+  for (const change of waiting) {
+    const path = `/inspections/${id}/sections/${encodeURIComponent(change.section_id)}/instances/${change.number}`;
+    let outcome = { state: "sent", error: null };
+    try {
+      const { data, response } = await withCsrfRetry(() => change.deleted
+        ? request(path, { method: "DELETE" })
+        : request(path, { method: "PUT", json: { label: change.label, position: change.position } }));
+      const now = await db.get("inspections", id);
+      await db.put("inspections", { ...now, server: data, etag: response.headers.get("ETag") });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (change.deleted && error.status === 404) {
+        // never reached the server: nothing to delete
+      } else if (!change.deleted && error.status === 409 && error.problem.next_number) {
+        // The number was deleted on the server (from another device): the instance is gone.
+        outcome = { state: "sent", error: null, deleted: true };
+        const definition = (await db.get("checklists", record.ref))?.definition;
+        const section = definition?.sections.find((s) => s.id === change.section_id);
+        await dropLocalWork(id, (section?.items || []).map((i) => i.id), change.number);
+      } else {
+        outcome = { state: "failed", error: error.status === 401 ? "Du må logge inn på nytt." : error.message };
+      }
+    }
+    await db.update("instances", [id, change.section_id, change.number], (now) =>
+      now && now.seq === change.seq ? { ...now, ...outcome } : null);
+    changed({ inspection: id, instances: true });
+  }
+}
+
 async function sendAnswers(id, attempt = 0) {
   const record = await db.get("inspections", id);
-  const waiting = (await db.byInspection("answers", id)).filter((a) => a.state === "waiting");
+  const pending = await db.byInspection("instances", id);
+  const waiting = (await db.byInspection("answers", id))
+    .filter((a) => a.state === "waiting" && !held(pending, a.section_id, a.instance));
   if (!record || record.pending_create || !waiting.length) return;
   try {
     const { data, response } = await withCsrfRetry(() =>
@@ -129,11 +178,11 @@ async function sendAnswers(id, attempt = 0) {
         headers: record.etag ? { "If-Match": record.etag } : {},
       }),
     );
-    const outcomes = Object.fromEntries(data.outcomes.map((o) => [o.item_id, o.outcome]));
-    const server = Object.fromEntries(data.inspection.answers.map((a) => [a.item_id, a]));
+    const outcomes = Object.fromEntries(data.outcomes.map((o) => [keyOf(o), o.outcome]));
+    const server = Object.fromEntries(data.inspection.answers.map((a) => [keyOf(a), a]));
     for (const answer of waiting) {
-      const outcome = outcomes[answer.item_id] === "stale"
-        ? { state: "conflict", server: server[answer.item_id] }
+      const outcome = outcomes[keyOf(answer)] === "stale"
+        ? { state: "conflict", server: server[keyOf(answer)] }
         : { state: "sent", error: null };
       await markIfUnchanged(id, answer, outcome);
     }
@@ -157,18 +206,18 @@ async function sendAnswers(id, attempt = 0) {
 /** Set the sent answer's outcome, unless it was typed on while out: the newer value stays
  * waiting for the next batch. */
 function markIfUnchanged(id, answer, outcome) {
-  return db.update("answers", [id, answer.item_id], (now) =>
+  return db.update("answers", answerKey(id, answer), (now) =>
     now && now.answered_at === answer.answered_at ? { ...now, ...outcome } : null);
 }
 
 /** 412: items someone changed on the server since our copy are conflicts; the rest resend. */
 async function markConflicts(record, waiting, problem) {
   const current = problem.current;
-  const before = Object.fromEntries((record.server?.answers || []).map((a) => [a.item_id, a]));
-  const now = Object.fromEntries(current.answers.map((a) => [a.item_id, a]));
+  const before = Object.fromEntries((record.server?.answers || []).map((a) => [keyOf(a), a]));
+  const now = Object.fromEntries(current.answers.map((a) => [keyOf(a), a]));
   for (const answer of waiting) {
-    const theirs = now[answer.item_id];
-    if (theirs && !sameAnswer(theirs, before[answer.item_id]) && !sameAnswer(theirs, answer)) {
+    const theirs = now[keyOf(answer)];
+    if (theirs && !sameAnswer(theirs, before[keyOf(answer)]) && !sameAnswer(theirs, answer)) {
       await markIfUnchanged(record.id, answer, { state: "conflict", server: theirs });
     }
   }
@@ -177,8 +226,8 @@ async function markConflicts(record, waiting, problem) {
 }
 
 /** The inspector chose: keep the device's value (resend as newest) or take the server's. */
-export async function resolveConflict(inspectionId, itemId, keep) {
-  const answer = await db.get("answers", [inspectionId, itemId]);
+export async function resolveConflict(inspectionId, itemId, keep, instance = 1) {
+  const answer = await db.get("answers", [inspectionId, itemId, instance]);
   if (!answer) return;
   if (keep === "device") {
     await db.put("answers", {
@@ -207,11 +256,13 @@ async function sendPhoto(photo) {
   const record = await db.get("inspections", photo.inspection_id);
   if (record?.pending_create) return; // the inspection itself goes first
   if (photo.state === "deleting") return deleteOnServer(photo);
+  if (held(await db.byInspection("instances", photo.inspection_id), photo.section_id, photo.instance)) return;
   const blob = await db.photoBlob(photo);
   const send = () => {
     const form = new FormData();
     form.append("id", photo.id);
     if (photo.item_id) form.append("item_id", photo.item_id);
+    if (photo.item_id && photo.instance > 1) form.append("instance", String(photo.instance));
     if (photo.caption) form.append("caption", photo.caption);
     form.append("file", blob, `${photo.id}.jpg`);
     return request(`/inspections/${photo.inspection_id}/photos`, { method: "POST", body: form });
@@ -222,6 +273,7 @@ async function sendPhoto(photo) {
     await db.put("photos", {
       ...photo,
       item_id: data.item_id,
+      instance: data.instance || photo.instance || 1,
       blob: null,
       dataUrl: null,
       state: "sent",
@@ -277,6 +329,9 @@ export async function retryFailed(inspectionId) {
   for (const answer of await db.byInspection("answers", inspectionId)) {
     if (answer.state === "failed") await db.put("answers", { ...answer, state: "waiting", error: null });
   }
+  for (const change of await db.byInspection("instances", inspectionId)) {
+    if (change.state === "failed") await db.put("instances", { ...change, state: "waiting", error: null });
+  }
   for (const photo of await db.byInspection("photos", inspectionId)) {
     if (photo.state === "failed") {
       const state = photo.server ? "deleting" : "waiting";
@@ -290,14 +345,17 @@ export async function queueState(inspectionId) {
   const answers = await db.byInspection("answers", inspectionId);
   const photos = await db.byInspection("photos", inspectionId);
   const count = (rows, state) => rows.filter((r) => r.state === state).length;
+  const instances = await db.byInspection("instances", inspectionId);
   const record = await db.get("inspections", inspectionId);
   return {
     waiting:
-      count(answers, "waiting") + count(photos, "waiting") + count(photos, "deleting") + (record?.pending_create ? 1 : 0),
-    failed: count(answers, "failed") + count(photos, "failed"),
+      count(answers, "waiting") + count(photos, "waiting") + count(photos, "deleting") + count(instances, "waiting") +
+      (record?.pending_create ? 1 : 0),
+    failed: count(answers, "failed") + count(photos, "failed") + count(instances, "failed"),
     conflict: count(answers, "conflict"),
     sent: count(answers, "sent") + count(photos, "sent"),
     answers,
     photos,
+    instances,
   };
 }

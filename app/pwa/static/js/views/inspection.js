@@ -1,19 +1,24 @@
 // Walking one inspection on the phone, section by section and item by item, one hand, with no
 // network if need be: compact items, a sticky bottom bar, a section menu with counts, and
-// progress that counts what a submit would refuse.
+// progress that counts what a submit would refuse. A repeated section ("Bad 1", "Bad ved
+// soverom") is walked one instance at a time (#/befaring/{id}/{section}/{number}); its
+// instances are added, renamed, moved and removed here, offline too (instances.js).
 
 import * as db from "../db.js";
 import { announce, append, button, clear, fill, h } from "../dom.js";
 import { nb } from "../format.js";
+import {
+  answerKey, deleteInstance, instancesOf, labelFor, nextNumber, repeats, saveInstance,
+} from "../instances.js";
 import { storedChecklist } from "../offline.js";
 import { overview, shown as asked } from "../progress.js";
 import { deletePhoto, events, requestSync, setCaption } from "../sync.js";
 import { answerSyncText, renderItem, stateText } from "./item.js";
-import { bottomBar, drawSync, missingList, sectionMenu, submitCard } from "./inspection_parts.js";
+import { bottomBar, drawSync, instancePanel, missingList, sectionMenu, submitCard } from "./inspection_parts.js";
 
 let focusAfterRender = null;
 
-export async function render(main, [id, sectionParam], { navigate }) {
+export async function render(main, [id, sectionParam, instanceParam], { navigate }) {
   const moved = await db.getMeta(`moved:${id}`);
   if (moved) return navigate(`befaring/${moved}${sectionParam ? `/${sectionParam}` : ""}`);
   let record = await db.get("inspections", id);
@@ -32,8 +37,36 @@ export async function render(main, [id, sectionParam], { navigate }) {
   const sections = definition.sections;
   const index = Math.min(Number(sectionParam || 0), sections.length - 1);
   const section = sections[index];
-  const answers = Object.fromEntries((await db.byInspection("answers", id)).map((a) => [a.item_id, a]));
-  const previous = Object.fromEntries((record.previous_answers || []).map((a) => [a.item_id, a]));
+  const repeated = repeats(section);
+  // Every answer on the device by item and instance; `answers` is what this page's instance
+  // sees (by item: this section's items of this instance, the others' instance 1).
+  const all = Object.fromEntries((await db.byInspection("answers", id)).map((a) => [answerKey(a.item_id, a.instance), a]));
+  let changes = await db.byInspection("instances", id);
+  let instances = instancesOf(sections, record, changes);
+  const live = () => instances[section.id] || [];
+  const wantedNumber = Number(instanceParam || 0);
+  const instance = repeated ? live().find((i) => i.number === wantedNumber) || live()[0] || null : { number: 1, label: null };
+  if (repeated && instance && instanceParam !== undefined && instance.number !== wantedNumber) {
+    // An instance removed meanwhile (here or on the server): its section's first instead.
+    return navigate(`befaring/${id}/${index}/${instance.number}`);
+  }
+  const number = instance?.number || 1;
+  const mine = (itemId) => repeated && section.items.some((i) => i.id === itemId);
+  const instanceOf = (itemId) => (mine(itemId) ? number : 1);
+  const answers = {};
+  const previous = {};
+  const seeInstance = () => {
+    for (const key of Object.keys(answers)) delete answers[key];
+    for (const item of sections.flatMap((s) => s.items)) {
+      const answer = all[answerKey(item.id, instanceOf(item.id))];
+      if (answer) answers[item.id] = answer;
+    }
+  };
+  seeInstance();
+  for (const a of record.previous_answers || []) {
+    if ((a.instance || 1) === instanceOf(a.item_id)) previous[a.item_id] = a;
+  }
+  const placeOf = (sectionIndex, n) => (repeats(sections[sectionIndex]) && n ? `${sectionIndex}/${n}` : `${sectionIndex}`);
   let photos = await db.byInspection("photos", id);
   const facts = record.unit?.facts || record.unit || {};
   const draft = (record.server?.status || "draft") === "draft";
@@ -55,35 +88,127 @@ export async function render(main, [id, sectionParam], { navigate }) {
   const sectionCount = h("span", { class: "section-count" });
   const list = h("div", { class: "items" });
   const submitSlot = h("div");
+  const instanceSlot = h("div", { class: "instance-slot" });
+
+  // -- a repeated section's instances: added, renamed, moved and removed on the device --
+  const labelOf = (sectionId, n) => {
+    const s = sections.find((x) => x.id === sectionId);
+    if (!repeats(s)) return null;
+    return (instances[sectionId] || []).find((i) => i.number === (n || 1))?.label || labelFor(s, n || 1);
+  };
+  function drawInstances() {
+    // Redrawn as answers sync: what is open, typed or focused in it stays so.
+    const open = instanceSlot.querySelector(".instance-tools")?.open;
+    const typed = instanceSlot.querySelector("#instance-name")?.value;
+    const focused = instanceSlot.contains(document.activeElement) ? document.activeElement : null;
+    const confirming = instanceSlot.querySelector(".instance-confirm")?.childElementCount;
+    const again = !focused ? null
+      : focused.id ? `#${focused.id}`
+        : focused.matches("a") ? `a[href="${focused.getAttribute("href")}"]`
+          : focused.classList.length ? `.${[...focused.classList].join(".")}` : focused.localName;
+    fill(instanceSlot, instancePanel({
+      id, index, section, live: live(), current: number, view, draft,
+      onAdd: addInstance, onRename: renameInstance, onMove: moveInstance, onRemove: removeInstance,
+    }));
+    const tools = instanceSlot.querySelector(".instance-tools");
+    if (tools && open) tools.open = true;
+    const name = instanceSlot.querySelector("#instance-name");
+    if (name && typed !== undefined) name.value = typed;
+    if (confirming) instanceSlot.querySelector(".remove-instance")?.click();
+    if (again && !confirming) instanceSlot.querySelector(again)?.focus({ preventScroll: true });
+  }
+  async function reread() {
+    changes = await db.byInspection("instances", id);
+    instances = instancesOf(sections, record, changes);
+  }
+  async function addInstance() {
+    const items = new Set(section.items.map((i) => i.id));
+    const used = new Set(live().map((i) => i.number));
+    for (const c of changes) if (c.section_id === section.id) used.add(c.number);
+    for (const a of Object.values(all)) if (items.has(a.item_id)) used.add(a.instance || 1);
+    for (const p of [...photos, ...serverPhotos()]) if (items.has(p.item_id)) used.add(p.instance || 1);
+    const n = nextNumber(section, live(), used);
+    if (n === null) return announce(`Seksjonen kan ha høyst ${section.repeat.max}.`);
+    const position = Math.min(999, Math.max(0, ...live().map((i) => i.position)) + 1);
+    const label = labelFor(section, n);
+    await saveInstance(id, section.id, { number: n, label, position });
+    announce(`«${label}» er lagt til.`);
+    requestSync();
+    navigate(`befaring/${id}/${index}/${n}`);
+  }
+  async function renameInstance(text) {
+    const label = text.trim();
+    if (!label || label.length > 60) return "Skriv et navn på 1 til 60 tegn.";
+    if (label === instance.label) return null;
+    const position = live().find((i) => i.number === number)?.position ?? instance.position;
+    await saveInstance(id, section.id, { number, label, position });
+    instance.label = label;
+    await reread();
+    main.querySelector(".instance-name").textContent = `: ${label}`;
+    drawProgress();
+    announce(`Navnet er endret til «${label}».`);
+    requestSync();
+    return null;
+  }
+  async function moveInstance(step) {
+    const order = [...live()];
+    const at = order.findIndex((i) => i.number === number);
+    const to = at + step;
+    if (at < 0 || to < 0 || to >= order.length) return;
+    [order[at], order[to]] = [order[to], order[at]];
+    for (const [k, i] of order.entries()) {
+      if (i.position !== k + 1) await saveInstance(id, section.id, { number: i.number, label: i.label, position: k + 1 });
+    }
+    await reread();
+    drawProgress();
+    const again = instanceSlot.querySelector(step < 0 ? ".move-up" : ".move-down");
+    (again && !again.disabled ? again : instanceSlot.querySelector(".instance-tools summary"))?.focus();
+    announce(`«${instance.label}» er flyttet ${step < 0 ? "opp" : "ned"}.`);
+    requestSync();
+  }
+  async function removeInstance() {
+    await deleteInstance(id, section, number);
+    announce(`«${instance.label}» er fjernet.`);
+    requestSync();
+    navigate(`befaring/${id}/${index}`);
+  }
 
   // -- photos: what the device holds, and what the server has that the device does not --
   const serverPhotos = () => record.server?.photos || [];
-  function photosOf(itemId) {
-    const local = photos.filter((p) => p.item_id === itemId && p.state !== "deleting");
+  function photosOf(itemId, n = instanceOf(itemId)) {
+    const here = (p) => p.item_id === itemId && (p.instance || 1) === n;
+    const local = photos.filter((p) => here(p) && p.state !== "deleting");
     const known = new Set(photos.flatMap((p) => [p.id, p.server?.id]).filter(Boolean));
-    const remote = serverPhotos().filter((p) => p.item_id === itemId && !known.has(p.id));
+    const remote = serverPhotos().filter((p) => here(p) && !known.has(p.id));
     return [...local.map((p) => ({ local: p, server: p.server })), ...remote.map((p) => ({ local: null, server: p }))];
   }
-  const photoCount = (itemId) =>
-    photosOf(itemId).filter((p) => !p.local || p.local.state === "waiting" || p.local.state === "sent").length;
+  const photoCount = (itemId, n = instanceOf(itemId)) =>
+    photosOf(itemId, n).filter((p) => !p.local || p.local.state === "waiting" || p.local.state === "sent").length;
   const photoCounts = () => {
     const counts = {};
-    for (const s of sections) for (const item of s.items) counts[item.id] = photoCount(item.id);
+    for (const p of [...photos, ...serverPhotos()]) {
+      const key = answerKey(p.item_id, p.instance);
+      if (p.item_id && !(key in counts)) counts[key] = photoCount(p.item_id, p.instance || 1);
+    }
     return counts;
   };
 
   // Which items are asked follows checklist.js (itemStates), through progress.js.
+  const part = () => {
+    view = view || overview(sections, all, facts, photoCounts(), record.missing, instances);
+    return view.bySection[index].instances.find((p) => p.instance.number === number) || null;
+  };
   const shown = () => {
-    const states = view?.states || overview(sections, answers, facts, {}, null).states;
-    return section.items.filter((item) => asked(item, states[item.id], answers));
+    const here = part();
+    return here && instance ? section.items.filter((item) => asked(item, here.states[item.id], answers)) : [];
   };
   const statusOf = (item) => {
-    const entry = view?.bySection[index].items.find((i) => i.item.id === item.id);
+    const entry = part()?.items.find((i) => i.item.id === item.id);
     return entry ? entry.status : null;
   };
 
   function drawProgress() {
-    view = overview(sections, answers, facts, photoCounts(), record.missing);
+    view = overview(sections, all, facts, photoCounts(), record.missing, instances);
     const open = view.total - view.done;
     fill(progress,
       h("label", { for: "progress-bar", text: `Fremdrift: ${view.done} av ${view.total} punkter ferdig` }),
@@ -91,9 +216,10 @@ export async function render(main, [id, sectionParam], { navigate }) {
         h("progress", { id: "progress-bar", max: String(view.total), value: String(view.done), text: `${view.done} av ${view.total}` }),
         open && draft ? button(`Vis hva som mangler (${open})`, () => showMissing(), "btn btn-link missing-link") : null));
     fill(menuSlot, sectionMenu(id, index, view));
-    const here = view.bySection[index];
+    const here = repeated ? part() || { done: 0, total: 0, items: [] } : view.bySection[index];
     sectionCount.textContent = ` ${here.done} av ${here.total}`;
-    const carried = view.bySection[index].items.filter((i) => i.status === "carried_over");
+    if (repeated) drawInstances();
+    const carried = here.items.filter((i) => i.status === "carried_over");
     fill(confirmSlot, carried.length && draft
       ? button(`Bekreft alle uendrede i seksjonen (${carried.length})`, () => confirmAll(carried.map((i) => i.item)), "btn btn-primary")
       : null);
@@ -104,25 +230,32 @@ export async function render(main, [id, sectionParam], { navigate }) {
     const out = {};
     for (const s of view.bySection) {
       const open = s.items.filter((i) => i.status && i.status !== "done");
-      if (open.length) out[s.section.id] = open.map((i) => ({ item_id: i.item.id, reason: i.status }));
+      if (open.length) {
+        out[s.section.id] = open.map((i) => ({
+          item_id: i.item.id, ...(repeats(s.section) ? { instance: i.instance } : {}), reason: i.status,
+        }));
+      }
     }
     return out;
   }
 
   function showMissing() {
-    const box = missingList(missingNow(), sections, id, goToItem);
+    const box = missingList(missingNow(), sections, id, goToItem, labelOf);
     fill(submitSlot.querySelector("[aria-live]") || submitSlot, box);
     box.scrollIntoView({ block: "start" });
     box.querySelector("a")?.focus({ preventScroll: true });
   }
 
   async function write(item, patch) {
-    const old = answers[item.id] || { inspection_id: id, item_id: item.id };
+    const n = instanceOf(item.id);
+    const old = all[answerKey(item.id, n)] || { inspection_id: id, item_id: item.id };
     const next = {
-      ...old, value: null, not_applicable: false, ...patch,
+      ...old, instance: n, ...(repeated && mine(item.id) ? { section_id: section.id } : {}),
+      value: null, not_applicable: false, ...patch,
       carried_over: false, answered_at: new Date().toISOString(), state: "waiting", error: null, server: null,
     };
     await db.put("answers", next);
+    all[answerKey(item.id, n)] = next;
     answers[item.id] = next;
   }
 
@@ -146,7 +279,10 @@ export async function render(main, [id, sectionParam], { navigate }) {
   }
 
   async function addPhoto(item, blob) {
-    const photo = { id: crypto.randomUUID(), inspection_id: id, item_id: item.id, caption: "", state: "waiting", created_at: new Date().toISOString() };
+    const photo = {
+      id: crypto.randomUUID(), inspection_id: id, item_id: item.id, instance: instanceOf(item.id),
+      section_id: repeated ? section.id : undefined, caption: "", state: "waiting", created_at: new Date().toISOString(),
+    };
     await db.putPhoto(photo, blob);
     photos = await db.byInspection("photos", id);
     announce("Bildet er lagret på enheten og sendes når det er nett.");
@@ -157,7 +293,7 @@ export async function render(main, [id, sectionParam], { navigate }) {
 
   const asLocal = async (photo) => {
     if (photo.local) return photo.local;
-    const made = { id: photo.server.id, inspection_id: id, item_id: photo.server.item_id, caption: photo.server.caption,
+    const made = { id: photo.server.id, inspection_id: id, item_id: photo.server.item_id, instance: photo.server.instance || 1, caption: photo.server.caption,
       state: "sent", server: photo.server, created_at: photo.server.created_at };
     await db.put("photos", made);
     return made;
@@ -165,9 +301,9 @@ export async function render(main, [id, sectionParam], { navigate }) {
 
   const itemContext = {
     answers, previous, save, addPhoto, draft, id, urls, photosOf, photoCount, sentHere, status: statusOf,
-    stateOf: (itemId) => view?.states[itemId],
+    stateOf: (itemId) => part()?.states[itemId],
     // The reviewer's comment on an item, from the last return (the record is re-read on sync).
-    reviewOf: (itemId) => (record.server?.item_comments || []).find((c) => c.item_id === itemId),
+    reviewOf: (itemId) => (record.server?.item_comments || []).find((c) => c.item_id === itemId && (c.instance || 1) === instanceOf(itemId)),
     deletePhoto: async (photo) => {
       await deletePhoto(await asLocal(photo));
       photos = await db.byInspection("photos", id);
@@ -213,7 +349,8 @@ export async function render(main, [id, sectionParam], { navigate }) {
     const focused = document.activeElement?.id;
     const items = shown();
     clear(list).append(...items.map((item) => renderItem(item, itemContext)));
-    if (!items.length) list.append(h("p", { text: "Ingen punkter gjelder i denne seksjonen ut fra svarene så langt." }));
+    if (!instance) list.append(h("p", { text: `Ingen ${nb(section.title).toLowerCase()} er registrert. Legg til en for å svare.` }));
+    else if (!items.length) list.append(h("p", { text: "Ingen punkter gjelder i denne seksjonen ut fra svarene så langt." }));
     const target = focusAfterRender || focused;
     focusAfterRender = null;
     const el = target && document.getElementById(target);
@@ -225,9 +362,14 @@ export async function render(main, [id, sectionParam], { navigate }) {
   }
 
   // -- the bottom bar: item by item within the section, then on to the next section --
+  // Within a repeated section the bar goes on to the section's next (previous) instance first.
+  const at = () => live().findIndex((i) => i.number === number);
+  const before = () => (repeated && at() > 0 ? `${index}/${live()[at() - 1].number}` : index > 0 ? `${index - 1}` : null);
+  const after = () => (repeated && at() >= 0 && at() < live().length - 1 ? `${index}/${live()[at() + 1].number}`
+    : index < sections.length - 1 ? `${index + 1}` : null);
   const bar = bottomBar({
-    onPrevious: () => (current > 0 ? goTo(current - 1) : index > 0 && navigate(`befaring/${id}/${index - 1}`)),
-    onNext: () => (current < shown().length - 1 ? goTo(current + 1) : index < sections.length - 1 && navigate(`befaring/${id}/${index + 1}`)),
+    onPrevious: () => (current > 0 ? goTo(current - 1) : before() !== null && navigate(`befaring/${id}/${before()}`)),
+    onNext: () => (current < shown().length - 1 ? goTo(current + 1) : after() !== null && navigate(`befaring/${id}/${after()}`)),
     onNextOpen: () => nextOpen(),
   });
   function updateBar() {
@@ -244,8 +386,8 @@ export async function render(main, [id, sectionParam], { navigate }) {
     el.querySelector("input:checked, input:not([type=hidden]), textarea")?.focus({ preventScroll: true });
     updateBar();
   }
-  function goToItem(event, sectionIndex, itemId) {
-    if (sectionIndex !== index) {
+  function goToItem(event, sectionIndex, itemId, n) {
+    if (sectionIndex !== index || (repeated && (n || 1) !== number)) {
       focusAfterRender = `q-${itemId}`;
       return;
     }
@@ -254,8 +396,9 @@ export async function render(main, [id, sectionParam], { navigate }) {
     if (position >= 0) goTo(position);
   }
   function nextOpen() {
-    const order = view.bySection.flatMap((s, si) => s.items.map((entry, ii) => ({ si, ii, entry })));
-    const here = order.findIndex((o) => o.si === index && o.ii === current);
+    const order = view.bySection.flatMap((s, si) =>
+      s.instances.flatMap((p) => p.items.map((entry, ii) => ({ si, n: p.instance.number, ii, entry }))));
+    const here = order.findIndex((o) => o.si === index && o.n === number && o.ii === current);
     const rest = [...order.slice(here + 1), ...order.slice(0, here + 1)];
     const target = rest.find((o) => o.entry.status && o.entry.status !== "done");
     if (!target) {
@@ -263,9 +406,9 @@ export async function render(main, [id, sectionParam], { navigate }) {
       document.getElementById("submit-heading")?.scrollIntoView({ block: "start" });
       return;
     }
-    if (target.si === index) return goTo(target.ii);
+    if (target.si === index && target.n === number) return goTo(target.ii);
     focusAfterRender = `q-${target.entry.item.id}`;
-    navigate(`befaring/${id}/${target.si}`);
+    navigate(`befaring/${id}/${placeOf(target.si, target.n)}`);
   }
   list.addEventListener("focusin", (event) => {
     const el = event.target.closest(".item");
@@ -299,11 +442,24 @@ export async function render(main, [id, sectionParam], { navigate }) {
     if (detail.inspection && detail.inspection !== id) return;
     if (detail.moved) return navigate(`befaring/${detail.moved}/${index}`);
     record = (await db.get("inspections", id)) || record;
-    for (const a of await db.byInspection("answers", id)) {
-      // Read while a tap was being saved, the copy is older than the tap: the tap stays.
-      const mine = answers[a.item_id];
-      if (!(mine?.state === "waiting" && a.answered_at < mine.answered_at)) answers[a.item_id] = a;
+    changes = await db.byInspection("instances", id);
+    const was = JSON.stringify(live());
+    instances = instancesOf(sections, record, changes);
+    if (repeated && instance && !live().some((i) => i.number === number)) {
+      announce(`«${instance.label}» finnes ikke lenger.`);
+      return navigate(`befaring/${id}/${index}`);
     }
+    const stored = await db.byInspection("answers", id);
+    const keys = new Set(stored.map((a) => answerKey(a.item_id, a.instance)));
+    for (const key of Object.keys(all)) if (!keys.has(key)) delete all[key];
+    for (const a of stored) {
+      // Read while a tap was being saved, the copy is older than the tap: the tap stays.
+      const key = answerKey(a.item_id, a.instance);
+      const tapped = all[key];
+      if (!(tapped?.state === "waiting" && a.answered_at < tapped.answered_at)) all[key] = a;
+    }
+    seeInstance();
+    if (repeated && was !== JSON.stringify(live())) drawInstances();
     photos = await db.byInspection("photos", id);
     await drawSync(syncPanel, syncOptions);
     drawProgress();
@@ -324,8 +480,9 @@ export async function render(main, [id, sectionParam], { navigate }) {
   const syncOptions = {
     id,
     sections,
-    onServerValue: async (itemId) => {
-      answers[itemId] = await db.get("answers", [id, itemId]);
+    onServerValue: async (itemId, n = 1) => {
+      all[answerKey(itemId, n)] = await db.get("answers", [id, itemId, n]);
+      seeInstance();
       drawProgress();
       drawItems();
     },
@@ -339,12 +496,13 @@ export async function render(main, [id, sectionParam], { navigate }) {
       ? h("div", { class: "alert alert-warning" }, h("p", {}, h("strong", { text: "Sendt tilbake fra godkjenner. Kommentar:" })),
           h("p", { class: "return-comment", text: record.server.return_comment }))
       : null,
-    draft ? reviewedItems(record.server?.item_comments, sections, id) : null,
+    draft ? reviewedItems(record.server?.item_comments, sections, id, labelOf) : null,
     progress,
     syncPanel,
     menuSlot,
     h("h2", { class: "section-title", id: "section-heading", tabindex: "-1" },
-      nb(section.title), sectionCount),
+      nb(section.title), repeated && instance ? h("span", { class: "instance-name", text: `: ${instance.label}` }) : null, sectionCount),
+    repeated ? instanceSlot : null,
     confirmSlot,
     list,
     h("div", { class: "pager" },
@@ -356,7 +514,7 @@ export async function render(main, [id, sectionParam], { navigate }) {
     bar,
   ]);
   drawProgress();
-  submitSlot.append(submitCard({ id, sections, draft, goTo: goToItem, last: index === sections.length - 1, onRefused: async () => {
+  submitSlot.append(submitCard({ id, sections, draft, goTo: goToItem, labelOf, last: index === sections.length - 1, onRefused: async () => {
     record = await db.get("inspections", id);
     drawProgress();
   } }));
@@ -377,14 +535,17 @@ export async function render(main, [id, sectionParam], { navigate }) {
   };
 }
 
-/** The items the reviewer commented on, linked to their sections. */
-function reviewedItems(comments, sections, id) {
+/** The items the reviewer commented on, linked to their sections (and instances). */
+function reviewedItems(comments, sections, id, labelOf) {
   if (!comments?.length) return null;
   return h("div", { class: "alert alert-warning" },
     h("p", {}, h("strong", { text: `Godkjenneren har kommentert ${comments.length} punkter:` })),
     h("ul", {}, comments.map((c) => {
       const index = sections.findIndex((s) => s.items.some((i) => i.id === c.item_id));
       const item = sections[index]?.items.find((i) => i.id === c.item_id);
-      return h("li", {}, h("a", { href: `#/befaring/${id}/${Math.max(index, 0)}`, text: nb(item?.question) || c.item_id }), `: ${c.text}`);
+      const label = index >= 0 ? labelOf(sections[index].id, c.instance) : null;
+      const where = label ? `/${c.instance}` : "";
+      return h("li", {}, h("a", { href: `#/befaring/${id}/${Math.max(index, 0)}${where}`,
+        text: `${nb(item?.question) || c.item_id}${label ? ` (${label})` : ""}` }), `: ${c.text}`);
     })));
 }

@@ -1,5 +1,5 @@
-// Parts of the inspection screen: the sync status, the section menu with counts, the sticky
-// bottom bar, the list of what is missing, and the submit card.
+// Parts of the inspection screen: the sync status, the section menu with counts, a repeated
+// section's instances, the sticky bottom bar, the list of what is missing, and the submit card.
 
 import { ApiError, OfflineError, api } from "../api.js";
 import * as db from "../db.js";
@@ -14,23 +14,28 @@ export async function drawSync(panel, { id, sections, onServerValue }) {
   const record = await db.get("inspections", id);
   const rows = [];
   for (const a of q.answers.filter((x) => x.state === "conflict")) {
-    const item = sections.flatMap((s) => s.items).find((i) => i.id === a.item_id);
+    const section = sections.find((s) => s.items.some((i) => i.id === a.item_id));
+    const item = section?.items.find((i) => i.id === a.item_id);
+    // In a repeated section, which instance ("Bad 2") the answer belongs to.
+    const instance = section?.repeat
+      ? (record?.server?.instances?.[section.id] || []).find((i) => i.number === (a.instance || 1))
+      : null;
     rows.push(h("li", { class: "conflict" },
-      h("p", {}, h("strong", { text: nb(item?.question) || a.item_id })),
+      h("p", {}, h("strong", { text: `${instance ? `${instance.label}: ` : ""}${nb(item?.question) || a.item_id}` })),
       h("p", { text: `På serveren: ${valueText(item, a.server)}` }),
       h("p", { text: `På denne enheten: ${valueText(item, a)}` }),
       h("div", { class: "actions" },
         button("Behold verdien på enheten", async () => {
-          await resolveConflict(id, a.item_id, "device");
+          await resolveConflict(id, a.item_id, "device", a.instance || 1);
           announce("Verdien på enheten beholdes og sendes.");
         }, "btn btn-primary"),
         button("Bruk verdien fra serveren", async () => {
-          await resolveConflict(id, a.item_id, "server");
+          await resolveConflict(id, a.item_id, "server", a.instance || 1);
           announce("Verdien fra serveren er brukt.");
-          onServerValue(a.item_id);
+          onServerValue(a.item_id, a.instance || 1);
         }, "btn"))));
   }
-  const failed = [...q.answers, ...q.photos].filter((x) => x.state === "failed");
+  const failed = [...q.answers, ...q.photos, ...q.instances].filter((x) => x.state === "failed");
   const photoRows = q.photos.map((p) =>
     h("li", { text: `Bilde ${new Date(p.created_at).toLocaleTimeString("nb-NO")}: ${stateText(p)}` }));
   const trouble = failed.length || rows.length || record?.create_error;
@@ -73,6 +78,65 @@ export function sectionMenu(id, index, view) {
           h("span", { class: "section-count", text: ` ${s.done} av ${s.total}${tick(s) ? " (ferdig)" : ""}` })))))));
 }
 
+/** A repeated section's instances, each with its count, the one shown marked; in a draft the
+ * inspector adds one, and renames, moves or removes (after a confirm) the one shown. */
+export function instancePanel({ id, index, section, live, current, view, draft, onAdd, onRename, onMove, onRemove }) {
+  const parts = view.bySection[index].instances;
+  const title = nb(section.title);
+  const { max, min = 1 } = section.repeat;
+  const tabs = h("ul", { class: "instance-tabs" }, live.map((i) => {
+    const part = parts.find((p) => p.instance.number === i.number);
+    return h("li", {}, h("a", {
+      class: "btn instance-tab",
+      href: `#/befaring/${id}/${index}/${i.number}`,
+      "aria-current": i.number === current ? "page" : null,
+    }, h("span", { class: "instance-label", text: i.label }),
+    h("span", { class: "section-count", text: part ? ` (${part.done} av ${part.total})` : "" })));
+  }));
+  const full = max && live.length >= max;
+  const add = draft && !full ? button(`Legg til ${title.toLowerCase()}`, onAdd, "btn add-instance") : null;
+  const here = live.find((i) => i.number === current);
+  let tools = null;
+  if (draft && here) {
+    const at = live.indexOf(here);
+    const name = h("input", { type: "text", id: "instance-name", value: here.label, maxlength: "60", autocomplete: "off",
+      "aria-describedby": "instance-name-error" });
+    const error = h("p", { class: "field-error", id: "instance-name-error" });
+    const confirmBox = h("div", { class: "instance-confirm" });
+    const up = button("Flytt opp", () => onMove(-1), "btn move-up");
+    const down = button("Flytt ned", () => onMove(1), "btn move-down");
+    up.disabled = at === 0;
+    down.disabled = at === live.length - 1;
+    const ask = () => {
+      fill(confirmBox, h("div", { class: "alert alert-warning", role: "alert" },
+        h("p", { text: `Fjerne «${here.label}» med alle svar og bilder? Det kan ikke angres.` }),
+        h("div", { class: "actions" },
+          button("Ja, fjern", onRemove, "btn btn-danger confirm-remove"),
+          button("Avbryt", () => fill(confirmBox), "btn"))));
+      confirmBox.querySelector(".confirm-remove").focus();
+    };
+    tools = h("details", { class: "instance-tools" },
+      h("summary", { text: `Endre «${here.label}»` }),
+      h("form", { class: "instance-rename", novalidate: true, onsubmit: async (event) => {
+        event.preventDefault();
+        const problem = await onRename(name.value);
+        error.textContent = problem || "";
+        name.setAttribute("aria-invalid", problem ? "true" : "false");
+      } },
+      h("label", { for: name.id, class: "value-label", text: "Navn" }),
+      h("div", { class: "instance-row" }, name, h("button", { type: "submit", class: "btn" }, "Lagre navn")),
+      error),
+      h("div", { class: "actions" }, up, down,
+        live.length > min ? button(`Fjern «${here.label}»`, ask, "btn remove-instance") : null),
+      confirmBox);
+  }
+  return h("nav", { class: "instances", "aria-label": `${title}: ${live.length} registrert` },
+    tabs,
+    full ? h("p", { class: "hint", text: `Seksjonen kan ha høyst ${max}.` }) : null,
+    add,
+    tools);
+}
+
 export function bottomBar({ onPrevious, onNext, onNextOpen }) {
   const where = h("span", { class: "where", "aria-live": "polite" });
   const bar = h("nav", { class: "bottom-bar", "aria-label": "Punkt for punkt" },
@@ -86,17 +150,18 @@ export function bottomBar({ onPrevious, onNext, onNextOpen }) {
   return bar;
 }
 
-export function missingList(missing, sections, id, goTo) {
+export function missingList(missing, sections, id, goTo, labelOf = () => null) {
   const groups = Object.entries(missing).map(([sectionId, items]) => {
     const index = sections.findIndex((s) => s.id === sectionId);
     const section = sections[index];
     return h("li", {}, h("strong", { text: nb(section?.title) || sectionId }),
-      h("ul", {}, items.map(({ item_id: itemId, reason }) => {
+      h("ul", {}, items.map(({ item_id: itemId, instance, reason }) => {
         const item = section?.items.find((i) => i.id === itemId);
+        const label = instance ? labelOf(sectionId, instance) : null;
         return h("li", {}, h("a", {
-          href: `#/befaring/${id}/${index}`,
-          onclick: (event) => goTo(event, index, itemId),
-          text: `${nb(item?.question) || itemId} (${REASONS[reason] || reason})`,
+          href: `#/befaring/${id}/${index}${label ? `/${instance}` : ""}`,
+          onclick: (event) => goTo(event, index, itemId, instance),
+          text: `${label ? `${label}: ` : ""}${nb(item?.question) || itemId} (${REASONS[reason] || reason})`,
         }));
       })));
   });
@@ -107,7 +172,7 @@ export function missingList(missing, sections, id, goTo) {
 }
 
 /** The submit: in full on the last section, one button on the others. */
-export function submitCard({ id, sections, draft, goTo, onRefused, last }) {
+export function submitCard({ id, sections, draft, goTo, labelOf, onRefused, last }) {
   if (!draft) return h("p", { class: "alert alert-info", text: "Befaringen er sendt inn og kan ikke endres." });
   const result = h("div", { "aria-live": "polite" });
   return h("section", { class: last ? "card submit" : "submit compact", "aria-labelledby": "submit-heading" },
@@ -129,7 +194,7 @@ export function submitCard({ id, sections, draft, goTo, onRefused, last }) {
       } catch (error) {
         if (error instanceof ApiError && error.status === 422 && error.problem.missing) {
           await db.put("inspections", { ...(await db.get("inspections", id)), missing: error.problem.missing });
-          result.replaceChildren(missingList(error.problem.missing, sections, id, goTo));
+          result.replaceChildren(missingList(error.problem.missing, sections, id, goTo, labelOf));
           onRefused();
         } else if (error instanceof OfflineError) {
           result.replaceChildren(h("p", { class: "alert alert-warning", role: "alert", text: error.message }));
