@@ -16,16 +16,19 @@ a passing answer is a pass either way, anything else counts as unanswered (it mi
 another way), so a missing fact never makes it a barrier.
 
 `item_states` walks the items that carry a condition or `satisfied_by` in dependency order and
-says, per item, which of the special states it is in; every other item simply applies. The
-operators are those of the table in app/checklists/answer_types.py; the phone evaluates them
-from the copy of that table its checklist carries (app/pwa/static/js/checklist.js), on the same
-table of cases (tests/scoring/condition_cases.json).
+says, per item, which of the special states it is in; every other item simply applies
+(`gate_outcomes` is the same walk, saying it once per group of items that share their
+conditions, as the scoring engine reads it). The operators are those of the table in
+app/checklists/answer_types.py; the phone evaluates them from the copy of that table its
+checklist carries (app/pwa/static/js/checklist.js), on the same table of cases
+(tests/scoring/condition_cases.json).
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any, Final, NamedTuple
 
 from app.checklists.answer_types import OPERATORS
@@ -111,10 +114,11 @@ def comparison(op: str, expected: Any) -> Callable[[Any], bool | None]:
             )
         return lambda actual: any(compare(actual, "eq", choice) for choice in choices)
     if op in _EQUALITY and isinstance(expected, bool):
-        # Only a bool can equal a bool here (True is not 1): equality is identity.
+        # Only a bool can equal a bool here (True is not 1): equality is identity (as a
+        # partial of operator.is_, the most common test costs no Python call).
         if 0 in OPERATORS[op].holds:
-            return lambda actual: actual is expected
-        return lambda actual: actual is not expected
+            return partial(operator.is_, expected)
+        return partial(operator.is_not, expected)
     fn = _OPS.get(op)
     if fn is None:
         return lambda actual: compare(actual, op, expected)
@@ -174,10 +178,11 @@ def compile_condition(condition: Condition, registers: Mapping[str, str | None])
 
         def item(answers: Mapping[str, Any], facts: Mapping[str, Any], states: States) -> Outcome:
             state = states.get(target)
-            if state is NOT_APPLICABLE or state is LEFT_OUT:
-                return NOT_APPLICABLE
-            if state is MISSING_FACT:
-                return state
+            if state is not None:
+                if state is NOT_APPLICABLE or state is LEFT_OUT:
+                    return NOT_APPLICABLE
+                if state is MISSING_FACT:
+                    return state
             answer = answers.get(target)
             if answer is None:
                 if not register:
@@ -229,13 +234,16 @@ class Gate(NamedTuple):
     item_ids: tuple[str, ...]
     dropped: Mapping[str, _Outcome]  # every item NOT_APPLICABLE, for dict.update
     undecided: Mapping[str, _Outcome]  # every item MISSING_FACT, for dict.update
+    referenced: tuple[str, ...]  # its items that some condition reads (see gate_outcomes)
 
 
 def group_gates(
     ordered: Iterable[tuple[str, Compiled | None, Compiled | None]],
+    referenced: frozenset[str],
 ) -> tuple[Gate, ...]:
     """Group (item id, condition, satisfied_by), parents before children, by the pair of
-    closures; each group takes the place of its first item.
+    closures; each group takes the place of its first item. `referenced` are the item ids
+    that some condition reads.
 
     That keeps parents first: the items of a group read the same items, all placed before
     its first item; and an item that reads a member of the group comes after that member,
@@ -250,9 +258,43 @@ def group_gates(
             tuple(ids),
             dict.fromkeys(ids, NOT_APPLICABLE),
             dict.fromkeys(ids, MISSING_FACT),
+            tuple(item_id for item_id in ids if item_id in referenced),
         )
         for (condition, satisfied_by), ids in groups.items()
     )
+
+
+def gate_outcomes(
+    gates: tuple[Gate, ...], answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> list[_Outcome | None]:
+    """The state of each gate's items, in the order of `gates`: NOT_APPLICABLE (dropped by
+    the condition), MISSING_FACT, SATISFIED, UNSETTLED, or None (they apply as answered).
+
+    Items answered "not applicable" are not told apart (the item states call them LEFT_OUT).
+    Only the states that conditions read are kept on the way: NOT_APPLICABLE and
+    MISSING_FACT of the items some condition refers to. LEFT_OUT reads as the "not
+    applicable" answer it stands for, and conditions never read SATISFIED or UNSETTLED, so
+    every condition has the outcome it has in `item_states`.
+    """
+    states: States = {}
+    outcomes: list[_Outcome | None] = []
+    for condition, satisfied_by, _ids, _dropped, _undecided, referenced in gates:
+        if condition is not None:
+            outcome = condition(answers, facts, states)
+            if outcome is False or outcome is NOT_APPLICABLE or outcome is MISSING_FACT:
+                state = MISSING_FACT if outcome is MISSING_FACT else NOT_APPLICABLE
+                for item_id in referenced:
+                    states[item_id] = state
+                outcomes.append(state)
+                continue
+        if satisfied_by is None:
+            outcomes.append(None)
+            continue
+        # Conditions have no side effects: evaluating satisfied_by also for items answered
+        # "not applicable" (which stay LEFT_OUT) changes nothing.
+        met = satisfied_by(answers, facts, states)
+        outcomes.append(SATISFIED if met is True else UNSETTLED if met is MISSING_FACT else None)
+    return outcomes
 
 
 def item_states(
@@ -276,22 +318,16 @@ def item_states(
             answer = answers.get(item_id)
             if answer is not None and answer.not_applicable:
                 states[item_id] = LEFT_OUT
-    for condition, satisfied_by, item_ids, dropped, undecided in gates:
-        if condition is not None:
-            outcome = condition(answers, facts, states)
-            if outcome is False or outcome is NOT_APPLICABLE:
-                states.update(dropped)
-                continue
-            if outcome is MISSING_FACT:
-                states.update(undecided)
-                continue
-        # Conditions have no side effects: evaluating satisfied_by also for items answered
-        # "not applicable" (which stay LEFT_OUT) changes nothing.
-        met = satisfied_by(answers, facts, states) if satisfied_by is not None else None
-        mark = SATISFIED if met is True else UNSETTLED if met is MISSING_FACT else None
+    for gate, mark in zip(gates, gate_outcomes(gates, answers, facts), strict=True):
+        if mark is NOT_APPLICABLE:
+            states.update(gate.dropped)
+            continue
+        if mark is MISSING_FACT:
+            states.update(gate.undecided)
+            continue
         if mark is None and not left_out:
             continue
-        for item_id in item_ids:
+        for item_id in gate.item_ids:
             answer = answers.get(item_id)
             if answer is not None and answer.not_applicable:
                 states[item_id] = LEFT_OUT

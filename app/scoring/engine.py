@@ -28,15 +28,14 @@ from collections.abc import Callable, Mapping
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from app.checklists.definitions import BUILDING_TYPES, GENERAL, ProfileSet
+from app.checklists.definitions import BUILDING_TYPES, GENERAL
 from app.errors import Unprocessable
 from app.scoring.answers import ItemAnswer
 from app.scoring.conditions import (
     MISSING_FACT,
     NOT_APPLICABLE,
     SATISFIED,
-    UNSETTLED,
-    item_states,
+    gate_outcomes,
 )
 from app.scoring.profiles import extra_specs, profile_class, profile_result
 from app.scoring.results import (
@@ -51,8 +50,8 @@ from app.scoring.table import (
     Grade,
     Prepared,
     PreparedItem,
-    feasible,
-    measure_reaches,
+    Row,
+    new_record,
     removers_of,
 )
 
@@ -62,13 +61,12 @@ _NO_FACTS: Mapping[str, Any] = {}
 
 
 class _Tally:
-    """Per-limitation sums of one scoring pass (plain lists indexed by limitation)."""
+    """What one scoring pass found, per limitation index."""
 
     __slots__ = (
-        "answered",
-        "applicable",
         "barriers",
         "built",
+        "dropped",
         "left_out",
         "minor",
         "penalty",
@@ -76,29 +74,29 @@ class _Tally:
         "shared",
         "stuck",
         "unanswered",
+        "unanswered_weight",
         "unknown_severe",
         "worst",
     )
 
-    def __init__(self, prepared: Prepared):
-        n = len(prepared.keys)
-        self.applicable = list(prepared.total_weight)
-        self.answered = list(prepared.total_weight)
-        self.penalty = [0] * n
-        self.left_out = [0] * n  # weight of items answered "not applicable" by hand
-        self.minor = [0] * n  # sum of severity 1-2 barriers
-        self.unknown_severe = [False] * n  # an item rated 3-4 is unanswered
-        self.severe = [False] * n  # a severe or blocking barrier exists
-        self.stuck = [False] * n  # a blocking barrier no feasible measure removes
+    def __init__(self) -> None:
+        # Per limitation, packed into one int each (table.Packing): the sum of barrier
+        # severities, of those of severity 1-2, the weight of items dropped by their
+        # condition, answered "not applicable" by hand, and unanswered; and flags (1): an item
+        # rated 3-4 is unanswered, a severe or blocking barrier exists, a blocking barrier no
+        # feasible measure removes.
+        self.penalty = self.minor = self.dropped = self.left_out = self.unanswered_weight = 0
+        self.unknown_severe = self.severe = self.stuck = 0
         # (item index, item, value, grade) of barriers, and unanswered items, in checklist
         # order.
         self.barriers: list[tuple[int, PreparedItem, Any, Grade]] = []
         self.unanswered: list[PreparedItem] = []
         # Filled by _explained, in checklist order: the item indexes of barriers with the
-        # item's shared records (PreparedItem.static_made); (item, grade, records per
-        # severity) of the others; and every barrier's record at its worst severity.
+        # item's shared records (PreparedItem.static_made); (item, grade, its records, one per
+        # severity in grade.levels) of the others; and every barrier's record at its worst
+        # severity.
         self.shared: list[int] = []
-        self.built: list[tuple[PreparedItem, Grade, dict[int, Barrier]]] = []
+        self.built: list[tuple[PreparedItem, Grade, list[Barrier]]] = []
         self.worst: list[Barrier] = []
 
 
@@ -137,49 +135,44 @@ def _tally(
     removed: frozenset[str] | set[str],
 ) -> _Tally:
     """One pass over the impact table; only non-passing items cost any work."""
-    t = _Tally(prepared)
-    applicable, answered, penalty, minor = t.applicable, t.answered, t.penalty, t.minor
-    left_out, severe, stuck = t.left_out, t.severe, t.stuck
+    t = _Tally()
+    barriers = t.barriers
+    # Packed per-limitation sums and flags (see _Tally), kept in locals while adding up
+    # (_unanswered adds to t itself).
+    penalty = minor = dropped = left_out = severe = stuck = 0
     get = answers.get
-    # Plain yes_no items (most of a checklist) have no condition or register: answered true
-    # (the usual case) they pass, and this filter is all they cost.
-    rows = [row for row in prepared.plain_rows if (a := get(row[0])) is None or a.value is not True]
-    # This pass reads "not applicable" answers itself: no LEFT_OUT states needed.
-    states = item_states(prepared.gates, prepared.condition_refs, answers, facts, left_out=False)
-    for probe, group, weights in prepared.gated_rows:
-        # A condition drops every item of its group (their state is NOT_APPLICABLE): not
-        # asked at all, whatever was answered; a dozen items leave in one step.
-        if states.get(probe) is NOT_APPLICABLE:
-            for li, sev in weights:
-                applicable[li] -= sev
-                answered[li] -= sev
+    # Items that apply as answered, and the gate groups in a special state. Most answers
+    # pass (a yes_no answered true, a number within the requirement), and the filters
+    # below are all they cost; the others are looked at one by one.
+    ungated = prepared.ungated_rows
+    yes_rows, measured, rows = list(ungated.yes), list(ungated.measured), list(ungated.other)
+    special: list[tuple[Any, tuple[Row, ...]]] = []
+    marks = gate_outcomes(prepared.gates, answers, facts)
+    for gate_index, group in prepared.gated_rows:
+        mark = marks[gate_index]
+        if mark is None:  # the group applies as answered
+            yes_rows += group.yes
+            measured += group.measured
+            rows += group.other
+        elif mark is NOT_APPLICABLE:
+            # Dropped by its condition: not asked at all, whatever was answered; a dozen
+            # items leave in one step.
+            dropped += group.weight
         else:
-            rows += group
-    rows += prepared.other_rows
-    for item_id, gated, register, judge, pi in rows:
-        state = states.get(item_id) if gated else None
-        if state is not None and state is not UNSETTLED:
-            # Dropped by its condition (not asked); undecidable for a missing fact
-            # (unanswered, whatever was answered); met another way (a pass). A LEFT_OUT item
-            # was answered "not applicable": the answer says so below.
-            if state is SATISFIED:
-                continue
-            if state is NOT_APPLICABLE:
-                for li, sev in pi.rated:
-                    applicable[li] -= sev
-                    answered[li] -= sev
-                continue
-            if state is MISSING_FACT:
-                _unanswered(t, pi)
-                continue
+            special.append((mark, group.rows))
+    rows += [row for row in yes_rows if (a := get(row[0])) is None or a.value is not True]
+    # An int or float within the requirement's bounds passes; anything else goes to the judge.
+    rows += [
+        row
+        for row, low, high in measured
+        if (a := get(row[0])) is None or type(v := a.value) not in _NUMBERS or not low <= v <= high
+    ]
+    for item_id, register, judge, pi in rows:
         answer = get(item_id)
         if answer is None:
             value = facts.get(register) if register else None
         elif answer.not_applicable:  # asked, and answered "not applicable"
-            for li, sev in pi.rated:
-                applicable[li] -= sev
-                answered[li] -= sev
-                left_out[li] += sev
+            left_out += pi.weight
             continue
         else:
             value = answer.value
@@ -196,46 +189,74 @@ def _tally(
                 continue
         if removed and item_id in removed:
             continue
-        if state is UNSETTLED:  # perhaps met another way: unknown, not a barrier
-            _unanswered(t, pi)
-            continue
-        t.barriers.append((pi.index, pi, value, grade))
-        for li, sev in grade.penalties:
-            penalty[li] += sev
-        for li, sev in grade.minor:
-            minor[li] += sev
-        for li in grade.severe:
-            severe[li] = True
+        barriers.append((pi.index, pi, value, grade))
+        penalty += grade.penalty
+        minor += grade.minor
+        severe |= grade.severe
         if grade.blocking and not _removable(pi, value, feasibility, facts):
-            for li in grade.blocking:
-                stuck[li] = True
+            stuck |= grade.blocking
+    t.penalty, t.minor, t.dropped, t.severe, t.stuck = penalty, minor, dropped, severe, stuck
+    t.left_out = left_out
+    for mark, group in special:
+        _special_group(t, mark, group, answers, facts, removed)
     # Back to checklist order, which breaks ties in the explanations (a few entries each).
-    t.barriers.sort()  # entries start with the item's unique index
+    barriers.sort(key=_FIRST)  # entries start with the item's unique index
     t.unanswered.sort(key=_INDEX)
     return t
 
 
 _INDEX = attrgetter("index")
+_FIRST = itemgetter(0)
+_NUMBERS = frozenset((int, float))  # exactly these (a bool goes to its judge)
+
+
+def _special_group(
+    t: _Tally,
+    mark: Any,
+    group: tuple[Row, ...],
+    answers: Mapping[str, ItemAnswer],
+    facts: Mapping[str, Any],
+    removed: frozenset[str] | set[str],
+) -> None:
+    """The items of a gate group in a special state (conditions.gate_outcomes): undecidable
+    for a missing fact (unanswered, whatever was answered), met another way (a pass), or
+    perhaps met another way (a passing answer passes; anything else is unanswered, never a
+    barrier). An item answered "not applicable" is left out in the last two."""
+    for item_id, register, judge, pi in group:
+        if mark is MISSING_FACT:
+            _unanswered(t, pi)
+            continue
+        answer = answers.get(item_id)
+        if answer is not None and answer.not_applicable:
+            t.left_out += pi.weight
+            continue
+        if mark is SATISFIED:
+            continue
+        # UNSETTLED: a passing answer passes, anything else is unanswered
+        register_value = facts.get(register) if register else None
+        value = answer.value if answer is not None else register_value
+        if value is None:
+            _unanswered(t, pi)
+            continue
+        fails = value is not True if judge is None else judge(value) is not None
+        if fails and not (removed and item_id in removed):
+            _unanswered(t, pi)
 
 
 def _unanswered(t: _Tally, pi: PreparedItem) -> None:
-    answered, unknown_severe = t.answered, t.unknown_severe
-    for li, sev in pi.rated:
-        answered[li] -= sev
-    for li in pi.full_grade.severe:  # rated 3-4: the class is unknown
-        unknown_severe[li] = True
+    t.unanswered_weight += pi.weight
+    t.unknown_severe |= pi.full_grade.severe  # rated 3-4: the class is unknown
     t.unanswered.append(pi)
 
 
 def _removable(
     pi: PreparedItem, value: Any, feasibility: Mapping[str, bool], facts: Mapping[str, Any]
 ) -> bool:
+    """Whether a measure feasible for the unit removes the barrier."""
     if pi.simple_measures and not feasibility:
         return pi.removable_by_default
-    return any(
-        feasible(m, when, feasibility, facts) and measure_reaches(m, pi.item, value)
-        for m, when in pi.measure_rules
-    )
+    options = removers_of(pi, value, feasibility, facts)
+    return bool(options) and options[0].feasible  # feasible ones come first
 
 
 _BY_SEVERITY = itemgetter(3)  # Barrier.severity
@@ -252,13 +273,14 @@ def _explained(
     barriers."""
     n = len(prepared.keys)
     barriers: list[list[Barrier]] = [[] for _ in range(n)]
+    shared, built, worst = t.shared, t.built, t.worst
     defaults = not feasibility  # no override: every measure has its default feasibility
     for _, pi, value, grade in t.barriers:
         if pi.static_made is not None and (
             defaults or feasibility.keys().isdisjoint(pi.measure_ids)
         ):
-            t.shared.append(pi.index)
-            t.worst.append(pi.static_worst)
+            shared.append(pi.index)
+            worst.append(pi.static_worst)
             for li, barrier in pi.static_pairs:
                 barriers[li].append(barrier)
             continue
@@ -268,52 +290,30 @@ def _explained(
             if defaults and pi.simple_measures
             else removers_of(pi, value, feasibility, facts)
         )
-        question = pi.item.question
-        made: dict[int, Barrier] = {}
-        for li, sev in grade.penalties:
-            barrier = made.get(sev)
-            if barrier is None:
-                barrier = made[sev] = Barrier(pi.id, question, value, sev, options, (), pi.item)
-            barriers[li].append(barrier)
-        t.built.append((pi, grade, made))
-        t.worst.append(made[max(made)])
+        item_id, question, item = pi.id, pi.item.question, pi.item
+        records = []  # a loop, not a comprehension: one to three records, no function frame
+        for sev in grade.levels:
+            records.append(new_record(Barrier, (item_id, question, value, sev, options, (), item)))
+        for li, level in grade.slots:
+            barriers[li].append(records[level])
+        built.append((pi, grade, records))
+        worst.append(records[0])
     if not t.unanswered:
         return _in_order(barriers, _BY_SEVERITY), [()] * n
     unanswered: list[list[Unanswered]] = [[] for _ in range(n)]
     for pi in t.unanswered:
-        for li, record in zip(pi.lis, pi.unanswered, strict=True):
+        for li, record in pi.unanswered_pairs:
             unanswered[li].append(record)
     return _in_order(barriers, _BY_SEVERITY), _in_order(unanswered, _BY_WEIGHT)
 
 
 def _in_order(lists: list[list], key: Callable[[Any], Any]) -> list[tuple]:
-    """Each list as a tuple, highest `key` first; sorting is stable: ties keep checklist
-    order."""
-    return [
-        tuple(sorted(records, key=key, reverse=True)) if len(records) > 1 else tuple(records)
-        for records in lists
-    ]
-
-
-def _class(
-    unknown_severe: bool,
-    coverage: float,
-    unassessed: bool,
-    stuck: bool,
-    severe: bool,
-    minor: int,
-    rules: ProfileSet,
-) -> SuitabilityClass:
-    """SCORING.md's class rules for one limitation; the first that matches wins."""
-    if unknown_severe or coverage < rules.min_coverage:
-        return "unknown"
-    if unassessed:
-        return "unknown"  # the checklist does not assess what matters for every resident
-    if stuck:
-        return "unsuitable"
-    if severe or minor > rules.tolerance:
-        return "adaptable"
-    return "suitable"
+    """Each list (sorted in place) as a tuple, highest `key` first; sorting is stable: ties
+    keep checklist order."""
+    for records in lists:
+        if len(records) > 1:
+            records.sort(key=key, reverse=True)
+    return list(map(tuple, lists))
 
 
 def _limitation_results(
@@ -329,13 +329,18 @@ def _limitation_results(
     else:
         barriers = unanswered = [()] * len(prepared.keys)
     rules = prepared.profiles
+    min_coverage, tolerance = rules.min_coverage, rules.tolerance
+    unpack, total = prepared.packing.unpack, prepared.total_packed
+    # Field by field (no field borrows from the next: an item counts in one sum at most).
+    asked = total - t.dropped
+    covered = asked - t.unanswered_weight  # answered, "not applicable" by hand included
     results = {}
     for (
         key,
         possible,
         penalty,
-        applicable,
-        left_out,
+        covered_weight,
+        asked_weight,
         unknown_severe,
         unassessed,
         stuck,
@@ -345,38 +350,41 @@ def _limitation_results(
         missing,
     ) in zip(
         prepared.keys,
-        t.answered,
-        t.penalty,
-        t.applicable,
-        t.left_out,
-        t.unknown_severe,
+        unpack(covered - t.left_out),
+        unpack(t.penalty),
+        unpack(covered),
+        unpack(asked),
+        unpack(t.unknown_severe),
         prepared.unassessed,
-        t.stuck,
-        t.severe,
-        t.minor,
+        unpack(t.stuck),
+        unpack(t.severe),
+        unpack(t.minor),
         barriers,
         unanswered,
         strict=True,
     ):
         score = 100.0 * (1.0 - penalty / possible) if possible else 100.0
-        asked = applicable + left_out
-        coverage = (possible + left_out) / asked if asked else 1.0
-        suitability = _class(unknown_severe, coverage, unassessed, stuck, severe, minor, rules)
-        results[key] = LimitationResult(
-            key,
-            score,
-            suitability,
-            coverage,
-            penalty,
-            found,
-            missing,
+        coverage = covered_weight / asked_weight if asked_weight else 1.0
+        # The class rules of docs/scoring.md, the first that matches wins ("general" is
+        # unknown when the checklist does not assess what matters for every resident).
+        if unknown_severe or coverage < min_coverage or unassessed:
+            suitability = "unknown"
+        elif stuck:
+            suitability = "unsuitable"
+        elif severe or minor > tolerance:
+            suitability = "adaptable"
+        else:
+            suitability = "suitable"
+        results[key] = new_record(
+            LimitationResult, (key, score, suitability, coverage, penalty, found, missing)
         )
     return results
 
 
 def _every_barrier(t: _Tally) -> tuple[Barrier, ...]:
     """Every failed item once, at its worst severity, worst first."""
-    return tuple(sorted(t.worst, key=_BY_SEVERITY, reverse=True))
+    t.worst.sort(key=_BY_SEVERITY, reverse=True)
+    return tuple(t.worst)
 
 
 def _pass(

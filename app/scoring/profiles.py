@@ -9,7 +9,7 @@ profile without weights (the adult age group) is the general result.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 
 from app.errors import Unprocessable
@@ -21,12 +21,15 @@ from app.scoring.results import (
     SuitabilityClass,
     Unanswered,
 )
-from app.scoring.table import Prepared, ProfileSpec, profile_spec
+from app.scoring.table import Prepared, ProfileSpec, new_record, profile_spec
 
 if TYPE_CHECKING:
     from app.scoring.engine import _Tally
 
-_THIRD = itemgetter(2)  # Unanswered.weight; the record of a (impact, -index, record) entry
+_ITEM_ID = attrgetter("item_id")
+_FIRST = itemgetter(0)  # the rank of a (rank, record) entry
+_SECOND = itemgetter(1)  # its record
+_THIRD = itemgetter(2)  # Unanswered.weight
 
 
 def extra_specs(
@@ -78,7 +81,9 @@ def _extra_spec(prepared: Prepared, key: str, weights: dict[int, float]) -> Prof
     if spec is None:
         if len(cache) >= _EXTRA_SPECS:
             cache.clear()
-        spec = cache[cache_key] = profile_spec(key, weights, prepared.keys, prepared.items)
+        spec = cache[cache_key] = profile_spec(
+            key, weights, prepared.keys, prepared.items, prepared.grades
+        )
     return spec
 
 
@@ -104,7 +109,12 @@ def profile_class(
     """The worst class of the weight-1 limitations; the general class when there are none."""
     if not spec.major:
         return general.suitability
-    return min((limitations[k].suitability for k in spec.major), key=CLASS_RANK.__getitem__)
+    worst: SuitabilityClass = "suitable"  # the best class; a loop, not min(): it is hot
+    for key in spec.major:
+        suitability = limitations[key].suitability
+        if CLASS_RANK[suitability] < CLASS_RANK[worst]:
+            worst = suitability
+    return worst
 
 
 def _explain(
@@ -112,31 +122,25 @@ def _explain(
 ) -> tuple[tuple[Barrier, ...], tuple[Unanswered, ...]]:
     """Barriers and unanswered items of a profile, by weighted impact (highest first; equal
     impact in checklist order)."""
-    # Entries (impact, -item index, record): sorted highest first, equal impact keeps
-    # checklist order; indexes are unique, so records are never compared.
+    # Entries (rank, record), sorted by their rank (ProfileSpec.found_by_grade).
     shared = spec.shared_found
     found = [entry for index in tally.shared if (entry := shared[index]) is not None]
-    table = spec.items
-    at_full = spec.at_full
-    for pi, grade, made in tally.built:
-        if grade is pi.full_grade:
-            impact, worst = at_full[pi.index]
-        else:  # graded by a band or a choice
-            severities = grade.severities
-            impact, worst = 0.0, 0
-            for pos, w in table[pi.index]:
-                sev = severities[pos]
-                if sev:
-                    impact += w * sev
-                    if sev > worst:
-                        worst = sev
-        if worst:
-            found.append((impact, -pi.index, made[worst]))
-    found.sort(reverse=True)
+    by_grade = spec.found_by_grade
+    for _, grade, records in tally.built:  # one record per severity in grade.levels
+        entry = by_grade[grade.index]
+        if entry is not None:
+            found.append((entry[0], records[entry[1]]))
+    found.sort(key=_FIRST)  # the ranks are unique ints: no tuple comparisons
+    if not tally.unanswered:
+        return tuple(map(_SECOND, found)), ()
     records = spec.unanswered
-    missing = [record for pi in tally.unanswered if (record := records[pi.index]) is not None]
+    missing: list[Unanswered] = []  # a loop, not a comprehension: a few items, no frame
+    for pi in tally.unanswered:
+        record = records[pi.index]
+        if record is not None:
+            missing.append(record)
     missing.sort(key=_THIRD, reverse=True)  # stable: equal impact keeps checklist order
-    return tuple(map(_THIRD, found)), tuple(missing)
+    return tuple(map(_SECOND, found)), tuple(missing)
 
 
 def profile_result(
@@ -153,15 +157,10 @@ def profile_result(
     score, coverage, problem_score = _weighted(spec, limitations)
     barriers, unanswered = _explain(spec, tally) if explain else ((), ())
     if explain and not spec.major:  # the class is general's: so are the barriers behind it
-        seen = {b.item_id for b in barriers}
-        barriers += tuple(b for b in general.barriers if b.item_id not in seen)
-    return ProfileResult(
-        spec.key,
-        score,
-        profile_class(spec, limitations, general),
-        coverage,
-        problem_score,
-        barriers,
-        unanswered,
-        spec.weights,
+        seen = set(map(_ITEM_ID, barriers))
+        barriers += tuple([b for b in general.barriers if b.item_id not in seen])
+    suitability = profile_class(spec, limitations, general)
+    return new_record(
+        ProfileResult,
+        (spec.key, score, suitability, coverage, problem_score, barriers, unanswered, spec.weights),
     )
