@@ -47,3 +47,33 @@ def phone(live_browser, live_app):
     context.close()
     csp = [e for e in errors if "Content Security Policy" in e]
     assert not csp, f"CSP violations: {csp}"
+
+
+@pytest.fixture(scope="module")
+def repeated_live(tmp_path_factory):
+    """A live server of the module's own whose newest checklist repeats the bathroom section
+    (tests/inspections/repeated_checklist.py): the other browser tests keep the shipped
+    checklists."""
+    from app.extensions import db
+    from tests.inspections.repeated_checklist import publish_repeated_bathroom
+
+    server = serve(tmp_path_factory)
+    live = next(server)
+    with live.app.app_context():
+        publish_repeated_bathroom(live.app, tmp_path_factory.mktemp("repeated"))
+        db.session.remove()
+    yield live
+    next(server, None)
+
+
+@pytest.fixture
+def repeated_phone(live_browser, repeated_live):
+    """A fresh phone-sized browser context for the repeated-section server."""
+    context = live_browser.new_context(viewport=PHONE, locale="nb-NO", timezone_id="Europe/Oslo")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, errors

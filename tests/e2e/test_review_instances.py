@@ -22,7 +22,6 @@ from tests.e2e.browser_helpers import (
     screenshot,
     sign_in,
 )
-from tests.e2e.live import PHONE, serve
 
 pytestmark = pytest.mark.browser
 
@@ -31,30 +30,9 @@ QUESTION = "Har badet trinnfri dusjsone"
 SECOND = "Bad ved soverom"
 
 
-@pytest.fixture(scope="module")
-def repeated_live(tmp_path_factory):
-    from app.extensions import db
-    from tests.inspections.repeated_checklist import publish_repeated_bathroom
-
-    server = serve(tmp_path_factory)
-    live = next(server)
-    with live.app.app_context():
-        publish_repeated_bathroom(live.app, tmp_path_factory.mktemp("repeated"))
-        db.session.remove()
-    yield live
-    next(server, None)
-
-
 @pytest.fixture
-def page(live_browser, repeated_live):
-    context = live_browser.new_context(viewport=PHONE, locale="nb-NO", timezone_id="Europe/Oslo")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, errors
+def page(repeated_phone):
+    return repeated_phone
 
 
 def submitted_with_two_bathrooms(live) -> str:

@@ -3,7 +3,6 @@
 import json
 import uuid
 
-import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -13,16 +12,6 @@ from tests.helpers import assert_problem
 
 STEPS = "entrance.steps_count"
 DOOR = "entrance.door_clear_width_mm"
-
-
-@pytest.fixture
-def inspector(as_role):
-    return as_role("inspector")
-
-
-@pytest.fixture
-def manager(as_role):
-    return as_role("facility_manager")
 
 
 def create(caller, unit, **body):

@@ -10,11 +10,6 @@ DOOR = "entrance.door_clear_width_mm"
 STEPS = "entrance.steps_count"
 
 
-@pytest.fixture
-def inspector(as_role):
-    return as_role("inspector")
-
-
 def submitted(inspector):
     unit = make_unit()
     iid = inspector.post(

@@ -3,7 +3,6 @@ offline start, the previous answers beside carried ones, and what a submit would
 
 import uuid
 
-import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -13,16 +12,6 @@ from tests.helpers import assert_problem
 
 DOOR = "entrance.door_clear_width_mm"
 ROUTE = "access.step_free_route"
-
-
-@pytest.fixture
-def inspector(as_role):
-    return as_role("inspector")
-
-
-@pytest.fixture
-def manager(as_role):
-    return as_role("facility_manager")
 
 
 def start(caller, unit, **body):

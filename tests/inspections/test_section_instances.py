@@ -26,11 +26,6 @@ def checklist(app, tmp_path):
     return publish_repeated_bathroom(app, tmp_path)
 
 
-@pytest.fixture
-def inspector(as_role):
-    return as_role("inspector")
-
-
 def start(caller, unit, **body):
     response = caller.post(
         "/api/v1/inspections", json={"unit_id": unit.id, "checklist_version": VERSION, **body}

@@ -28,16 +28,6 @@ def checklist(app, tmp_path):
     return publish_repeated_bathroom(app, tmp_path)
 
 
-@pytest.fixture
-def inspector(as_role):
-    return as_role("inspector")
-
-
-@pytest.fixture
-def manager(as_role):
-    return as_role("facility_manager")
-
-
 def start(caller, unit, **body):
     body = {"unit_id": unit.id, "checklist_version": VERSION, **body}
     response = caller.post("/api/v1/inspections", json=body)

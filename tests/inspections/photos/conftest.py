@@ -7,11 +7,6 @@ from tests.factories import make_unit
 
 
 @pytest.fixture
-def inspector(as_role):
-    return as_role("inspector")
-
-
-@pytest.fixture
 def inspection(inspector):
     unit = make_unit()
     return inspector.post(
