@@ -4,8 +4,14 @@ phone-sized browser context per test."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.live import CHROMIUM, CHROMIUM_ARGS, PHONE, serve
+
+# Assertions wait as long as actions do (the contexts' 10 s): on a 2-core machine shared with
+# another suite a page can take more than Playwright's default 5 s to show, which is load,
+# not a defect. A wrong page still fails, only later.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")
