@@ -20,6 +20,11 @@ export function setCsrf(token) {
   csrfToken = token;
 }
 
+// A read the server refused for a moment (503: the database busy, as SQLite is while another
+// request writes) is asked again after these pauses (ms) before the error is shown.
+const READS = ["GET", "HEAD"];
+const READ_RETRIES = [300, 1000];
+
 /** fetch /api/v1 + path; returns {data, response}. Throws ApiError or OfflineError. */
 export async function request(path, { method = "GET", json, body, headers = {}, cache = "default" } = {}) {
   const sent = { Accept: "application/json, application/problem+json", ...headers };
@@ -27,12 +32,16 @@ export async function request(path, { method = "GET", json, body, headers = {}, 
     sent["Content-Type"] = "application/json";
     body = JSON.stringify(json);
   }
-  if (!["GET", "HEAD"].includes(method) && csrfToken) sent["X-CSRF-Token"] = csrfToken;
+  if (!READS.includes(method) && csrfToken) sent["X-CSRF-Token"] = csrfToken;
   let response;
-  try {
-    response = await fetch(`/api/v1${path}`, { method, headers: sent, body, cache, credentials: "same-origin" });
-  } catch {
-    throw new OfflineError();
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      response = await fetch(`/api/v1${path}`, { method, headers: sent, body, cache, credentials: "same-origin" });
+    } catch {
+      throw new OfflineError();
+    }
+    if (response.status !== 503 || !READS.includes(method) || attempt >= READ_RETRIES.length) break;
+    await new Promise((resolve) => setTimeout(resolve, READ_RETRIES[attempt]));
   }
   if (response.status === 401) window.dispatchEvent(new CustomEvent("uu:signed-out"));
   if (!response.ok) {
